@@ -1,0 +1,178 @@
+"""Command line: grade, check, release, validate, demo.
+
+Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
+at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder import __version__
+
+EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="autograder", description="Grade PyTorch exercises in a sandbox.")
+    p.add_argument("--version", action="version", version=f"torch-autograder {__version__}")
+    p.add_argument("--course", type=Path, default=None,
+                   help="course folder holding solutions/ and assignments/ (default: found from the cwd)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="grade one submission with the public and hidden tests")
+    g.add_argument("submission", type=Path)
+    g.add_argument("--assignment", help="assignment id (default: from the file name <id>.ipynb)")
+    g.add_argument("--results", type=Path, default=Path("results.json"))
+    g.add_argument("--feedback", type=Path, default=Path("feedback.md"))
+    g.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+
+    c = sub.add_parser("check", help="run the public tests on your notebook (for students)")
+    c.add_argument("submission", type=Path)
+    c.add_argument("--assignment")
+    c.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+
+    r = sub.add_parser("release", help="generate assignments/<id>/ (student version) from solutions/<id>/")
+    r.add_argument("ids", nargs="*")
+    r.add_argument("--check", action="store_true", help="only report whether the committed release is current")
+
+    v = sub.add_parser("validate", help="solution = full marks, stub = 0, each mutant loses points in its exercise")
+    v.add_argument("ids", nargs="*")
+    v.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+
+    d = sub.add_parser("demo", help="grade the bundled sample class and print the gradebook")
+    d.add_argument("--assignment", default="01_tensors")
+    d.add_argument("--out", type=Path, default=Path("out/demo"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = Console()
+    try:
+        return COMMANDS[args.command](args, console)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: a grader fault, said plainly
+        from autograder.config import ConfigError
+        from autograder.grader import GraderFault
+
+        if isinstance(e, (ConfigError, GraderFault)):
+            console.print(f"[bold red]error:[/] {e}")
+        else:
+            console.print("[bold red]internal grader error[/] (please report it with this traceback):")
+            console.print(traceback.format_exc(), markup=False, highlight=False)
+        return EXIT_FAULT
+
+
+def _course(args) -> Path | None:
+    from autograder.config import find_course_root
+
+    return args.course.resolve() if args.course else find_course_root()
+
+
+def _assignment_id(args, console) -> str | None:
+    from autograder.submission import guess_assignment_id
+
+    return args.assignment or guess_assignment_id(args.submission)
+
+
+def cmd_grade(args, console: Console) -> int:
+    from autograder.config import ConfigError, assignment_paths
+    from autograder.feedback import print_table, write_markdown
+    from autograder.results import GradeResult
+
+    aid = _assignment_id(args, console)
+    course = _course(args)
+    problem = None
+    if aid is None:
+        problem = (f"cannot tell which assignment {args.submission.name} is for: name the file "
+                   "<assignment id>.ipynb (for example 01_tensors.ipynb) or pass --assignment")
+    else:
+        try:
+            assignment_paths(aid, course)
+        except ConfigError as e:
+            problem = str(e)
+    if problem:
+        result = GradeResult(assignment_id=aid or "", submission=str(args.submission), status="ungradable",
+                             error=problem)
+        result.write_json(args.results)
+        write_markdown(result, args.feedback)
+        console.print(f"[bold red]Could not grade {args.submission}:[/] {problem}")
+        return EXIT_UNGRADABLE
+    from autograder.config import AssignmentConfig
+    from autograder.grader import GradeOptions, Grader
+
+    with Grader() as grader:
+        result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course))
+    cfg = AssignmentConfig.load(assignment_paths(aid, course).config)
+    result.write_json(args.results, cfg.hidden_visibility)
+    write_markdown(result, args.feedback, cfg.title)
+    print_table(result, console, f"{cfg.title}: {args.submission}")
+    _sandbox_warning(result, console)
+    console.print(f"Wrote {args.results} and {args.feedback}.")
+    return EXIT_GRADED if result.status == "graded" else EXIT_UNGRADABLE
+
+
+def _sandbox_warning(result, console: Console) -> None:
+    if result.sandbox and not result.sandbox.get("uid_drop"):
+        console.print("[yellow]note:[/] the worker ran as your own user (no root here): a convenience for "
+                      "local checks, not a security boundary. Graders run as root or in Docker.")
+
+
+def cmd_check(args, console: Console) -> int:
+    from autograder.config import ConfigError
+    from autograder.feedback import print_table
+    from autograder.grader import GradeOptions, Grader
+
+    aid = _assignment_id(args, console)
+    if aid is None:
+        console.print(f"[red]Cannot tell the assignment of {args.submission.name}:[/] pass --assignment ID")
+        return EXIT_GRADED
+    course = _course(args) or args.submission.resolve().parent.parent
+    try:
+        with Grader() as grader:
+            result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
+                                                                      course=course))
+    except ConfigError as e:
+        console.print(f"[red]{e}[/]")
+        return EXIT_GRADED
+    print_table(result, console, f"{aid} public tests: {args.submission}")
+    for t in result.tests:
+        if not t.passed:
+            console.rule(f"[red]{t.name}[/] ({', '.join(t.exercises)})")
+            console.print(t.student_text(), markup=False, highlight=False)
+    if result.status == "graded":
+        console.print("The hidden tests check more cases when your submission is graded.")
+    return EXIT_GRADED
+
+
+def cmd_release(args, console: Console) -> int:
+    from autograder.release import release_all
+
+    return release_all(_course(args), args.ids, console, check_only=args.check)
+
+
+def cmd_validate(args, console: Console) -> int:
+    from autograder.validate import validate_all
+
+    return validate_all(_course(args), args.ids, console, device=args.device)
+
+
+def cmd_demo(args, console: Console) -> int:
+    from autograder.demo import run_demo
+
+    return run_demo(_course(args), args.assignment, args.out, console)
+
+
+COMMANDS = {"grade": cmd_grade, "check": cmd_check, "release": cmd_release, "validate": cmd_validate,
+            "demo": cmd_demo}
+
+if __name__ == "__main__":
+    sys.exit(main())

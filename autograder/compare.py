@@ -1,0 +1,174 @@
+"""Comparison helpers for test authors: values and gradients against PyTorch references.
+
+Runs in the trusted process only. Failures read like a good TA's note: which output
+or gradient, what differs (shape, dtype, device, values), how much, where, and a hint.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from autograder.harness import StudentException, StudentError
+
+# Deterministic, full-precision references: TF32 would make float32 CUDA references
+# less accurate than the student's result they are compared with.
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
+torch.use_deterministic_algorithms(True, warn_only=True)
+
+_TOL = {
+    torch.float64: (1e-7, 1e-10),
+    torch.float32: (1e-4, 1e-5),
+    torch.float16: (1e-2, 1e-3),
+    torch.bfloat16: (2e-2, 1e-2),
+}
+
+
+def tolerances(dtype) -> tuple[float, float]:
+    """(rtol, atol) for results of ``dtype`` (torch or NumPy) compared with float64 references."""
+    if isinstance(dtype, torch.dtype):
+        return _TOL.get(dtype, (0.0, 0.0))
+    np_to_torch = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32,
+                   np.dtype(np.float16): torch.float16}
+    return _TOL.get(np_to_torch.get(np.dtype(dtype)), (0.0, 0.0))
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, torch.Tensor):
+        return f"a tensor of shape {tuple(x.shape)}, dtype {x.dtype}, on {x.device}"
+    if isinstance(x, np.ndarray):
+        return f"a NumPy array of shape {x.shape}, dtype {x.dtype}"
+    return f"{type(x).__name__} {x!r:.80}"
+
+
+def _fail(what: str, problem: str, hint: str | None) -> None:
+    text = f"{what}: {problem}"
+    if hint:
+        text += f"\nHint: {hint}"
+    raise StudentError(text)
+
+
+def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, device=None,
+                 rtol: float | None = None, atol: float | None = None, hint: str | None = None,
+                 check_dtype: bool = True, check_device: bool = True) -> None:
+    """Check ``got`` against the reference ``expected`` (see AUTHORING_API.md)."""
+    exp = expected if isinstance(expected, torch.Tensor) else torch.as_tensor(np.asarray(expected))
+    if isinstance(got, np.ndarray):
+        want = np.dtype(dtype) if dtype is not None else None
+        if check_dtype and want is not None and got.dtype != want:
+            _fail(what, f"expected a NumPy array of dtype {want}, got dtype {got.dtype}", hint)
+        got_t = torch.from_numpy(np.ascontiguousarray(got))
+        want_dtype = got_t.dtype
+        check_device = False
+    elif isinstance(got, torch.Tensor):
+        got_t = got
+        want_dtype = dtype if dtype is not None else exp.dtype
+        if check_dtype and got.dtype != want_dtype:
+            _fail(what, f"expected dtype {want_dtype}, got {got.dtype}", hint or
+                  "keep the floating dtype of the inputs (avoid torch.tensor(...)/np.float64 round trips)")
+    elif isinstance(got, (int, float, np.generic)) and not isinstance(got, bool) and exp.numel() == 1:
+        got_t = torch.tensor(float(got), dtype=torch.float64)
+        want_dtype = dtype if isinstance(dtype, torch.dtype) else torch.float64
+        check_device = False
+    else:
+        _fail(what, f"expected {_describe(exp)}, got {_describe(got)}", hint)
+        return
+    if check_device:
+        want_device = torch.device(device) if device is not None else exp.device
+        if got_t.device.type != want_device.type:
+            _fail(what, f"expected the result on {want_device}, got it on {got_t.device}",
+                  hint or "create new tensors with device=x.device (or use *_like functions)")
+    if tuple(got_t.shape) != tuple(exp.shape) and not (got_t.numel() == 1 and exp.numel() == 1):
+        _fail(what, f"expected shape {tuple(exp.shape)}, got {tuple(got_t.shape)}", hint)
+    d_rtol, d_atol = tolerances(want_dtype)
+    rtol = d_rtol if rtol is None else rtol
+    atol = d_atol if atol is None else atol
+    g = got_t.detach().to("cpu", torch.float64).reshape(exp.shape)
+    e = exp.detach().to("cpu", torch.float64)
+    if g.numel() == 0:
+        return
+    g_nan, e_nan = torch.isnan(g), torch.isnan(e)
+    if (g_nan != e_nan).any():
+        idx = _first(g_nan != e_nan)
+        _fail(what, f"NaN mismatch at index {idx}: got {g[idx].item()!r}, expected {e[idx].item()!r}",
+              hint or "look for 0/0, log(0) or overflow (exp of a large number)")
+    finite = ~(g_nan | e_nan)
+    inf_mismatch = finite & (torch.isinf(g) | torch.isinf(e)) & (g != e)
+    if inf_mismatch.any():
+        idx = _first(inf_mismatch)
+        _fail(what, f"infinity mismatch at index {idx}: got {g[idx].item()!r}, expected {e[idx].item()!r}",
+              hint or "an intermediate overflowed; rewrite it in a numerically stable form")
+    both = finite & ~torch.isinf(g) & ~torch.isinf(e)
+    err = torch.where(both, (g - e).abs(), torch.zeros_like(g))
+    bad = err > atol + rtol * e.abs()
+    if bad.any():
+        worst = _first(err == err.max())
+        rel = (err / e.abs().clamp_min(1e-300)).max().item()
+        _fail(what, (f"values differ: {int(bad.sum())} of {g.numel()} elements off "
+                     f"(max abs error {err.max().item():.3g}, max rel error {rel:.3g}; "
+                     f"allowed {atol:.0e} + {rtol:.0e}*|expected|). "
+                     f"Worst at index {worst}: got {g[worst].item():.8g}, expected {e[worst].item():.8g}"),
+              hint)
+
+
+def _first(mask: torch.Tensor) -> tuple[int, ...]:
+    flat = int(mask.reshape(-1).nonzero()[0].item())
+    return tuple(int(i) for i in np.unravel_index(flat, tuple(mask.shape))) if mask.dim() else ()
+
+
+def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0,), what: str | None = None,
+              rtol: float | None = None, atol: float | None = None, seed: int = 0, hint: str | None = None):
+    """Compare the student's output and vector-Jacobian products with float64 autograd."""
+    kwargs = kwargs or {}
+    what = what or f"{name}"
+    args = list(args)
+    ref_args = [a.detach().to(torch.float64) if isinstance(a, torch.Tensor) and a.is_floating_point() else a
+                for a in args]
+    for i in wrt:
+        ref_args[i] = ref_args[i].clone().requires_grad_(True)
+    ref_out = ref_fn(*ref_args, **kwargs)
+    gen = torch.Generator().manual_seed(seed)
+    outs = ref_out if isinstance(ref_out, (tuple, list)) else (ref_out,)
+    cots64 = [torch.randn(o.shape, generator=gen, dtype=torch.float64) for o in outs]
+    ref_grads = torch.autograd.grad(outs, [ref_args[i] for i in wrt], cots64, allow_unused=True)
+    out_dtype = next((a.dtype for a in args if isinstance(a, torch.Tensor) and a.is_floating_point()),
+                     torch.float32)
+    device = next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
+    cots = [c.to(device=device, dtype=out_dtype) for c in cots64]
+    cot_arg = tuple(cots) if isinstance(ref_out, (tuple, list)) else cots[0]
+    got_out, got_grads = student.vjp(name, args, kwargs, wrt=wrt, cotangents=cot_arg)
+    got_outs = got_out if isinstance(ref_out, (tuple, list)) else (got_out,)
+    for k, (g, o) in enumerate(zip(got_outs, outs)):
+        label = f"{what} output" + (f" {k}" if len(outs) > 1 else "")
+        assert_close(g, o.detach(), what=label, dtype=out_dtype, device=device, rtol=rtol, atol=atol, hint=hint)
+    for k, i in enumerate(wrt):
+        ref_g = ref_grads[k] if ref_grads[k] is not None else torch.zeros_like(ref_args[i])
+        got_g = got_grads[k] if k < len(got_grads) else None
+        label = f"{what}: gradient with respect to argument {i}"
+        if got_g is None:
+            if ref_g.abs().max() > 0:
+                _fail(label, "no gradient reached this input, but it should",
+                      "the computation was cut from the autograd graph (.detach(), .numpy(), .item(), "
+                      "or a new tensor built from values)")
+            continue
+        g_rtol, g_atol = tolerances(args[i].dtype)
+        assert_close(got_g, ref_g, what=label, dtype=args[i].dtype, device=device,
+                     rtol=rtol if rtol is not None else g_rtol * 10,
+                     atol=atol if atol is not None else g_atol * 10, hint=hint)
+    return got_out, got_grads
+
+
+def expect_raises(exc_type: type[BaseException], fn: Callable, *args, **kwargs) -> StudentException:
+    """Assert ``fn`` (``student.NAME``) raises ``exc_type`` or a subclass; returns the error."""
+    label = getattr(fn, "args", ("the function",))[0]
+    try:
+        fn(*args, **kwargs)
+    except StudentException as e:
+        if exc_type.__name__ in e.type_names:
+            return e
+        raise StudentError(f"{label} raised {e.type_names[0] if e.type_names else 'an exception'} "
+                           f"({e.exc_message}); expected {exc_type.__name__}") from None
+    raise StudentError(f"{label} returned normally; expected it to raise {exc_type.__name__}")

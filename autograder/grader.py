@@ -1,0 +1,164 @@
+"""Grade one submission: load it, start its worker, run the suites, build the result.
+
+This is the trusted process. It holds the tests and the scores; the student's code runs
+only in the worker that ``sandbox`` forks, and reaches this process as decoded values.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
+from autograder.harness import GradingContext, HarnessPlugin
+from autograder.results import GradeResult, TestResult
+from autograder.sandbox import SandboxConfig, WorkerFailure, WorkerSession, Zygote, describe_exit
+from autograder.submission import Submission, SubmissionError, load_submission
+
+
+class GraderFault(Exception):
+    """The grader itself is broken (a suite that does not collect, points that do not add up)."""
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    device: str = "auto"  # auto | cpu | cuda
+    scope: str = "all"  # all: public + hidden; public: what `check` runs
+    course: Path | None = None
+
+
+def resolve_devices(device: str) -> list[str]:
+    import torch
+
+    if device == "cpu":
+        return ["cpu"]
+    has_cuda = torch.cuda.is_available()
+    if device == "cuda" and not has_cuda:
+        raise GraderFault("--device cuda was asked for, but torch sees no GPU here; "
+                          "use --device auto or cpu, or check the NVIDIA driver")
+    return ["cpu", "cuda"] if has_cuda else ["cpu"]
+
+
+_INI: Path | None = None
+
+
+def _empty_ini() -> Path:
+    # Suites must not pick up the host project's pytest settings or conftest files.
+    global _INI
+    if _INI is None:
+        fd, name = tempfile.mkstemp(prefix="autograder-", suffix=".ini")
+        os.write(fd, b"[pytest]\n")
+        os.close(fd)
+        _INI = Path(name)
+    return _INI
+
+
+class Grader:
+    """Grades submissions; one instance keeps one warm zygote for all of them."""
+
+    def __init__(self, zygote: Zygote | None = None):
+        self.zygote = zygote or Zygote()
+
+    def close(self) -> None:
+        self.zygote.close()
+
+    def __enter__(self) -> "Grader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------
+    def grade(self, path: Path, assignment_id: str, options: GradeOptions = GradeOptions(),
+              submission: Submission | None = None) -> GradeResult:
+        """Grade ``path``. Raises ConfigError/GraderFault for grader-side problems only."""
+        started = time.perf_counter()
+        paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
+        cfg = AssignmentConfig.load(paths.config)
+        result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope)
+        devices = resolve_devices(options.device)
+        result.device = ",".join(devices)
+        try:
+            sub = submission or load_submission(Path(path), assignment_id)
+        except SubmissionError as e:
+            return self._ungradable(result, cfg, paths, options, str(e), started)
+        result.sha256 = sub.sha256
+        result.notes += list(sub.notes)
+        cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
+                 for c in sub.cells]
+        probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
+        sandbox = SandboxConfig(memory_mb=cfg.memory_mb, cuda="cuda" in devices,
+                                hide=tuple(str(p) for p in paths.secret_roots))
+        session = WorkerSession(self.zygote, sandbox, cells, probes, import_budget=cfg.import_budget_s)
+        try:
+            t0 = time.perf_counter()
+            try:
+                report = session.start()
+            except WorkerFailure as e:
+                why = (f"running your notebook took longer than the {cfg.import_budget_s:g} s allowed; "
+                       "move long training or demo code out of the graded cells (or tag those cells 'demo')"
+                       if e.kind == "timeout" else
+                       f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
+                       "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
+                result.output = session.output.take()
+                return self._ungradable(result, cfg, paths, options, why, started)
+            result.timings["load_s"] = round(time.perf_counter() - t0, 4)
+            result.output = report.output
+            result.sandbox = report.sandbox
+            for cell in report.cells:
+                if not cell.get("ok"):
+                    err = cell.get("error", {})
+                    result.notes.append(f"{cell.get('label')} raised an error and was skipped; "
+                                        f"the rest of the notebook was loaded:\n{err.get('traceback') or err.get('message')}")
+            t0 = time.perf_counter()
+            result.tests = self._run_suites(cfg, paths, session, devices, options)
+            result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
+            result.timings["worker_restarts"] = session.restarts
+        finally:
+            session.close()
+        result.execution_time = time.perf_counter() - started
+        return result
+
+    def _ungradable(self, result: GradeResult, cfg: AssignmentConfig, paths: AssignmentPaths,
+                    options: GradeOptions, why: str, started: float) -> GradeResult:
+        result.status = "ungradable"
+        result.error = why
+        # A release's assignment.toml lists the public tests only.
+        result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
+                           else cfg.total_points)
+        result.execution_time = time.perf_counter() - started
+        return result
+
+    def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
+                    devices: list[str], options: GradeOptions) -> list[TestResult]:
+        dirs = [paths.public_tests] if options.scope == "public" else paths.test_dirs
+        missing = [str(d) for d in dirs if not d.is_dir()]
+        if missing:
+            raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
+        hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
+        ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden)
+        args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
+                "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+                "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+        if ctx.problems:
+            raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
+        tests = []
+        for i, o in enumerate(ctx.outcomes.values(), start=1):
+            tests.append(TestResult(
+                name=o.name, number=str(i), exercises=o.exercises,
+                score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
+                visibility=o.visibility, message=o.message, author_message=o.author_message,
+                output=o.output, seconds=round(o.seconds, 4)))
+        total = sum(t.max_score for t in tests)
+        if options.scope == "all" and abs(total - cfg.total_points) > 1e-6:
+            raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
+                              f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
+        return tests

@@ -1,0 +1,306 @@
+"""The pytest plugin that grades: the ``student`` fixture, markers, budgets, outcomes.
+
+Tests run in this (trusted) process and reach the student's code only through the
+``student`` fixture, which proxies every call to the sandboxed worker. Whatever comes
+back is decoded by ``protocol.decode`` into plain values before a test sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder import protocol
+from autograder.config import AssignmentConfig
+from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
+
+
+# ----------------------------------------------------------------------------- errors
+
+class StudentError(AssertionError):
+    """The student's code did not give a usable answer; the message says why."""
+
+
+class StudentException(StudentError):
+    """The student's code raised. ``type_names``: the exception's class and its bases."""
+
+    def __init__(self, message: str, type_names: list[str], exc_message: str, traceback: str = ""):
+        super().__init__(message)
+        self.type_names = type_names
+        self.exc_message = exc_message
+        self.traceback = traceback
+
+
+class MissingName(StudentError):
+    """The function (or class) the test needs is not defined in the submission."""
+
+
+class BadReturnValue(StudentError):
+    """A value that may not cross the boundary: a tensor subclass, an arbitrary object."""
+
+
+class NotDifferentiable(StudentError):
+    """No autograd graph connects the output to the inputs."""
+
+
+class WorkerCrashed(StudentError):
+    """The worker died (os._exit, segfault, out of memory) while running the student's code."""
+
+
+class StudentTimeout(BaseException):
+    """The student's code ran past its time. Not an AssertionError on purpose: property-based
+    tests must not retry (and shrink) a function that never returns."""
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+@dataclass
+class TestOutcome:
+    name: str
+    nodeid: str
+    exercises: tuple[str, ...]
+    points: float
+    visibility: str  # "public" | "hidden"
+    author_message: str
+    status: str = "failed"  # "passed" | "failed"
+    message: str = ""
+    output: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class CallResult:
+    value: Any
+    args: list | None
+    kwargs: dict | None
+    seconds: float
+
+
+@dataclass
+class GradingContext:
+    """What the plugin needs to grade one submission."""
+
+    config: AssignmentConfig
+    session: WorkerSession
+    devices: list[str]
+    hidden_dirs: tuple[Path, ...] = ()
+    outcomes: dict[str, TestOutcome] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # suite errors: a grader fault
+    deadline: float | None = None
+    budget: float = 0.0
+    timed_out: set[str] = field(default_factory=set)  # functions that already ran out of time
+    strike_timeout: float = 2.0
+
+    @property
+    def cuda(self) -> bool:
+        return "cuda" in self.devices
+
+
+# ----------------------------------------------------------------------------- the proxy
+
+class Student:
+    """The ``student`` fixture: calls into the sandboxed worker."""
+
+    def __init__(self, ctx: GradingContext):
+        self._ctx = ctx
+
+    @property
+    def devices(self) -> list[str]:
+        return list(self._ctx.devices)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return functools.partial(self.call, name)
+
+    def has(self, name: str) -> bool:
+        report = self._ctx.session.first_load
+        return report is not None and name in report.names
+
+    def call(self, name: str, *args, timeout: float | None = None, **kwargs):
+        return self._request("call", name, args, kwargs, timeout).value
+
+    def run(self, name: str, *args, timeout: float | None = None, **kwargs) -> CallResult:
+        return self._request("call", name, args, kwargs, timeout, return_args=True)
+
+    def probe(self, ref: str, *args, timeout: float | None = None, **kwargs):
+        return self._request("probe", ref, args, kwargs, timeout).value
+
+    def vjp(self, name: str, args, kwargs=None, *, wrt=(0,), cotangents, timeout: float | None = None):
+        res = self._request("vjp", name, tuple(args), kwargs or {}, timeout, wrt=list(wrt), cotangents=cotangents)
+        return res.value
+
+    # -----------------------------------------------------------------------------
+    def _timeout(self, timeout: float | None, name: str) -> float:
+        ctx = self._ctx
+        remaining = None if ctx.deadline is None else ctx.deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise StudentTimeout(f"this test's time budget ({ctx.budget:.0f} s) was used up before "
+                                 f"{name} could run: your code is too slow somewhere in this test")
+        limit = timeout if timeout is not None else (remaining if remaining is not None else 60.0)
+        if name in ctx.timed_out:
+            # A function that never returned once gets a short leash afterwards, so an
+            # infinite loop costs its own tests without eating the whole grading time.
+            limit = min(limit, ctx.strike_timeout)
+        return limit if remaining is None else min(limit, remaining)
+
+    def _request(self, op: str, name: str, args, kwargs, timeout, *, return_args=False, wrt=None,
+                 cotangents=None) -> CallResult:
+        bufs: list[bytes] = []
+        header: dict[str, Any] = {"op": op, "name": name, "args": protocol.encode(list(args), bufs),
+                                  "kwargs": protocol.encode(dict(kwargs), bufs), "return_args": return_args}
+        if op == "vjp":
+            header["wrt"] = wrt
+            header["cotangents"] = protocol.encode(cotangents, bufs)
+        limit = self._timeout(timeout, name)
+        what = f"{name}()" if op != "probe" else f"the course probe {name}"
+        try:
+            reply, rbufs = self._ctx.session.request(header, bufs, limit, what)
+        except WorkerFailure as e:
+            if e.kind == "timeout":
+                self._ctx.timed_out.add(name)
+                raise StudentTimeout(f"{what} did not return within {limit:.1f} s. Look for an infinite loop, "
+                                     "or a Python loop where a tensor operation would do.") from None
+            if e.kind == "crash":
+                raise WorkerCrashed(f"{what} crashed the process running your code "
+                                    f"({describe_exit(e.exit_code)}). Does your code call os._exit, "
+                                    "allocate a huge tensor, or recurse without end?") from None
+            raise BadReturnValue(f"{what}: {e}") from None
+        if not reply.get("ok"):
+            raise _student_error(what, reply.get("error"))
+        try:
+            value = protocol.decode(reply.get("value"), rbufs, cuda_ok=self._ctx.cuda)
+            if op == "vjp":
+                value = (value, tuple(protocol.decode(reply.get("grads"), rbufs, cuda_ok=self._ctx.cuda)))
+                if not reply.get("connected"):
+                    raise NotDifferentiable(
+                        f"{what}: the output is not connected to the autograd graph of its inputs, so no "
+                        "gradient can flow. Avoid .detach(), .numpy(), .item(), torch.tensor(...) or "
+                        "in-place writes into a tensor created with torch.zeros(...) on the way.")
+            args_after = kwargs_after = None
+            if return_args:
+                args_after = protocol.decode(reply.get("args"), rbufs, cuda_ok=self._ctx.cuda)
+                kwargs_after = protocol.decode(reply.get("kwargs"), rbufs, cuda_ok=self._ctx.cuda)
+        except protocol.ProtocolError as e:
+            self._ctx.session.worker.kill()
+            raise BadReturnValue(f"{what} returned data the grader cannot accept ({e})") from None
+        seconds = reply.get("seconds")
+        return CallResult(value, args_after, kwargs_after, seconds if isinstance(seconds, float) else 0.0)
+
+
+def _student_error(what: str, err) -> StudentError:
+    err = err if isinstance(err, dict) else {}
+    kind = err.get("kind")
+    message = str(err.get("message", ""))[:4000]
+    if kind == "missing":
+        return MissingName(f"{what.removesuffix('()')} is not defined in your submission ({message}). "
+                           "Define it at the top level of the notebook with exactly this name.")
+    if kind == "bad_return":
+        return BadReturnValue(f"{what} returned {message}; the contract expects plain tensors, "
+                              "arrays, numbers, lists, tuples or dicts.")
+    type_names = [str(n) for n in err.get("mro", []) if isinstance(n, str)][:20]
+    exc_type = type_names[0] if type_names else "an exception"
+    tb = str(err.get("traceback", ""))[-4000:]
+    text = f"{what} raised {exc_type}: {message}"
+    if exc_type == "NotImplementedError":
+        text += "\n(It is still a stub: replace `raise NotImplementedError()` with your code.)"
+    if tb:
+        text += "\n\n" + tb.rstrip()
+    return StudentException(text, type_names, message, tb)
+
+
+# ----------------------------------------------------------------------------- the plugin
+
+class HarnessPlugin:
+    """Registered with ``pytest.main(plugins=[...])`` for one grading run."""
+
+    def __init__(self, ctx: GradingContext):
+        self.ctx = ctx
+
+    @pytest.fixture(scope="session")
+    def student(self) -> Student:
+        return Student(self.ctx)
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "exercise(*names): the exercises a test checks (its tags)")
+        from hypothesis import settings
+
+        settings.register_profile("grading", derandomize=True, database=None, deadline=None,
+                                  max_examples=20, print_blob=False, report_multiple_bugs=False)
+        settings.load_profile("grading")
+
+    def _visibility(self, path: Path) -> str:
+        return "hidden" if any(path.is_relative_to(d) for d in self.ctx.hidden_dirs) else "public"
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        cfg = self.ctx.config
+        for item in items:
+            name = item.name
+            spec = cfg.spec(name)
+            marker = item.get_closest_marker("exercise")
+            exercises = tuple(marker.args) if marker else ()
+            if spec is None:
+                self.ctx.problems.append(f"{item.nodeid}: no [tests.{name}] entry in assignment.toml")
+            if not exercises:
+                self.ctx.problems.append(f"{item.nodeid}: add @pytest.mark.exercise(...) naming what it checks")
+            unknown = [e for e in exercises if cfg.exercises and e not in cfg.exercises]
+            if unknown:
+                self.ctx.problems.append(f"{item.nodeid}: unknown exercise tag(s) {unknown}")
+            doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines() if hasattr(item, "obj") else []
+            self.ctx.outcomes[item.nodeid] = TestOutcome(
+                name=name, nodeid=item.nodeid, exercises=exercises,
+                points=spec.points if spec else 0.0, visibility=self._visibility(Path(item.path)),
+                author_message=doc[0] if doc else "")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.ctx.problems.append(f"could not collect {report.nodeid}: {report.longreprtext[-2000:]}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        spec = self.ctx.config.spec(item.name)
+        self.ctx.budget = spec.timeout_s if spec else self.ctx.config.default_timeout_s
+        self.ctx.deadline = time.monotonic() + self.ctx.budget
+        self.ctx.session.output.take()  # output belongs to the test that caused it
+        try:
+            return (yield)
+        finally:
+            self.ctx.deadline = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        outcome = self.ctx.outcomes.get(item.nodeid)
+        if outcome is None:
+            return report
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            outcome.seconds += report.duration
+            if report.passed:
+                outcome.status, outcome.message = "passed", ""
+            else:
+                outcome.status = "failed"
+                outcome.message = _failure_message(call.excinfo)
+            outcome.output = self.ctx.session.output.take()
+        return report
+
+
+def _failure_message(excinfo) -> str:
+    if excinfo is None:
+        return "failed"
+    exc = excinfo.value
+    if isinstance(exc, (StudentError, StudentTimeout)):
+        text = str(exc)
+    elif isinstance(exc, AssertionError):
+        text = str(exc) or "an assertion in the test failed"
+    else:
+        text = (f"the test could not check your result ({type(exc).__name__}: {exc}). "
+                "Check the type and shape of what your function returns.")
+    notes = [n for n in getattr(exc, "__notes__", []) if isinstance(n, str)]
+    if notes:
+        text += "\n\n" + "\n".join(notes)
+    return text

@@ -1,0 +1,131 @@
+"""The result of grading one submission, and its one serialisation: Gradescope's results.json.
+
+Everything student-facing is derived from ``GradeResult``; the rule that hidden tests
+show name, points and the author's message only is enforced here, once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from autograder import __version__
+
+OUTPUT_CAP = 8_000  # characters of a test's output in results.json
+
+
+@dataclass
+class TestResult:
+    name: str
+    number: str
+    exercises: tuple[str, ...]
+    score: float
+    max_score: float
+    status: str  # "passed" | "failed"
+    visibility: str  # "public" | "hidden"
+    message: str  # full failure message (trusted side only for hidden tests)
+    author_message: str
+    output: str = ""  # what the student's code printed during the test
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def student_text(self) -> str:
+        """What the student may see: everything for public tests, the author's line for hidden ones."""
+        if self.visibility == "hidden":
+            if self.passed:
+                return self.author_message
+            return f"Failed: {self.author_message}" if self.author_message else "Failed (hidden test)."
+        text = self.message
+        if self.output.strip():
+            text += ("\n\n" if text else "") + "Your code printed:\n" + self.output
+        return _cap(text, OUTPUT_CAP)
+
+
+@dataclass
+class GradeResult:
+    assignment_id: str
+    submission: str
+    sha256: str = ""
+    status: str = "graded"  # "graded" | "ungradable"
+    error: str = ""  # why it could not be graded
+    tests: list[TestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # loader notes and cell errors
+    output: str = ""  # printed while the notebook's cells ran
+    execution_time: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    device: str = "cpu"
+    sandbox: dict = field(default_factory=dict)
+    scope: str = "all"  # "all" (grade) | "public" (check)
+    possible: float = 0.0  # points available, also when no test could run
+    grader_version: str = __version__
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.tests), 6) if self.tests else self.possible
+
+    def per_exercise(self) -> dict[str, tuple[float, float]]:
+        """Points earned and available per exercise (a multi-exercise test splits evenly)."""
+        out: dict[str, list[float]] = {}
+        for t in self.tests:
+            tags = t.exercises or ("other",)
+            for ex in tags:
+                acc = out.setdefault(ex, [0.0, 0.0])
+                acc[0] += t.score / len(tags)
+                acc[1] += t.max_score / len(tags)
+        return {k: (round(v[0], 6), round(v[1], 6)) for k, v in out.items()}
+
+    def summary_text(self) -> str:
+        lines = []
+        if self.status == "ungradable":
+            lines.append(f"Your submission could not be graded: {self.error}")
+        lines += self.notes
+        if self.output.strip():
+            lines.append("Output of your notebook while it was loaded:\n" + _cap(self.output, 4000))
+        return "\n\n".join(lines)
+
+    def to_gradescope(self, hidden_visibility: str = "after_published") -> dict:
+        tests = []
+        for t in self.tests:
+            tests.append({
+                "name": t.name, "number": t.number, "score": t.score, "max_score": t.max_score,
+                "status": t.status, "output": t.student_text(), "output_format": "text",
+                "visibility": "visible" if t.visibility == "public" else hidden_visibility,
+                "tags": list(t.exercises),
+            })
+        return {
+            "score": self.score if self.status == "graded" else 0.0,
+            "execution_time": round(self.execution_time, 3),
+            "output": self.summary_text(),
+            "output_format": "text",
+            "stdout_visibility": "hidden",
+            "visibility": "visible",
+            "tests": tests,
+            "extra_data": {
+                "assignment_id": self.assignment_id, "submission_sha256": self.sha256,
+                "grader_version": self.grader_version, "status": self.status, "scope": self.scope,
+                "device": self.device, "sandbox": self.sandbox, "timings": self.timings,
+                "per_exercise": {k: {"score": s, "max_score": m} for k, (s, m) in self.per_exercise().items()},
+            },
+        }
+
+    def write_json(self, path: Path, hidden_visibility: str = "after_published") -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_gradescope(hidden_visibility), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)  # atomic: a reader never sees half a file
+
+    def to_dict(self) -> dict:
+        """Everything, hidden messages included: for the instructor's gradebook only."""
+        return asdict(self)
+
+
+def _cap(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"\n... [{len(text) - limit} more characters]"

@@ -1,0 +1,338 @@
+"""Trusted-side control of the untrusted worker: zygote, worker processes, restarts.
+
+The grader never imports student code. It asks a zygote (a warm process that imported
+torch once) to fork a confined worker, talks to it over a socket in the framed protocol,
+drains and caps its output, and kills it on a timeout, a crash or a malformed answer.
+The next request starts a fresh worker, so one bad call costs one test only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+from autograder import protocol
+
+SIGNAL_HINTS = {
+    -signal.SIGKILL: "killed (SIGKILL): usually out of memory, or killed after a timeout",
+    -signal.SIGSEGV: "segmentation fault (SIGSEGV)",
+    -signal.SIGXCPU: "CPU time limit exceeded (SIGXCPU)",
+    -signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)",
+    -signal.SIGABRT: "aborted (SIGABRT)",
+}
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Limits and isolation of one worker (defaults suit a CPU grading run)."""
+
+    memory_mb: int = 4096
+    nproc: int = 256
+    fsize_mb: int = 256
+    cpu_s: int = 900
+    threads: int = 1
+    cuda: bool = False
+    hide: tuple[str, ...] = ()
+    user: str = "nobody"
+    output_cap: int = 64 * 1024
+
+    def as_message(self) -> dict:
+        try:
+            pw = pwd.getpwnam(self.user)
+            uid, gid = pw.pw_uid, pw.pw_gid
+        except KeyError:
+            uid = gid = 65534
+        return {"uid": uid, "gid": gid, "memory_mb": self.memory_mb, "nproc": self.nproc,
+                "fsize_mb": self.fsize_mb, "cpu_s": self.cpu_s, "threads": self.threads,
+                "cuda": self.cuda, "hide": list(self.hide)}
+
+
+class WorkerFailure(Exception):
+    """A request did not get a proper answer. ``kind``: timeout, crash or protocol."""
+
+    def __init__(self, kind: str, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.exit_code = exit_code
+
+
+class OutputBuffer:
+    """Keeps the first ``cap`` bytes of what the worker printed; counts the rest."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.data = bytearray()
+        self.dropped = 0
+
+    def feed(self, chunk: bytes) -> None:
+        room = self.cap - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]
+        self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def take(self) -> str:
+        text = self.data.decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n... [{self.dropped} more bytes of output not shown]\n"
+        self.data = bytearray()
+        self.dropped = 0
+        return text
+
+
+class Zygote:
+    """A warm process that forks workers. Start it early: it imports torch in parallel."""
+
+    def __init__(self):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PYTHONPATH",
+                                                            "CUDA_VISIBLE_DEVICES", "HOME")}
+        env.update(OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.untrusted.zygote", str(child.fileno())],
+            pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
+            cwd="/", start_new_session=True)
+        child.close()
+        self.ctrl = parent
+        self._lock = threading.Lock()
+        self._spawned: queue.Queue = queue.Queue()
+        self._ready = threading.Event()
+        self._exits: dict[int, int] = {}
+        self._exit_cv = threading.Condition()
+        self._closed = False
+        threading.Thread(target=self._read_loop, daemon=True, name="zygote-ctrl").start()
+
+    def _read_loop(self) -> None:
+        buf = b""
+        while True:
+            try:
+                data = self.ctrl.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                self._spawned.put(None)
+                self._ready.set()
+                with self._exit_cv:
+                    self._closed = True
+                    self._exit_cv.notify_all()
+                return
+            buf += data
+            while len(buf) >= 4 and len(buf) >= 4 + int.from_bytes(buf[:4], "big"):
+                n = int.from_bytes(buf[:4], "big")
+                msg = json.loads(buf[4:4 + n])
+                buf = buf[4 + n:]
+                if "ready" in msg:
+                    self._ready.set()
+                elif "spawned" in msg:
+                    self._spawned.put(int(msg["spawned"]))
+                elif "exited" in msg:
+                    with self._exit_cv:
+                        self._exits[int(msg["exited"])] = int(msg["code"])
+                        self._exit_cv.notify_all()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if not self._ready.wait(timeout) or self._closed:
+            raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
+                               "to see why (is torch installed in this environment?)")
+
+    def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
+        """Fork a worker; returns (pid, socket to it, read end of its output pipe)."""
+        self.wait_ready()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out_r, out_w = os.pipe()
+        msg = json.dumps({"op": "spawn", "config": cfg.as_message()}).encode()
+        with self._lock:
+            socket.send_fds(self.ctrl, [len(msg).to_bytes(4, "big") + msg], [theirs.fileno(), out_w])
+            pid = self._spawned.get(timeout=60)
+        theirs.close()
+        os.close(out_w)
+        if pid is None:
+            raise RuntimeError("the worker zygote died")
+        return pid, mine, out_r
+
+    def exit_code(self, pid: int, timeout: float = 1.0) -> int | None:
+        deadline = time.monotonic() + timeout
+        with self._exit_cv:
+            while pid not in self._exits and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._exit_cv.wait(remaining)
+            return self._exits.pop(pid, None)
+
+    def close(self) -> None:
+        try:
+            self.ctrl.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class WorkerProcess:
+    """One live worker: request/reply with deadlines, output drained into ``output``."""
+
+    def __init__(self, zygote: Zygote, cfg: SandboxConfig, output: OutputBuffer):
+        self.zygote = zygote
+        self.output = output
+        self.pid, self.sock, self.out_r = zygote.spawn(cfg)
+        self.alive = True
+        self.sandbox: dict = {}
+        self.reader = protocol.FrameReader(self.sock)
+        self.reader.extra[self.out_r] = self._drain
+        hello, _ = self._read(60.0, "start")
+        self.sandbox: dict = hello.get("sandbox", {}) if isinstance(hello.get("sandbox"), dict) else {}
+
+    def _drain(self, fd: int) -> None:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except OSError:
+            chunk = b""
+        if chunk:
+            self.output.feed(chunk)
+        else:
+            del self.reader.extra[fd]  # writer closed: stop selecting on it
+
+    def _read(self, timeout: float | None, what: str) -> tuple[dict, list[bytes]]:
+        try:
+            return self.reader.read(timeout)
+        except protocol.PeerTimeout:
+            self.kill()
+            raise WorkerFailure("timeout", f"{what} did not finish within {timeout:.1f} s") from None
+        except protocol.PeerClosed:
+            code = self.kill()
+            raise WorkerFailure("crash", f"the worker process died during {what} ({describe_exit(code)})",
+                                exit_code=code) from None
+        except protocol.ProtocolError as e:
+            self.kill()
+            raise WorkerFailure("protocol", f"the worker sent malformed data during {what}: {e}") from None
+
+    def request(self, header: dict, buffers: list[bytes], timeout: float | None, what: str):
+        if not self.alive:
+            raise WorkerFailure("crash", "the worker is not running")
+        try:
+            protocol.send_frame(self.sock, header, buffers, timeout=timeout)
+        except protocol.PeerTimeout:
+            self.kill()
+            raise WorkerFailure("timeout", f"{what} did not read its input within {timeout:.1f} s") from None
+        except protocol.PeerClosed:
+            code = self.kill()
+            raise WorkerFailure("crash", f"the worker process died before {what} ({describe_exit(code)})",
+                                exit_code=code) from None
+        return self._read(timeout, what)
+
+    def kill(self) -> int | None:
+        """Kill the worker's whole process group; returns its exit code when known."""
+        if not self.alive:
+            return None
+        self.alive = False
+        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+            try:
+                target()
+            except OSError:
+                pass
+        code = self.zygote.exit_code(self.pid, timeout=2.0)
+        # What it printed last often explains a crash: drain what is left without blocking.
+        os.set_blocking(self.out_r, False)
+        try:
+            while self.out_r in self.reader.extra:
+                self._drain(self.out_r)
+        except BlockingIOError:
+            pass
+        for close in (self.sock.close, lambda: os.close(self.out_r)):
+            try:
+                close()
+            except OSError:
+                pass
+        workdir = self.sandbox.get("workdir")
+        if not self.sandbox.get("private_tmp") and isinstance(workdir, str) and workdir.startswith("/tmp/ag-work-"):
+            shutil.rmtree(workdir, ignore_errors=True)  # rmtree never follows symlinks out of it
+        return code
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        return SIGNAL_HINTS.get(code, f"killed by signal {signal.Signals(-code).name}")
+    return f"exit code {code}"
+
+
+@dataclass
+class LoadReport:
+    """What happened when the student's cells ran: per-cell errors, names defined."""
+
+    cells: list[dict] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    output: str = ""
+    seconds: float = 0.0
+    sandbox: dict = field(default_factory=dict)
+
+
+class WorkerSession:
+    """The worker of one submission: loads the cells, restarts after a failure.
+
+    A restart re-runs the student's cells in a fresh fork (milliseconds plus the cells'
+    own time), so a timeout or crash in one test never leaks state into the next.
+    """
+
+    def __init__(self, zygote: Zygote, cfg: SandboxConfig, cells: list[dict], probes: str = "",
+                 import_budget: float = 30.0):
+        self.zygote = zygote
+        self.cfg = cfg
+        self.cells = cells
+        self.probes = probes
+        self.import_budget = import_budget
+        self.output = OutputBuffer(cfg.output_cap)
+        self.worker: WorkerProcess | None = None
+        self.first_load: LoadReport | None = None
+        self.restarts = 0
+        self._ids = 0
+
+    def start(self) -> LoadReport:
+        """Start a worker and run the cells (raises WorkerFailure if that itself fails)."""
+        if self.worker is not None and self.worker.alive:
+            return self.first_load
+        if self.worker is not None:
+            self.restarts += 1
+        started = time.perf_counter()
+        self.worker = WorkerProcess(self.zygote, self.cfg, self.output)
+        reply, _ = self.worker.request({"op": "load", "id": 0, "cells": self.cells, "probes": self.probes},
+                                       [], self.import_budget, "running your notebook's cells")
+        if not reply.get("ok"):
+            self.worker.kill()
+            raise WorkerFailure("protocol", "the worker could not load the submission")
+        if self.first_load is None:
+            self.first_load = LoadReport(
+                cells=[c for c in reply.get("cells", []) if isinstance(c, dict)],
+                names=[n for n in reply.get("names", []) if isinstance(n, str)],
+                output=self.output.take(), seconds=time.perf_counter() - started,
+                sandbox=self.worker.sandbox)
+        else:
+            self.output.take()  # the cells' output was shown once already
+        return self.first_load
+
+    def request(self, header: dict, buffers: list[bytes], timeout: float | None, what: str):
+        self.start()
+        self._ids += 1
+        header = dict(header, id=self._ids)
+        reply, bufs = self.worker.request(header, buffers, timeout, what)
+        if reply.get("id") != self._ids:
+            self.worker.kill()
+            raise WorkerFailure("protocol", f"the worker answered out of turn during {what}")
+        return reply, bufs
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.kill()

@@ -1,0 +1,1 @@
+"""The untrusted side: everything here runs next to student code and is never trusted."""

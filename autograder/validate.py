@@ -1,0 +1,120 @@
+"""``autograder validate``: prove each suite grades what it should.
+
+The solution must score full marks, the released stub zero, and every mutant in
+``solutions/<id>/mutants/`` must lose points in at least one test tagged with the
+exercise it names, and in no other test (a bug in one function costs points there only).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+from autograder.grader import GradeOptions, Grader
+from autograder.results import GradeResult
+from autograder.submission import CodeCell, load_submission
+
+_HEADER = re.compile(r"^#\s*(exercise|bug):\s*(.+?)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    exercise: str
+    bug: str
+    source: str
+
+
+def read_mutants(folder: Path) -> list[Mutant]:
+    mutants = []
+    for f in sorted(folder.glob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        meta = dict(_HEADER.findall(text))
+        if "exercise" not in meta:
+            raise ConfigError(f"{f}: a mutant starts with a '# exercise: NAME' line naming what it breaks")
+        mutants.append(Mutant(f.stem, meta["exercise"], meta.get("bug", ""), text))
+    return mutants
+
+
+@dataclass
+class Check:
+    what: str
+    ok: bool
+    detail: str
+
+
+def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu") -> list[Check]:
+    paths = assignment_paths(aid, course)
+    cfg = AssignmentConfig.load(paths.config)
+    opts = GradeOptions(device=device, course=course)
+    checks: list[Check] = []
+
+    sol = grader.grade(paths.notebook, aid, opts)
+    failing = [t.name for t in sol.tests if not t.passed]
+    checks.append(Check("solution scores full marks", sol.status == "graded" and sol.score == cfg.total_points,
+                        f"{sol.score:g}/{cfg.total_points:g}" + (f"; failing: {', '.join(failing)}" if failing else "")
+                        + (f"; {sol.error}" if sol.error else "")))
+
+    stub_path = course / "assignments" / aid / f"{aid}.ipynb"
+    if stub_path.exists():
+        stub = grader.grade(stub_path, aid, opts)
+        passing = [t.name for t in stub.tests if t.passed]
+        checks.append(Check("released stub scores zero", stub.status == "graded" and stub.score == 0,
+                            f"{stub.score:g}/{cfg.total_points:g}" + (f"; passing: {', '.join(passing)}" if passing else "")))
+    else:
+        checks.append(Check("released stub scores zero", False, f"{stub_path} missing: run `autograder release {aid}`"))
+
+    base = load_submission(paths.notebook, aid)
+    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
+    covered = {m.exercise for m in mutants}
+    missing = [e for e in cfg.exercises if e not in covered]
+    checks.append(Check("every exercise has a mutant", not missing, f"missing: {', '.join(missing)}" if missing else
+                        f"{len(mutants)} mutants"))
+    for m in mutants:
+        cell = CodeCell(index=len(base.cells), label=f"mutant {m.name}", source=m.source,
+                        filename=f"<mutant {m.name}>", first_line=1)
+        sub = dataclasses.replace(base, cells=(*base.cells, cell))
+        res = grader.grade(paths.notebook, aid, opts, submission=sub)
+        checks.append(_judge_mutant(m, res, cfg))
+    return checks
+
+
+def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
+    what = f"mutant {m.name} ({m.exercise}: {m.bug})"
+    if m.exercise not in cfg.exercises:
+        return Check(what, False, f"names unknown exercise {m.exercise!r}")
+    if res.status != "graded":
+        return Check(what, False, f"not graded: {res.error}")
+    failed = [t for t in res.tests if not t.passed]
+    own = [t.name for t in failed if m.exercise in t.exercises]
+    others = [t.name for t in failed if m.exercise not in t.exercises]
+    if not own:
+        return Check(what, False, "no test caught it: add a test that fails this bug")
+    if others:
+        return Check(what, False, f"also failed tests of other exercises: {', '.join(others)}")
+    return Check(what, True, f"caught by {', '.join(own)} (-{cfg.total_points - res.score:g} points)")
+
+
+def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu") -> int:
+    if course is None:
+        raise ConfigError("no course found: run from the folder holding solutions/, or pass --course")
+    ids = ids or sorted(p.name for p in (course / "solutions").iterdir() if (p / "assignment.toml").exists())
+    bad = 0
+    with Grader() as grader:
+        for aid in ids:
+            table = Table(title=f"validate {aid}")
+            table.add_column("check")
+            table.add_column("", justify="center")
+            table.add_column("detail", overflow="fold")
+            for c in validate_assignment(grader, course, aid, device):
+                bad += not c.ok
+                table.add_row(c.what, "[green]ok[/]" if c.ok else "[red]FAIL[/]", c.detail)
+            console.print(table)
+    console.print("[green]all checks passed[/]" if not bad else f"[red]{bad} check(s) failed[/]")
+    return 1 if bad else 0

@@ -1,0 +1,45 @@
+"""Shared fixtures: one warm grader (zygote) for the whole test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IS_ROOT = os.geteuid() == 0
+
+
+@pytest.fixture(scope="session")
+def course() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def grader():
+    from autograder.grader import Grader
+
+    with Grader() as g:
+        yield g
+
+
+@pytest.fixture(scope="session")
+def solution_source(course) -> str:
+    """The 01_tensors solution as plain Python (its notebook's code cells, demos skipped)."""
+    from autograder.submission import load_submission
+
+    sub = load_submission(course / "solutions/01_tensors/01_tensors.ipynb", "01_tensors")
+    return "\n\n".join(c.source for c in sub.cells)
+
+
+@pytest.fixture
+def make_submission(tmp_path, solution_source):
+    """Write a 01_tensors.py: the solution (or not) followed by a patch."""
+
+    def make(patch: str = "", *, base: bool = True, name: str = "01_tensors.py") -> Path:
+        path = tmp_path / name
+        path.write_text((solution_source + "\n\n" if base else "") + patch, encoding="utf-8")
+        return path
+
+    return make
