@@ -7,7 +7,6 @@ at all (a results.json with score 0 and the reason is still written), 1 a grader
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -135,7 +134,10 @@ def cmd_check(args, console: Console) -> int:
     if aid is None:
         console.print(f"[red]Cannot tell the assignment of {args.submission.name}:[/] pass --assignment ID")
         return EXIT_GRADED
-    course = _course(args) or args.submission.resolve().parent.parent
+    folder = args.submission.resolve().parent
+    # A student's downloaded release folder (notebook + tests/ + assignment.toml) works alone.
+    course = args.course.resolve() if args.course else (
+        folder if (folder / "assignment.toml").exists() else _course(args))
     try:
         with Grader() as grader:
             result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",

@@ -149,9 +149,12 @@ def assignment_paths(assignment_id: str, course: Path | None = None, *, release:
                                probes if probes.exists() else None, sol / "mutants",
                                secret_roots=(course / "solutions",))
     rel = course / "assignments" / assignment_id
+    if not rel.is_dir() and (course / "assignment.toml").exists() and (course / "tests").is_dir():
+        rel = course  # a student's copy of one released assignment folder
     if rel.is_dir():
+        probes = rel / "probes.py"
         return AssignmentPaths(assignment_id, rel / "assignment.toml", rel / f"{assignment_id}.ipynb",
-                               rel / "tests", None, None, None, secret_roots=())
+                               rel / "tests", None, probes if probes.exists() else None, None, secret_roots=())
     known = sorted(p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir())
     raise ConfigError(f"unknown assignment {assignment_id!r} in {course}; known: {', '.join(known) or 'none'}. "
                       "Pass --assignment with one of them.")

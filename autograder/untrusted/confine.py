@@ -1,8 +1,11 @@
 """Confine a freshly forked worker before any student code runs in it.
 
-Order matters: namespaces and mounts need root, so they come first; rlimits next; the
-uid drop last, after which nothing can be undone. Each step that cannot be taken (no
-root, a kernel without user namespaces) is recorded, never silently assumed.
+As root the worker gets a root filesystem of its own: a tmpfs holding read-only bind
+mounts of the system folders and of the Python installation, and nothing else (no
+course, no homes, no other checkouts), a fresh ``/tmp``, no network namespace peers,
+rlimits, then the uid drop and ``no_new_privs``. Without root an unprivileged user
+namespace gives what the kernel allows. Each step that cannot be taken is recorded in
+the returned dict, never silently assumed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import ctypes.util
 import os
 import resource
 import signal
-import stat
 import sys
 import tempfile
 
@@ -23,12 +25,17 @@ MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
+MS_REMOUNT = 32
 MS_BIND = 0x1000
 MS_REC = 0x4000
-MNT_DETACH = 2
 MS_PRIVATE = 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
+
+# What a Python process needs of the host; everything else stays outside the worker's root.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc",
+                "/sys")
+NEW_ROOT = "/tmp/.ag-root"
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
@@ -39,89 +46,92 @@ def _check(rc: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
+def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | None, what: str) -> None:
+    _check(_libc.mount(src.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+                       data.encode() if data else None), what)
+
+
 def _write(path: str, text: str) -> None:
     with open(path, "w") as f:
         f.write(text)
 
 
-def _blocked_ancestor(path: str) -> str | None:
-    """The topmost ancestor of ``path`` that other users cannot traverse, if any."""
-    parts = os.path.abspath(path).split(os.sep)[1:]
-    current = ""
-    for part in parts[:-1]:
-        current += os.sep + part
-        try:
-            if not os.stat(current).st_mode & stat.S_IXOTH:
-                return current
-        except OSError:
-            return None
-    return None
+def _python_paths(hide: list[str]) -> list[str]:
+    """Folders of the interpreter and its packages (never ``/`` nor a parent of a secret)."""
+    import autograder
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(autograder.__file__),
+             *sys.path}
+    out = set()
+    for p in paths:
+        if not p or not os.path.isdir(p):
+            continue
+        p = os.path.realpath(p)
+        if p == "/" or any(h == p or h.startswith(p + os.sep) for h in hide):
+            continue
+        out.add(p)
+    # Drop folders already inside another one.
+    return sorted(p for p in out if not any(p != q and p.startswith(q + os.sep) for q in out))
 
 
-def _expose_interpreter() -> None:
-    """Make Python itself reachable for the dropped uid, and nothing else of its home.
-
-    A Python installed under a private home (``/root/.pyenv``) is unreadable after the uid
-    drop, so lazily imported modules would fail. Over each blocking folder goes a fresh
-    tmpfs holding bind mounts of just the interpreter's folders: the rest of that home
-    stays out of sight.
-    """
-    needed = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path)
-              if p and os.path.isdir(p)}
-    by_blocker: dict[str, list[str]] = {}
-    for p in sorted(needed):
-        blocker = _blocked_ancestor(p + os.sep + "x")
-        if blocker and not any(p.startswith(q + os.sep) for q in by_blocker.get(blocker, [])):
-            by_blocker.setdefault(blocker, []).append(p)
-    for n, (blocker, paths) in enumerate(sorted(by_blocker.items())):
-        staged = []
-        for i, p in enumerate(paths):
-            stage = f"/tmp/.ag-expose-{n}-{i}"
-            os.mkdir(stage)
-            _check(_libc.mount(p.encode(), stage.encode(), None, MS_BIND | MS_REC, None), f"bind {p}")
-            staged.append((stage, p))
-        _check(_libc.mount(b"tmpfs", blocker.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=755"),
-               f"cover {blocker}")
-        for stage, p in staged:
-            os.makedirs(p, exist_ok=True)
-            _check(_libc.mount(stage.encode(), p.encode(), None, MS_BIND | MS_REC, None), f"expose {p}")
-            _libc.umount2(stage.encode(), MNT_DETACH)
-            os.rmdir(stage)
+def _bind(src: str, root: str, readonly: bool = True) -> None:
+    target = root + src
+    if os.path.islink(src):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if not os.path.lexists(target):
+            os.symlink(os.readlink(src), target)
+        return
+    os.makedirs(target, exist_ok=True)
+    _mount(src, target, None, MS_BIND | MS_REC, None, f"bind {src}")
+    if readonly:
+        _mount(src, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, None, f"read-only {src}")
 
 
-def _private_mounts(hide: list[str], tmp_mb: int) -> None:
-    """In our private mount namespace: hide paths, give the worker temp dirs of its own.
-
-    An empty, unreadable tmpfs goes over each hidden path; fresh tmpfs over /tmp,
-    /var/tmp and /dev/shm mean nothing written there outlives the worker or reaches the
-    next submission.
-    """
-    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make / private")
+def _own_root(hide: list[str], tmp_mb: int) -> None:
+    """Build the worker's root filesystem and chroot into it (needs root, own mount ns)."""
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755", "stage /tmp")
+    os.mkdir(NEW_ROOT, 0o755)
+    _mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID, "size=1m,mode=755", "new root")
+    for p in SYSTEM_PATHS:
+        if os.path.lexists(p):
+            _bind(p, NEW_ROOT, readonly=p not in ("/dev", "/proc"))
+    for p in _python_paths(hide):
+        if not any(p == s or p.startswith(s + os.sep) for s in SYSTEM_PATHS):
+            _bind(p, NEW_ROOT)
     for p in ("/tmp", "/var/tmp", "/dev/shm"):
-        if os.path.isdir(p):
-            opts = f"size={tmp_mb}m,mode=1777".encode()
-            _check(_libc.mount(b"tmpfs", p.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"private {p}")
-    if os.geteuid() == 0:
-        _expose_interpreter()
-    # Last, so a secret folder inside an exposed one is still covered.
+        os.makedirs(NEW_ROOT + p, exist_ok=True)
+        _mount("tmpfs", NEW_ROOT + p, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777", f"private {p}")
+    _check(_libc.chroot(NEW_ROOT.encode()), "chroot")
+    os.chdir("/")
+
+
+def _hide(hide: list[str]) -> None:
+    """An empty, unreadable tmpfs over each secret folder still visible."""
     for p in hide:
         if os.path.isdir(p):
-            _check(_libc.mount(b"tmpfs", p.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                               b"size=4k,mode=000"), f"hide {p}")
+            _mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000",
+                   f"hide {p}")
 
 
-def confine(cfg: dict, keep_fds: list[int]) -> dict:
+def _private_tmp(tmp_mb: int) -> None:
+    for p in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(p):
+            _mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777", f"private {p}")
+
+
+def confine(cfg: dict) -> dict:
     """Apply the sandbox described by ``cfg``; returns what actually holds.
 
     cfg keys: uid, gid (used when root), hide (paths), memory_mb, nproc, fsize_mb,
     cpu_s, threads, cuda (bool).
     """
-    held = {"uid_drop": False, "network_off": False, "hidden_paths": False, "private_tmp": False,
-            "rlimits": False}
+    held = {"uid_drop": False, "network_off": False, "own_root": False, "hidden_paths": False,
+            "private_tmp": False, "rlimits": False}
     os.setsid()
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # die with the zygote
     root = os.geteuid() == 0
-    hide = [p for p in cfg.get("hide", []) if p]
+    hide = [os.path.realpath(p) for p in cfg.get("hide", []) if p]
+    tmp_mb = int(cfg.get("fsize_mb", 256))
     try:
         if root:
             _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
@@ -133,8 +143,15 @@ def confine(cfg: dict, keep_fds: list[int]) -> dict:
             _write("/proc/self/uid_map", f"{uid} {uid} 1")
             _write("/proc/self/gid_map", f"{gid} {gid} 1")
         held["network_off"] = True
-        _private_mounts(hide, int(cfg.get("fsize_mb", 256)))
-        held["hidden_paths"] = held["private_tmp"] = True
+        _mount("none", "/", None, MS_REC | MS_PRIVATE, None, "make / private")
+        if root:
+            _own_root(hide, tmp_mb)
+            held["own_root"] = True
+        else:
+            _private_tmp(tmp_mb)
+        held["private_tmp"] = True
+        _hide(hide)
+        held["hidden_paths"] = True
     except OSError as e:
         held["namespace_error"] = str(e)
 
@@ -154,12 +171,10 @@ def confine(cfg: dict, keep_fds: list[int]) -> dict:
         "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": threads,
         "MKL_NUM_THREADS": threads, "PYTHONHASHSEED": "0",
     })
-    if cfg.get("cuda_visible_devices") is not None:
-        os.environ["CUDA_VISIBLE_DEVICES"] = str(cfg["cuda_visible_devices"])
 
     limits = [(resource.RLIMIT_CORE, 0),
               (resource.RLIMIT_NOFILE, 512),
-              (resource.RLIMIT_FSIZE, int(cfg.get("fsize_mb", 256)) * 2**20),
+              (resource.RLIMIT_FSIZE, tmp_mb * 2**20),
               (resource.RLIMIT_CPU, int(cfg.get("cpu_s", 900)))]
     # CUDA maps huge virtual ranges, so an address-space cap only works on CPU runs.
     if cfg.get("memory_mb") and not cfg.get("cuda"):

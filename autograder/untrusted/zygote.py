@@ -46,7 +46,7 @@ def _spawn(cfg: dict, fds: list[int]) -> int:
         os.closerange(sock_fd + 1, 65536)
         from autograder.untrusted import confine, worker
 
-        held = confine.confine(cfg, [sock_fd])
+        held = confine.confine(cfg)
         import torch
 
         torch.set_num_threads(int(cfg.get("threads", 1)))

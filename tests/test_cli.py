@@ -1,0 +1,158 @@
+"""The CLI contract: exit codes, results.json (Gradescope schema), feedback, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli
+
+from conftest import ROOT
+
+AID = "01_tensors"
+SOLUTION = ROOT / "solutions" / AID / f"{AID}.ipynb"
+STUB = ROOT / "assignments" / AID / f"{AID}.ipynb"
+TOP_KEYS = {"score", "execution_time", "output", "output_format", "stdout_visibility", "visibility", "tests",
+            "extra_data"}
+TEST_KEYS = {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility", "tags"}
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(ROOT), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def check_schema(data: dict) -> None:
+    assert set(data) == TOP_KEYS
+    assert isinstance(data["score"], float) and isinstance(data["execution_time"], float)
+    for t in data["tests"]:
+        assert set(t) == TEST_KEYS
+        assert t["status"] in ("passed", "failed")
+        assert t["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
+        assert t["tags"] and all(isinstance(x, str) for x in t["tags"])
+    extra = data["extra_data"]
+    assert extra["assignment_id"] == AID and extra["grader_version"]
+
+
+def test_grade_solution_full_marks_and_stub_zero(tmp_path):
+    sol = run_cli("grade", str(SOLUTION), "--device", "cpu", cwd=tmp_path)
+    assert sol.returncode == 0, sol.stdout + sol.stderr
+    assert "Score: 100 / 100" in sol.stdout
+    data = json.loads((tmp_path / "results.json").read_text())
+    check_schema(data)
+    assert data["score"] == 100.0 and all(t["status"] == "passed" for t in data["tests"])
+    assert len(data["extra_data"]["submission_sha256"]) == 64
+
+    stub = run_cli("grade", str(STUB), "--results", "r.json", "--feedback", "f.md", cwd=tmp_path)
+    assert stub.returncode == 0, stub.stdout + stub.stderr
+    assert "Score: 0 / 100" in stub.stdout and "FAIL" in stub.stdout
+    data = json.loads((tmp_path / "r.json").read_text())
+    check_schema(data)
+    assert data["score"] == 0.0
+    hidden_src = (ROOT / "solutions" / AID / "tests" / "hidden").glob("*.py")
+    feedback = (tmp_path / "f.md").read_text()
+    for t in data["tests"]:
+        if t["visibility"] != "visible":
+            # Name and the author's one line only: no traceback, no expected values.
+            assert t["output"].startswith("Failed: ") and "\n" not in t["output"]
+            assert "Traceback" not in t["output"]
+    # No line of hidden test code reaches the student.
+    for f in hidden_src:
+        for line in f.read_text().splitlines():
+            line = line.strip()
+            if len(line) > 25 and not line.startswith(("#", '"""', "@pytest", "def test_", "import", "from")):
+                assert line not in feedback, line
+                assert line not in json.dumps(data), line
+    assert "NotImplementedError" in feedback
+
+
+@pytest.mark.parametrize("name,content,exit_code,phrase", [
+    ("missing/01_tensors.ipynb", None, 2, "does not exist"),
+    ("01_tensors.ipynb", b"{not json", 2, "damaged"),
+    ("01_tensors.py", "x = 1\n".encode("latin-1") + b"caf\xe9\n", 2, "UTF-8"),
+    ("01_tensors.txt", b"print(1)", 2, ".ipynb"),
+    ("notebook.ipynb", None, 2, "--assignment"),
+])
+def test_ungradable_input_writes_zero_results_and_exits_2(tmp_path, name, content, exit_code, phrase):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    elif name == "notebook.ipynb":
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    code = cli.main(["--course", str(ROOT), "grade", str(path), "--results", str(tmp_path / "r.json"),
+                     "--feedback", str(tmp_path / "f.md")])
+    assert code == exit_code
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["score"] == 0 and phrase in data["output"]
+    assert phrase in (tmp_path / "f.md").read_text()
+
+
+def test_wrong_assignment_id_exits_2(tmp_path):
+    code = cli.main(["--course", str(ROOT), "grade", str(SOLUTION), "--assignment", "99_nope",
+                     "--results", str(tmp_path / "r.json"), "--feedback", str(tmp_path / "f.md")])
+    assert code == 2
+    out = json.loads((tmp_path / "r.json").read_text())["output"]
+    assert "99_nope" in out and "01_tensors" in out  # names the known ones
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
+@pytest.mark.parametrize("members,phrase", [
+    ({"../evil.py": b"x = 1"}, "outside"),
+    ({"01_tensors.py": b"\0" * 60_000_000}, "too large"),
+])
+def test_hostile_zips_are_ungradable(tmp_path, members, phrase):
+    z = _zip(tmp_path / "01_tensors.zip", members)
+    code = cli.main(["--course", str(ROOT), "grade", str(z), "--results", str(tmp_path / "r.json"),
+                     "--feedback", str(tmp_path / "f.md")])
+    assert code == 2
+    assert phrase in json.loads((tmp_path / "r.json").read_text())["output"].lower()
+
+
+def test_grader_fault_exits_1(tmp_path):
+    course = tmp_path / "course"
+    (course / "solutions" / AID).mkdir(parents=True)
+    (course / "solutions" / AID / "assignment.toml").write_text("this is [not toml")
+    code = cli.main(["--course", str(course), "grade", str(SOLUTION), "--results", str(tmp_path / "r.json")])
+    assert code == 1
+
+
+def test_problems_in_the_notebook_are_reported_not_fatal(grader, tmp_path, solution_source):
+    from autograder.grader import GradeOptions
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# hi"),
+                nbformat.v4.new_code_cell("%matplotlib inline\nimport torch"),
+                nbformat.v4.new_code_cell(solution_source),
+                nbformat.v4.new_code_cell("raise RuntimeError('my demo broke')"),
+                nbformat.v4.new_code_cell("def broken(:\n    pass"),
+                nbformat.v4.new_code_cell("del softmax")]
+    path = tmp_path / f"{AID}.ipynb"
+    nbformat.write(nb, path)
+    res = grader.grade(path, AID, GradeOptions(device="cpu"))
+    assert res.status == "graded"
+    notes = "\n".join(res.notes)
+    assert "cell 4" in notes and "my demo broke" in notes and "SyntaxError" in notes
+    failed = [t for t in res.tests if not t.passed]
+    assert failed and {e for t in failed for e in t.exercises} == {"softmax"}
+    assert any("softmax is not defined" in t.message for t in failed if t.visibility == "public")
+
+
+def test_check_runs_public_tests_only(tmp_path):
+    proc = run_cli("check", str(STUB), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "public tests only" in proc.stdout and "hidden" not in proc.stdout.split("public tests only")[0]
+    assert "NotImplementedError" in proc.stdout
+    assert not (tmp_path / "results.json").exists()
