@@ -36,18 +36,23 @@ def run_demo(course: Path | None, aid: str, out: Path, console: Console) -> int:
                 res.write_json(out / student / "results.json", cfg.hidden_visibility)
                 write_markdown(res, out / student / "feedback.md", cfg.title)
                 rows.append((student, res))
-    table = Table(title=f"Gradebook: {cfg.title} ({len(rows)} submissions, "
-                        f"{time.perf_counter() - started:.1f} s)")
-    table.add_column("student")
-    for ex in cfg.exercises:
-        table.add_column(ex, justify="right")
-    table.add_column("total", justify="right", style="bold")
-    table.add_column("note", overflow="fold", max_width=40)
+    table = Table(title=f"Gradebook: {aid}")
+    table.add_column("student", no_wrap=True)
+    for i, _ in enumerate(cfg.exercises, start=1):
+        table.add_column(f"E{i}", justify="right", min_width=3)
+    table.add_column("total", justify="right", style="bold", no_wrap=True)
+    notes = []
     for student, res in rows:
         per = res.per_exercise()
         cells = [f"{per.get(ex, (0, 0))[0]:g}" for ex in cfg.exercises]
-        note = res.error if res.status != "graded" else (f"{len(res.notes)} note(s)" if res.notes else "")
-        table.add_row(student, *cells, f"{res.score:g}/{cfg.total_points:g}", note)
+        table.add_row(student, *cells, f"{res.score:g}/{cfg.total_points:g}")
+        if res.status != "graded":
+            notes.append(f"[red]{student}: not graded[/]: {res.error}")
+        notes += [f"{student}: {n.splitlines()[0]}" for n in res.notes if "tagged demo" not in n]
     console.print(table)
+    console.print("  ".join(f"E{i} {ex}" for i, ex in enumerate(cfg.exercises, start=1)), style="dim")
+    for note in notes:
+        console.print(note, highlight=False)
+    console.print(f"{len(rows)} submissions graded in {time.perf_counter() - started:.1f} s.")
     console.print(f"Per-student results.json and feedback.md: {out}/<student>/")
     return 0

@@ -48,13 +48,17 @@ class NotDifferentiable(StudentError):
     """No autograd graph connects the output to the inputs."""
 
 
-class WorkerCrashed(StudentError):
+class StudentAbort(BaseException):
+    """Ends the test at once. Not an AssertionError on purpose: property-based tests must
+    not retry (and shrink) a function that never returns or that kills its process."""
+
+
+class StudentTimeout(StudentAbort):
+    """The student's code ran past its time."""
+
+
+class WorkerCrashed(StudentAbort):
     """The worker died (os._exit, segfault, out of memory) while running the student's code."""
-
-
-class StudentTimeout(BaseException):
-    """The student's code ran past its time. Not an AssertionError on purpose: property-based
-    tests must not retry (and shrink) a function that never returns."""
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -136,14 +140,14 @@ class Student:
         return res.value
 
     # -----------------------------------------------------------------------------
-    def _timeout(self, timeout: float | None, name: str) -> float:
+    def _timeout(self, timeout: float | None, names: list[str]) -> float:
         ctx = self._ctx
         remaining = None if ctx.deadline is None else ctx.deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             raise StudentTimeout(f"this test's time budget ({ctx.budget:.0f} s) was used up before "
-                                 f"{name} could run: your code is too slow somewhere in this test")
+                                 f"{names[0]} could run: your code is too slow somewhere in this test")
         limit = timeout if timeout is not None else (remaining if remaining is not None else 60.0)
-        if name in ctx.timed_out:
+        if ctx.timed_out.intersection(names):
             # A function that never returned once gets a short leash afterwards, so an
             # infinite loop costs its own tests without eating the whole grading time.
             limit = min(limit, ctx.strike_timeout)
@@ -157,13 +161,15 @@ class Student:
         if op == "vjp":
             header["wrt"] = wrt
             header["cotangents"] = protocol.encode(cotangents, bufs)
-        limit = self._timeout(timeout, name)
+        # A probe runs the student's function named among its arguments: it shares its leash.
+        names = [name] + ([a for a in args if isinstance(a, str)] if op == "probe" else [])
+        limit = self._timeout(timeout, names)
         what = f"{name}()" if op != "probe" else f"the course probe {name}"
         try:
             reply, rbufs = self._ctx.session.request(header, bufs, limit, what)
         except WorkerFailure as e:
             if e.kind == "timeout":
-                self._ctx.timed_out.add(name)
+                self._ctx.timed_out.update(names)
                 raise StudentTimeout(f"{what} did not return within {limit:.1f} s. Look for an infinite loop, "
                                      "or a Python loop where a tensor operation would do.") from None
             if e.kind == "crash":
@@ -293,7 +299,7 @@ def _failure_message(excinfo) -> str:
     if excinfo is None:
         return "failed"
     exc = excinfo.value
-    if isinstance(exc, (StudentError, StudentTimeout)):
+    if isinstance(exc, (StudentError, StudentAbort)):
         text = str(exc)
     elif isinstance(exc, AssertionError):
         text = str(exc) or "an assertion in the test failed"

@@ -171,6 +171,9 @@ class Zygote:
 
     def close(self) -> None:
         try:
+            # shutdown, not just close: our reader thread sits in recv() on this socket,
+            # which keeps it open (and the zygote waiting) until the connection is shut.
+            self.ctrl.shutdown(socket.SHUT_RDWR)
             self.ctrl.close()
         except OSError:
             pass

@@ -68,9 +68,10 @@ def test_sys_exit_at_import_is_reported_and_grading_goes_on(grader, make_submiss
 
 
 def test_100_mb_of_printing_is_capped(grader, make_submission, tmp_path):
-    patch = ("import sys\n_std = standardize\n"
+    patch = ("import sys\n_std = standardize\n_said = []\n"
              "def standardize(x, dim=-1, eps=1e-5):\n"
-             "    sys.stdout.write('spam' * 25_000_000)\n    return _std(x, dim, eps)\n")
+             "    if not _said:\n        _said.append(sys.stdout.write('spam' * 25_000_000))\n"
+             "    return _std(x, dim, eps)\n")
     res = grade(grader, make_submission(patch))
     assert res.score == 100
     out = tmp_path / "results.json"
@@ -86,7 +87,6 @@ torch.equal = lambda *a, **k: True
 torch.testing.assert_close = lambda *a, **k: None
 numpy.allclose = lambda *a, **k: True
 numpy.testing.assert_allclose = lambda *a, **k: None
-torch.Tensor.__eq__ = lambda self, other: torch.ones((), dtype=torch.bool)
 def sliding_windows(x, size, step=1):
     return torch.zeros((x.shape[0] - size) // step + 1, size, dtype=x.dtype)
 """
