@@ -182,7 +182,10 @@ class Student:
         try:
             value = protocol.decode(reply.get("value"), rbufs, cuda_ok=self._ctx.cuda)
             if op == "vjp":
-                value = (value, tuple(protocol.decode(reply.get("grads"), rbufs, cuda_ok=self._ctx.cuda)))
+                grads = protocol.decode(reply.get("grads"), rbufs, cuda_ok=self._ctx.cuda)
+                if not isinstance(grads, list):
+                    raise protocol.ProtocolError("gradients must come as a list")
+                value = (value, tuple(grads))
                 if not reply.get("connected"):
                     raise NotDifferentiable(
                         f"{what}: the output is not connected to the autograd graph of its inputs, so no "
@@ -204,8 +207,9 @@ def _student_error(what: str, err) -> StudentError:
     kind = err.get("kind")
     message = str(err.get("message", ""))[:4000]
     if kind == "missing":
-        return MissingName(f"{what.removesuffix('()')} is not defined in your submission ({message}). "
-                           "Define it at the top level of the notebook with exactly this name.")
+        detail = message if "is not a" in message else f"{what.removesuffix('()')} is not defined in your submission"
+        return MissingName(f"{detail}. Define it at the top level of the notebook with exactly this name "
+                           "(and check that the cell defining it ran without errors).")
     if kind == "bad_return":
         return BadReturnValue(f"{what} returned {message}; the contract expects plain tensors, "
                               "arrays, numbers, lists, tuples or dicts.")

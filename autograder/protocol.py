@@ -257,6 +257,25 @@ def _buffer(obj: dict, buffers: list[bytes], expected: int) -> bytes:
 
 # --------------------------------------------------------------------------- framing
 
+def pack_message(msg: dict) -> bytes:
+    """A small length-prefixed JSON message (the zygote's control channel)."""
+    data = json.dumps(msg, separators=(",", ":")).encode()
+    return _U32.pack(len(data)) + data
+
+
+def unpack_messages(buf: bytes) -> tuple[list[dict], bytes]:
+    """The complete messages at the start of ``buf``, and the incomplete rest."""
+    msgs = []
+    while len(buf) >= 4 and len(buf) >= 4 + _U32.unpack_from(buf)[0]:
+        n = _U32.unpack_from(buf)[0]
+        msg = json.loads(buf[4:4 + n])
+        if type(msg) is not dict:
+            raise ProtocolError("control message must be a JSON object")
+        msgs.append(msg)
+        buf = buf[4 + n:]
+    return msgs, buf
+
+
 def pack_frame(header: dict, buffers: list[bytes]) -> list[bytes]:
     head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     parts = [_U32.pack(len(head)), head, _U32.pack(len(buffers))]

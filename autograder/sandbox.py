@@ -8,7 +8,7 @@ The next request starts a fresh worker, so one bad call costs one test only.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import pwd
 import queue
@@ -125,11 +125,8 @@ class Zygote:
                     self._closed = True
                     self._exit_cv.notify_all()
                 return
-            buf += data
-            while len(buf) >= 4 and len(buf) >= 4 + int.from_bytes(buf[:4], "big"):
-                n = int.from_bytes(buf[:4], "big")
-                msg = json.loads(buf[4:4 + n])
-                buf = buf[4 + n:]
+            msgs, buf = protocol.unpack_messages(buf + data)
+            for msg in msgs:
                 if "ready" in msg:
                     self._ready.set()
                 elif "spawned" in msg:
@@ -149,9 +146,9 @@ class Zygote:
         self.wait_ready()
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
-        msg = json.dumps({"op": "spawn", "config": cfg.as_message()}).encode()
+        msg = protocol.pack_message({"op": "spawn", "config": cfg.as_message()})
         with self._lock:
-            socket.send_fds(self.ctrl, [len(msg).to_bytes(4, "big") + msg], [theirs.fileno(), out_w])
+            socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
             pid = self._spawned.get(timeout=60)
         theirs.close()
         os.close(out_w)
@@ -207,9 +204,11 @@ class WorkerProcess:
         else:
             del self.reader.extra[fd]  # writer closed: stop selecting on it
 
-    def _read(self, timeout: float | None, what: str) -> tuple[dict, list[bytes]]:
+    @contextlib.contextmanager
+    def _failures(self, what: str, timeout: float | None):
+        """Turn a dead, slow or babbling worker into a WorkerFailure (after killing it)."""
         try:
-            return self.reader.read(timeout)
+            yield
         except protocol.PeerTimeout:
             self.kill()
             raise WorkerFailure("timeout", f"{what} did not finish within {timeout:.1f} s") from None
@@ -221,18 +220,15 @@ class WorkerProcess:
             self.kill()
             raise WorkerFailure("protocol", f"the worker sent malformed data during {what}: {e}") from None
 
+    def _read(self, timeout: float | None, what: str) -> tuple[dict, list[bytes]]:
+        with self._failures(what, timeout):
+            return self.reader.read(timeout)
+
     def request(self, header: dict, buffers: list[bytes], timeout: float | None, what: str):
         if not self.alive:
             raise WorkerFailure("crash", "the worker is not running")
-        try:
+        with self._failures(what, timeout):
             protocol.send_frame(self.sock, header, buffers, timeout=timeout)
-        except protocol.PeerTimeout:
-            self.kill()
-            raise WorkerFailure("timeout", f"{what} did not read its input within {timeout:.1f} s") from None
-        except protocol.PeerClosed:
-            code = self.kill()
-            raise WorkerFailure("crash", f"the worker process died before {what} ({describe_exit(code)})",
-                                exit_code=code) from None
         return self._read(timeout, what)
 
     def kill(self) -> int | None:

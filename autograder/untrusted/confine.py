@@ -35,7 +35,8 @@ PR_SET_NO_NEW_PRIVS = 38
 # What a Python process needs of the host; everything else stays outside the worker's root.
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc",
                 "/sys")
-NEW_ROOT = "/tmp/.ag-root"
+# The mount point for workers' roots; the zygote makes it once (see ``prepare``).
+NEW_ROOT = ""
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
@@ -87,10 +88,29 @@ def _bind(src: str, root: str, readonly: bool = True) -> None:
         _mount(src, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, None, f"read-only {src}")
 
 
+def prepare() -> None:
+    """Called once in the zygote: an empty, private folder to mount each worker's root on.
+
+    Each worker mounts its own tmpfs there inside its own mount namespace, so one folder
+    serves them all and nothing is left behind per worker.
+    """
+    global NEW_ROOT
+    if os.geteuid() == 0 and not NEW_ROOT:
+        NEW_ROOT = tempfile.mkdtemp(prefix="ag-root-")
+
+
+def cleanup() -> None:
+    if NEW_ROOT:
+        try:
+            os.rmdir(NEW_ROOT)
+        except OSError:
+            pass
+
+
 def _own_root(hide: list[str], tmp_mb: int) -> None:
     """Build the worker's root filesystem and chroot into it (needs root, own mount ns)."""
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755", "stage /tmp")
-    os.mkdir(NEW_ROOT, 0o755)
+    if not NEW_ROOT:
+        raise OSError(0, "no mount point for the worker's root (confine.prepare was not called)")
     _mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID, "size=1m,mode=755", "new root")
     for p in SYSTEM_PATHS:
         if os.path.lexists(p):

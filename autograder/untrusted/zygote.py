@@ -11,20 +11,20 @@ answers ``{"spawned": pid}`` and later ``{"exited": pid, "code": n}`` for each c
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
 import socket
 import sys
 
+from autograder import protocol
+
 
 def _send(ctrl: socket.socket, msg: dict) -> None:
-    data = json.dumps(msg).encode()
     try:
-        ctrl.sendall(len(data).to_bytes(4, "big") + data)
+        ctrl.sendall(protocol.pack_message(msg))
     except OSError:  # the grader is gone: so are we (children die with us, PDEATHSIG)
-        os._exit(0)
+        raise SystemExit(0) from None
 
 
 def _spawn(cfg: dict, fds: list[int]) -> int:
@@ -51,8 +51,6 @@ def _spawn(cfg: dict, fds: list[int]) -> int:
 
         torch.set_num_threads(int(cfg.get("threads", 1)))
         sock = socket.socket(fileno=sock_fd)
-        from autograder import protocol
-
         protocol.send_frame(sock, {"ready": True, "sandbox": held, "pid": os.getpid()})
         worker.serve(sock)
     except BaseException:  # anything here is a sandbox setup failure: say it on stderr
@@ -70,9 +68,16 @@ def main() -> None:
     import numpy  # noqa: F401
     import torch  # noqa: F401
 
-    import autograder.protocol  # noqa: F401
     from autograder.untrusted import confine, worker  # noqa: F401
 
+    confine.prepare()
+    try:
+        _serve(ctrl)
+    finally:
+        confine.cleanup()
+
+
+def _serve(ctrl: socket.socket) -> None:
     _send(ctrl, {"ready": True, "pid": os.getpid()})
     children: set[int] = set()
     buf = b""
@@ -97,11 +102,8 @@ def main() -> None:
                 except OSError:
                     pass
             return
-        buf += data
-        while len(buf) >= 4 and len(buf) >= 4 + int.from_bytes(buf[:4], "big"):
-            n = int.from_bytes(buf[:4], "big")
-            msg = json.loads(buf[4:4 + n])
-            buf = buf[4 + n:]
+        msgs, buf = protocol.unpack_messages(buf + data)
+        for msg in msgs:
             if msg.get("op") == "spawn" and len(fds) == 2:
                 pid = _spawn(msg["config"], fds)
                 children.add(pid)
