@@ -115,12 +115,13 @@ def _own_root(hide: list[str], tmp_mb: int) -> None:
     for p in SYSTEM_PATHS:
         if os.path.lexists(p):
             _bind(p, NEW_ROOT, readonly=p not in ("/dev", "/proc"))
-    for p in _python_paths(hide):
-        if not any(p == s or p.startswith(s + os.sep) for s in SYSTEM_PATHS):
-            _bind(p, NEW_ROOT)
     for p in ("/tmp", "/var/tmp", "/dev/shm"):
         os.makedirs(NEW_ROOT + p, exist_ok=True)
         _mount("tmpfs", NEW_ROOT + p, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777", f"private {p}")
+    # After the temp folders, so a Python installed under /tmp is mounted on top of them.
+    for p in _python_paths(hide):
+        if not any(p == s or p.startswith(s + os.sep) for s in SYSTEM_PATHS):
+            _bind(p, NEW_ROOT)
     _check(_libc.chroot(NEW_ROOT.encode()), "chroot")
     os.chdir("/")
 
@@ -133,9 +134,11 @@ def _hide(hide: list[str]) -> None:
                    f"hide {p}")
 
 
-def _private_tmp(tmp_mb: int) -> None:
+def _private_tmp(tmp_mb: int, hide: list[str]) -> None:
+    """Fresh temp folders, except over one that holds Python itself (a venv in /tmp)."""
+    python = _python_paths(hide)
     for p in ("/tmp", "/var/tmp", "/dev/shm"):
-        if os.path.isdir(p):
+        if os.path.isdir(p) and not any(q.startswith(p + os.sep) for q in python):
             _mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777", f"private {p}")
 
 
@@ -168,7 +171,7 @@ def confine(cfg: dict) -> dict:
             _own_root(hide, tmp_mb)
             held["own_root"] = True
         else:
-            _private_tmp(tmp_mb)
+            _private_tmp(tmp_mb, hide)
         held["private_tmp"] = True
         _hide(hide)
         held["hidden_paths"] = True
