@@ -213,7 +213,7 @@ class WorkerProcess:
             self.kill()
             raise WorkerFailure("timeout", f"{what} did not finish within {timeout:.1f} s") from None
         except protocol.PeerClosed:
-            code = self.kill()
+            code = self.kill(wait_exit=1.0)
             raise WorkerFailure("crash", f"the worker process died during {what} ({describe_exit(code)})",
                                 exit_code=code) from None
         except protocol.ProtocolError as e:
@@ -231,17 +231,25 @@ class WorkerProcess:
             protocol.send_frame(self.sock, header, buffers, timeout=timeout)
         return self._read(timeout, what)
 
-    def kill(self) -> int | None:
-        """Kill the worker's whole process group; returns its exit code when known."""
+    def kill(self, wait_exit: float = 0.0) -> int | None:
+        """Kill the worker's whole process group; returns its exit code when known.
+
+        ``wait_exit``: a worker that closed its socket is dying on its own; give it that
+        long to finish, so its own exit status (not our SIGKILL) is what gets reported.
+        """
         if not self.alive:
             return None
         self.alive = False
-        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+        code = self.zygote.exit_code(self.pid, timeout=wait_exit) if wait_exit else None
+        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
+        targets = [os.killpg] if code is not None else [os.killpg, os.kill]
+        for target in targets:
             try:
-                target()
+                target(self.pid, signal.SIGKILL)
             except OSError:
                 pass
-        code = self.zygote.exit_code(self.pid, timeout=2.0)
+        if code is None:
+            code = self.zygote.exit_code(self.pid, timeout=2.0)
         # What it printed last often explains a crash: drain what is left without blocking.
         os.set_blocking(self.out_r, False)
         try:

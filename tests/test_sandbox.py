@@ -46,7 +46,7 @@ def test_call_timeout_then_restart(grader):
         s.close()
 
 
-@pytest.mark.parametrize("body,code", [("os._exit(7)", 7), ("os.kill(os.getpid(), 11)", -11)])
+@pytest.mark.parametrize("body,code", [("os._exit(7)", 7), ("__import__('ctypes').string_at(0)", -11)])
 def test_crash_reports_exit_status(grader, body, code):
     s = session(grader, f"import os\ndef boom():\n    {body}\n")
     try:
@@ -193,3 +193,48 @@ def test_lazy_imports_work_wherever_python_lives(grader):
         assert reply["ok"] and value == 1, reply
     finally:
         s.close()
+
+
+@needs_root
+def test_processes_started_by_the_student_die_with_the_worker(grader):
+    # A daemon that double-forks into its own session would outlive a process-group kill;
+    # the worker is PID 1 of its own PID namespace, so the kernel ends it with the worker.
+    src = ("import os, time\n"
+           "def spawn():\n"
+           "    if os.fork() == 0:\n"
+           "        os.setsid()\n"
+           "        if os.fork() == 0:\n"
+           "            while True:\n"
+           "                time.sleep(0.1)\n"
+           "        os._exit(0)\n"
+           "    return os.getpid()\n"
+           "def ps():\n"
+           "    return sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n")
+    s = session(grader, src)
+    try:
+        assert s.start().sandbox.get("pid_ns") and s.worker.sandbox.get("private_proc")
+        assert call(s, "spawn")[1] == 1  # PID 1 of its namespace
+        time.sleep(0.3)
+        pids = call(s, "ps")[1]
+        assert len(pids) >= 2 and max(pids) < 100  # only its own processes are visible
+        before = _nobody_processes()
+        assert before
+        s.worker.kill()
+        deadline = time.monotonic() + 5
+        while _nobody_processes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _nobody_processes()
+    finally:
+        s.close()
+
+
+def _nobody_processes() -> list[int]:
+    out = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                if os.stat(f"/proc/{p}").st_uid == 65534:
+                    out.append(int(p))
+            except OSError:
+                pass
+    return out

@@ -20,6 +20,7 @@ import tempfile
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -147,9 +148,48 @@ def confine(cfg: dict) -> dict:
 
     cfg keys: uid, gid (used when root), hide (paths), memory_mb, nproc, fsize_mb,
     cpu_s, threads, cuda (bool).
+
+    With a PID namespace the calling process stays outside as a relay and the worker
+    continues as its child, PID 1 of the namespace: when it dies, the kernel kills every
+    process the student started, however detached (setsid, double fork).
     """
-    held = {"uid_drop": False, "network_off": False, "own_root": False, "hidden_paths": False,
-            "private_tmp": False, "rlimits": False}
+    held = _isolate(cfg)
+    if held.get("pid_ns"):
+        pid = os.fork()
+        if pid:
+            _relay(pid)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        try:
+            # A /proc of our own: the host's processes (the grader's included) drop out of view.
+            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None, "mount /proc")
+            held["private_proc"] = True
+        except OSError as e:
+            held["proc_error"] = str(e)
+    _drop(cfg, held)
+    return held
+
+
+def _relay(pid: int) -> None:
+    """Wait for the worker (PID 1 of its namespace) and exit the way it did."""
+    os.closerange(0, 65536)  # its socket and pipe must close when the worker dies, not later
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code & 0xFF)
+
+
+def _isolate(cfg: dict) -> dict:
+    """Namespaces and filesystem: everything that needs (namespace) root."""
+    held = {"uid_drop": False, "network_off": False, "pid_ns": False, "own_root": False,
+            "hidden_paths": False, "private_tmp": False, "rlimits": False}
     os.setsid()
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # die with the zygote
     root = os.geteuid() == 0
@@ -175,9 +215,17 @@ def confine(cfg: dict) -> dict:
         held["private_tmp"] = True
         _hide(hide)
         held["hidden_paths"] = True
+        _check(_libc.unshare(CLONE_NEWPID), "unshare pid")
+        held["pid_ns"] = True
     except OSError as e:
         held["namespace_error"] = str(e)
+    return held
 
+
+def _drop(cfg: dict, held: dict) -> None:
+    """Work folder, environment, rlimits, then the uid drop: nothing after this is undone."""
+    root = os.geteuid() == 0
+    tmp_mb = int(cfg.get("fsize_mb", 256))
     workdir = tempfile.mkdtemp(prefix="ag-work-", dir="/tmp")
     held["workdir"] = workdir
     uid, gid = int(cfg.get("uid", 65534)), int(cfg.get("gid", 65534))
@@ -215,4 +263,3 @@ def confine(cfg: dict) -> dict:
         os.setuid(uid)
         held["uid_drop"] = os.getuid() == uid and uid != 0
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    return held
