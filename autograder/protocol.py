@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 MAX_HEADER_BYTES = 16 * 1024 * 1024
-MAX_FRAME_BYTES = 1024 * 1024 * 1024
+MAX_FRAME_BYTES = 512 * 1024 * 1024
 MAX_BUFFERS = 100_000
 MAX_DEPTH = 64
 
