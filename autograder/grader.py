@@ -81,12 +81,15 @@ class Grader:
         paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
         cfg = AssignmentConfig.load(paths.config)
         result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope)
+        # A release's assignment.toml lists the public tests only.
+        result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
+                           else cfg.total_points)
         devices = resolve_devices(options.device)
         result.device = ",".join(devices)
         try:
             sub = submission or load_submission(Path(path), assignment_id)
         except SubmissionError as e:
-            return self._ungradable(result, cfg, paths, options, str(e), started)
+            return _ungradable(result, str(e), started)
         result.sha256 = sub.sha256
         result.notes += list(sub.notes)
         cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
@@ -106,31 +109,23 @@ class Grader:
                        f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
                        "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
                 result.output = session.output.take()
-                return self._ungradable(result, cfg, paths, options, why, started)
+                return _ungradable(result, why, started)
             result.timings["load_s"] = round(time.perf_counter() - t0, 4)
             result.output = report.output
             result.sandbox = report.sandbox
             for cell in report.cells:
                 if not cell.get("ok"):
-                    err = cell.get("error", {})
-                    result.notes.append(f"{cell.get('label')} raised an error and was skipped; "
-                                        f"the rest of the notebook was loaded:\n{err.get('traceback') or err.get('message')}")
+                    # Worker data: anything may be missing or of the wrong type.
+                    err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
+                    detail = str(err.get("traceback") or err.get("message") or "")[-4000:]
+                    result.notes.append(f"{str(cell.get('label'))[:80]} raised an error and was skipped; "
+                                        f"the rest of the notebook was loaded:\n{detail}")
             t0 = time.perf_counter()
             result.tests = self._run_suites(cfg, paths, session, devices, options)
             result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
             result.timings["worker_restarts"] = session.restarts
         finally:
             session.close()
-        result.execution_time = time.perf_counter() - started
-        return result
-
-    def _ungradable(self, result: GradeResult, cfg: AssignmentConfig, paths: AssignmentPaths,
-                    options: GradeOptions, why: str, started: float) -> GradeResult:
-        result.status = "ungradable"
-        result.error = why
-        # A release's assignment.toml lists the public tests only.
-        result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
-                           else cfg.total_points)
         result.execution_time = time.perf_counter() - started
         return result
 
@@ -162,3 +157,10 @@ class Grader:
             raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
                               f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
         return tests
+
+
+def _ungradable(result: GradeResult, why: str, started: float) -> GradeResult:
+    result.status = "ungradable"
+    result.error = why
+    result.execution_time = time.perf_counter() - started
+    return result

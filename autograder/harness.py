@@ -61,6 +61,10 @@ class WorkerCrashed(StudentAbort):
     """The worker died (os._exit, segfault, out of memory) while running the student's code."""
 
 
+class ProtocolViolation(StudentAbort):
+    """The worker answered with malformed data (only tampered-with code does that)."""
+
+
 # ----------------------------------------------------------------------------- outcomes
 
 @dataclass
@@ -176,7 +180,7 @@ class Student:
                 raise WorkerCrashed(f"{what} crashed the process running your code "
                                     f"({describe_exit(e.exit_code)}). Does your code call os._exit, "
                                     "allocate a huge tensor, or recurse without end?") from None
-            raise BadReturnValue(f"{what}: {e}") from None
+            raise ProtocolViolation(f"{what}: {e}") from None
         if not reply.get("ok"):
             raise _student_error(what, reply.get("error"))
         try:
@@ -197,7 +201,7 @@ class Student:
                 kwargs_after = protocol.decode(reply.get("kwargs"), rbufs, cuda_ok=self._ctx.cuda)
         except protocol.ProtocolError as e:
             self._ctx.session.worker.kill()
-            raise BadReturnValue(f"{what} returned data the grader cannot accept ({e})") from None
+            raise ProtocolViolation(f"{what} returned data the grader cannot accept ({e})") from None
         seconds = reply.get("seconds")
         return CallResult(value, args_after, kwargs_after, seconds if isinstance(seconds, float) else 0.0)
 

@@ -321,9 +321,10 @@ class WorkerSession:
             self.worker.kill()
             raise WorkerFailure("protocol", "the worker could not load the submission")
         if self.first_load is None:
+            cells, names = reply.get("cells"), reply.get("names")  # worker data: check every type
             self.first_load = LoadReport(
-                cells=[c for c in reply.get("cells", []) if isinstance(c, dict)],
-                names=[n for n in reply.get("names", []) if isinstance(n, str)],
+                cells=[c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else [],
+                names=[n for n in names if isinstance(n, str)] if isinstance(names, list) else [],
                 output=self.output.take(), seconds=time.perf_counter() - started,
                 sandbox=self.worker.sandbox)
         else:

@@ -155,3 +155,21 @@ def test_results_written_by_the_student_are_ignored(tmp_path, make_submission):
         assert not Path("/tmp/results.json").exists() or json.loads(Path("/tmp/results.json").read_text()) != \
             {"score": 100, "tests": [], "output": "pwned"}
         assert not (tmp_path / "results.json").exists()
+
+
+FORGER = """
+from autograder.untrusted import worker as _w
+def _forged(self, header, buffers, out):
+    # Claim success with values the grader must refuse to unpickle or trust.
+    return {"ok": True, "value": {"$": "pickle", "data": "gASVAAAA"}, "cells": 7, "connected": True,
+            "grads": "all good"}
+_w.Worker.dispatch = _forged
+"""
+
+
+def test_forged_worker_replies_earn_nothing_and_do_not_crash_the_grader(grader, make_submission):
+    res = grade(grader, make_submission(FORGER))
+    assert res.status == "graded" and res.score == 0
+    public = [t for t in res.tests if t.visibility == "public"]
+    assert all("cannot accept" in t.message or "could not check" in t.message for t in public), \
+        [t.message for t in public]
