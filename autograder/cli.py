@@ -76,7 +76,7 @@ def _course(args) -> Path | None:
     return args.course.resolve() if args.course else find_course_root()
 
 
-def _assignment_id(args, console) -> str | None:
+def _assignment_id(args) -> str | None:
     from autograder.submission import guess_assignment_id
 
     return args.assignment or guess_assignment_id(args.submission)
@@ -87,7 +87,7 @@ def cmd_grade(args, console: Console) -> int:
     from autograder.feedback import print_table, write_markdown
     from autograder.results import GradeResult
 
-    aid = _assignment_id(args, console)
+    aid = _assignment_id(args)
     course = _course(args)
     problem = None
     if aid is None:
@@ -121,8 +121,8 @@ def cmd_grade(args, console: Console) -> int:
 
 def _sandbox_warning(result, console: Console) -> None:
     if result.sandbox and not result.sandbox.get("uid_drop"):
-        console.print("[yellow]note:[/] the worker ran as your own user (no root here): a convenience for "
-                      "local checks, not a security boundary. Graders run as root or in Docker.")
+        console.print("[yellow]note:[/] your code ran as your own user (no root here): fine for local checks, "
+                      "but not a security boundary. Graders run as root or in Docker.")
 
 
 def cmd_check(args, console: Console) -> int:
@@ -130,7 +130,7 @@ def cmd_check(args, console: Console) -> int:
     from autograder.feedback import print_table
     from autograder.grader import GradeOptions, Grader
 
-    aid = _assignment_id(args, console)
+    aid = _assignment_id(args)
     if aid is None:
         console.print(f"[red]Cannot tell the assignment of {args.submission.name}:[/] pass --assignment ID")
         return EXIT_GRADED
@@ -150,6 +150,7 @@ def cmd_check(args, console: Console) -> int:
         if not t.passed:
             console.rule(f"[red]{t.name}[/] ({', '.join(t.exercises)})")
             console.print(t.student_text(), markup=False, highlight=False)
+    _sandbox_warning(result, console)
     if result.status == "graded":
         console.print("The hidden tests check more cases when your submission is graded.")
     return EXIT_GRADED
