@@ -159,3 +159,16 @@ def test_check_runs_public_tests_only(tmp_path):
     assert "public tests only" in proc.stdout and "(hidden)" not in proc.stdout
     assert "NotImplementedError" in proc.stdout
     assert not (tmp_path / "results.json").exists()
+
+
+def test_zipped_folder_and_folder_submissions_grade_like_the_notebook(grader, tmp_path):
+    from autograder.grader import GradeOptions
+
+    data = SOLUTION.read_bytes()
+    z = _zip(tmp_path / "alice.zip", {"alice/01_tensors.ipynb": data, "alice/notes.txt": b"hi"})
+    folder = tmp_path / "bob"
+    (folder / "work").mkdir(parents=True)
+    (folder / "work" / "01_tensors.ipynb").write_bytes(data)
+    for sub in (z, folder):
+        res = grader.grade(sub, AID, GradeOptions(device="cpu"))
+        assert res.status == "graded" and res.score == 100, (sub, res.error)

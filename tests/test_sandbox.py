@@ -238,3 +238,15 @@ def _nobody_processes() -> list[int]:
             except OSError:
                 pass
     return out
+
+
+def test_import_budget_stops_a_notebook_that_never_finishes_loading(grader):
+    cells = [{"label": "cell 1", "source": "while True:\n    pass\n", "filename": "<cell 1>", "first_line": 1}]
+    s = WorkerSession(grader.zygote, SandboxConfig(), cells, import_budget=1.0)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(WorkerFailure) as e:
+            s.start()
+        assert e.value.kind == "timeout" and time.monotonic() - t0 < 10
+    finally:
+        s.close()
