@@ -131,6 +131,8 @@ class Grader:
 
     def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                     devices: list[str], options: GradeOptions) -> list[TestResult]:
+        # Public tests run first (pytest keeps argument order): the worker sees hidden inputs
+        # only after every student-visible output has been taken, so it cannot echo them.
         dirs = [paths.public_tests] if options.scope == "public" else paths.test_dirs
         missing = [str(d) for d in dirs if not d.is_dir()]
         if missing:
