@@ -79,7 +79,7 @@ def _diff(a: Path, b: Path) -> list[str]:
     out = [f"only in committed release: {n}" for n in cmp.left_only]
     out += [f"missing from committed release: {n}" for n in cmp.right_only]
     out += [f"out of date: {n}" for n in cmp.diff_files]
-    for name, sub in cmp.subdirs.items():
+    for name in cmp.subdirs:
         out += [f"{name}/{line}" for line in _diff(a / name, b / name)]
     return out
 

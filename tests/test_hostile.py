@@ -7,7 +7,6 @@ exactly the points of the functions the patch leaves alone.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

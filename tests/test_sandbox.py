@@ -81,7 +81,6 @@ def test_huge_output_is_drained_and_capped(grader):
 
 
 def test_cell_errors_are_reported_and_loading_goes_on(grader):
-    src = "import sys\nx = 1\n"
     cells = [{"label": "cell 1", "source": "def a():\n    return 1\n", "filename": "<cell 1>", "first_line": 1},
              {"label": "cell 2", "source": "raise SystemExit(3)\n", "filename": "<cell 2>", "first_line": 1},
              {"label": "cell 3", "source": "def (:\n", "filename": "<cell 3>", "first_line": 1},
