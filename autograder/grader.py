@@ -59,13 +59,21 @@ def _empty_ini() -> Path:
 
 
 class Grader:
-    """Grades submissions; one instance keeps one warm zygote for all of them."""
+    """Grades submissions; where the worker runs is the backend's business (local: one warm
+    zygote for all submissions)."""
 
-    def __init__(self, zygote: Zygote | None = None):
-        self.zygote = zygote or Zygote()
+    def __init__(self, zygote: Zygote | None = None, backend=None):
+        from autograder.backends.local import LocalBackend
+
+        self.backend = backend if backend is not None else LocalBackend(zygote)
+
+    @property
+    def zygote(self) -> Zygote:
+        """The local backend's warm zygote (tests use it to start sessions directly)."""
+        return self.backend.zygote
 
     def close(self) -> None:
-        self.zygote.close()
+        self.backend.close()
 
     def __enter__(self) -> "Grader":
         return self
@@ -97,7 +105,9 @@ class Grader:
         probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
         sandbox = SandboxConfig(memory_mb=cfg.memory_mb, cuda="cuda" in devices,
                                 hide=tuple(str(p) for p in paths.secret_roots))
-        session = WorkerSession(self.zygote, sandbox, cells, probes, import_budget=cfg.import_budget_s)
+        zygote = self.backend.acquire()
+        result.sandbox = self.backend.describe()
+        session = WorkerSession(zygote, sandbox, cells, probes, import_budget=cfg.import_budget_s)
         try:
             t0 = time.perf_counter()
             try:
@@ -112,7 +122,7 @@ class Grader:
                 return _ungradable(result, why, started)
             result.timings["load_s"] = round(time.perf_counter() - t0, 4)
             result.output = report.output
-            result.sandbox = report.sandbox
+            result.sandbox = {**result.sandbox, **report.sandbox}
             for cell in report.cells:
                 if not cell.get("ok"):
                     # Worker data: anything may be missing or of the wrong type.
@@ -126,6 +136,7 @@ class Grader:
             result.timings["worker_restarts"] = session.restarts
         finally:
             session.close()
+            self.backend.release(zygote)
         result.execution_time = time.perf_counter() - started
         return result
 

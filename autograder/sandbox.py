@@ -166,6 +166,16 @@ class Zygote:
                 self._exit_cv.wait(remaining)
             return self._exits.pop(pid, None)
 
+    def kill(self, pid: int, reaped: bool = False) -> None:
+        """SIGKILL a worker's process group (and the worker itself unless already reaped)."""
+        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
+        targets = [os.killpg] if reaped else [os.killpg, os.kill]
+        for target in targets:
+            try:
+                target(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
     def close(self) -> None:
         try:
             # shutdown, not just close: our reader thread sits in recv() on this socket,
@@ -241,13 +251,7 @@ class WorkerProcess:
             return None
         self.alive = False
         code = self.zygote.exit_code(self.pid, timeout=wait_exit) if wait_exit else None
-        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
-        targets = [os.killpg] if code is not None else [os.killpg, os.kill]
-        for target in targets:
-            try:
-                target(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        self.zygote.kill(self.pid, reaped=code is not None)
         if code is None:
             code = self.zygote.exit_code(self.pid, timeout=2.0)
         # What it printed last often explains a crash: drain what is left without blocking.
