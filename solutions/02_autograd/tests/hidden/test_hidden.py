@@ -1,0 +1,626 @@
+"""Hidden tests for 02_autograd.
+
+Conventions:
+- Part A: hypothesis draws *expression programs as data* (tests/public/autograd_programs.py):
+  leaves with seeded values, operations over numbered nodes. The course probe
+  `run_program` replays a program with the student's Tensor in the worker and returns
+  plain arrays; here the same program is replayed with float64 PyTorch and every node's
+  value and every leaf gradient is compared. Programs stay inside the functions' domains
+  (log of values > 0.2, division by values away from 0, exp of values < 4, relu never at
+  an exact 0) because the generator computes each candidate's value before using it.
+- Parts B and C: references in float64 from the same (possibly float32) inputs; inputs
+  built on the CPU with seeded generators and moved to each device of `student.devices`
+  (a CUDA case is an extra check inside a test, never extra points).
+- The first docstring line is the only text a student sees for a failing hidden test:
+  it names the behaviour, never an expected value.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograder import strategies as ags
+from autograder.compare import assert_close, check_vjp, tolerances
+from autograder.harness import StudentError
+
+DTYPES = (torch.float32, torch.float64)
+BUDGET_S = 5.0
+HYP = dict(derandomize=True, database=None, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                  HealthCheck.filter_too_much])
+
+
+def _load(name, path):
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_PUBLIC = Path(__file__).resolve().parents[1] / "public"
+ap = _load("autograd_programs_02", _PUBLIC / "autograd_programs.py")
+pub = _load("public_tests_02", _PUBLIC / "test_public.py")
+Program, check_program, random_array = ap.Program, ap.check_program, ap.random_array
+
+TENSOR_HINT = ("compare your Tensor with PyTorch on the program above, one node at a time; "
+               "the first node or gradient that differs is where to look.")
+
+
+def _randn(*shape, seed, dtype=torch.float64, scale=1.0):
+    g = torch.Generator().manual_seed(seed)
+    return (torch.randn(*shape, generator=g, dtype=torch.float64) * scale).to(dtype)
+
+
+# ============================================================================ program generator
+ELEMENTWISE = ("add", "sub", "mul", "div")
+UNARY = ("neg", "pow", "relu", "exp", "log", "tanh", "sigmoid", "log_safe")
+SHAPE_OPS = ("sum", "mean", "reshape", "transpose", "T")
+ALL_OPS = ELEMENTWISE + ("matmul",) + UNARY + SHAPE_OPS
+MAX_ABS = 1e3
+POWERS = (2, 3, -1, 0.5, 1.5, -0.5, 2.0)
+NUMBERS = (2, -3, 0.5, 1.5, -2.0, 1, 4.0)
+
+
+class Gen:
+    """Draws a program step by step, keeping every value finite, moderate and inside the
+    domain of the operation that consumes it."""
+
+    def __init__(self, draw, reuse: float, broadcast: float, constants: float):
+        self.draw, self.P = draw, Program()
+        self.nodes = []            # Nodes usable as operands (constants are not nodes)
+        self.used = set()          # indices consumed by a later step
+        self.reuse, self.broadcast, self.constants = reuse, broadcast, constants
+
+    # -- helpers
+    def chance(self, p):
+        return self.draw(st.floats(0, 1)) < p
+
+    def leaf(self, shape, requires_grad=True):
+        positive = self.chance(0.3)
+        node = self.P.randn(*shape, seed=self.draw(ags.seeds()), positive=positive,
+                            scale=self.draw(st.sampled_from((0.5, 1.0, 2.0))), requires_grad=requires_grad)
+        self.nodes.append(node)
+        return node
+
+    def new_leaf_rg(self):
+        return self.draw(st.sampled_from((True, True, True, False, None)))
+
+    def pick(self):
+        """An operand node: usually a recent one, sometimes any earlier one (reuse)."""
+        n = len(self.nodes)
+        if self.chance(self.reuse):
+            return self.nodes[self.draw(st.integers(0, n - 1))]
+        return self.nodes[n - 1 - self.draw(st.integers(0, min(2, n - 1)))]
+
+    def partner_shape(self, shape):
+        """A shape that broadcasts with ``shape`` (dims dropped, squashed to 1, stretched, added)."""
+        dims = list(shape)
+        if not self.chance(self.broadcast):
+            return tuple(dims)
+        dims = dims[self.draw(st.integers(0, len(dims))):]
+        dims = [1 if d > 1 and self.chance(0.5) else (self.draw(st.integers(2, 3)) if d == 1 and self.chance(0.4)
+                                                      else d) for d in dims]
+        if len(dims) < 3 and self.chance(0.3):
+            dims.insert(0, self.draw(st.integers(1, 3)))
+        return tuple(dims)
+
+    def take(self, node):
+        if node is None:
+            return None
+        v = node.value
+        if not np.all(np.isfinite(v)) or (v.size and np.abs(v).max() > MAX_ABS):
+            return None        # the step stays in the program but nothing builds on it
+        self.nodes.append(node)
+        return node
+
+    def mark(self, *xs):
+        for x in xs:
+            if isinstance(x, ap.Node):
+                self.used.add(x.index)
+
+    @staticmethod
+    def safe_divisor(v):
+        return v.size > 0 and np.abs(v).min() > 0.2
+
+    # -- one step
+    def step(self, op):
+        x = self.pick()
+        v = x.value
+        if op in ELEMENTWISE:
+            kind = self.draw(st.sampled_from(("node", "leaf", "number", "array")))
+            if kind == "number" or (kind == "array" and not self.chance(self.constants + 0.3)):
+                y = self.draw(st.sampled_from(NUMBERS))
+            elif kind == "array":
+                y = random_array(self.partner_shape(x.shape), self.draw(ags.seeds()), positive=self.chance(0.5))
+            elif kind == "node":
+                shape = self.partner_shape(x.shape)
+                same = [n for n in self.nodes if n.shape == shape and n is not x]
+                y = self.draw(st.sampled_from(same)) if same and self.chance(0.8) else x
+            else:
+                y = self.leaf(self.partner_shape(x.shape), self.new_leaf_rg())
+            a, b = (y, x) if self.chance(0.5) else (x, y)
+            vb = b.value if isinstance(b, ap.Node) else np.asarray(b, dtype=np.float64)
+            if op == "div" and not self.safe_divisor(vb):
+                if not self.safe_divisor(v):
+                    return None
+                a, b = (y, x)
+            self.mark(a, b)
+            return self.take(self.P.binary(op, a, b))
+        if op == "matmul":
+            if x.value.ndim != 2:
+                return None
+            m, k = x.shape
+            left = self.chance(0.5)
+            need = (k, self.draw(st.integers(1, 4))) if left else (self.draw(st.integers(1, 4)), m)
+            kind = self.draw(st.sampled_from(("node", "leaf", "array")))
+            same = [n for n in self.nodes if n.shape == need]
+            if kind == "node" and same:
+                y = self.draw(st.sampled_from(same))
+            elif kind == "array":
+                y = random_array(need, self.draw(ags.seeds()))
+            else:
+                y = self.leaf(need, self.new_leaf_rg())
+            self.mark(x, y)
+            return self.take(self.P.binary("matmul", x, y) if left else self.P.binary("matmul", y, x))
+        if op == "neg":
+            self.mark(x)
+            return self.take(-x)
+        if op == "pow":
+            p = self.draw(st.sampled_from(POWERS))
+            if (not float(p).is_integer() and not (v.size and v.min() > 0.2)) or (p < 0 and not self.safe_divisor(v)):
+                return None
+            self.mark(x)
+            return self.take(x ** p)
+        if op == "relu":
+            if (v == 0).any():
+                return None   # the derivative at exactly 0 is a convention, not graded
+            self.mark(x)
+            return self.take(x.relu())
+        if op == "exp":
+            if v.size and v.max() > 4:
+                return None
+            self.mark(x)
+            return self.take(x.exp())
+        if op == "log":
+            if not (v.size and v.min() > 0.2):
+                return None
+            self.mark(x)
+            return self.take(x.log())
+        if op == "log_safe":   # make a value positive first, so log appears often
+            self.mark(x)
+            sq = self.take(x * x + 0.5)
+            if sq is None:
+                return None
+            self.mark(sq)
+            return self.take(sq.log())
+        if op in ("tanh", "sigmoid"):
+            self.mark(x)
+            return self.take(getattr(x, op)())
+        if op in ("sum", "mean"):
+            nd = v.ndim
+            axis = None if nd == 0 or self.chance(0.3) else self.draw(st.integers(-nd, nd - 1))
+            self.mark(x)
+            return self.take(getattr(x, op)(axis=axis, keepdims=self.draw(st.booleans())))
+        if op == "reshape":
+            n = v.size
+            options = [(n,), (1, n), (n, 1)] + [(a, n // a) for a in range(2, n) if n % a == 0]
+            options += [(1, a, n // a) for a in range(1, n + 1) if n % a == 0]
+            self.mark(x)
+            return self.take(x.reshape(*self.draw(st.sampled_from(options))))
+        if op in ("transpose", "T"):
+            if v.ndim != 2:
+                return None
+            self.mark(x)
+            return self.take(x.T if op == "T" else x.transpose())
+        raise AssertionError(op)
+
+    def finish(self, grad_kind, repeat=1):
+        """Combine every unused node into the output, so every leaf reaches it."""
+        sinks = [n for n in self.nodes if n.index not in self.used]
+        out = sinks[-1]
+        for s in sinks[:-1]:
+            out = out + (s.sum() if self.chance(0.5) else s.mean())
+        if grad_kind == "default" and out.value.size == 1:
+            grad = None
+        elif grad_kind == "number" and out.value.size == 1:
+            grad = self.draw(st.sampled_from((2.0, -1.5, 3)))
+        else:
+            grad = random_array(out.shape, self.draw(ags.seeds()))
+        return self.P.finish(out, grad=grad, repeat=repeat)
+
+
+@st.composite
+def programs(draw, ops=ALL_OPS, min_ops=3, max_ops=12, reuse=0.3, broadcast=0.5, constants=0.3, repeat=1):
+    g = Gen(draw, reuse, broadcast, constants)
+    g.leaf(draw(ags.shapes(min_dims=0, max_dims=3, max_side=4)), True)
+    for _ in range(draw(st.integers(0, 2))):
+        g.leaf(draw(ags.shapes(min_dims=0, max_dims=3, max_side=4)), g.new_leaf_rg())
+    for _ in range(draw(st.integers(min_ops, max_ops))):
+        g.step(draw(st.sampled_from(ops)))
+    return g.finish(draw(st.sampled_from(("default", "number", "array"))), repeat)
+
+
+# ============================================================================ Part A: Tensor
+@pytest.mark.exercise("Tensor")
+@settings(max_examples=40, **HYP)
+@given(program=programs())
+def test_tensor_random_programs(student, program):
+    """Random programs mixing every operation give PyTorch's values and leaf gradients."""
+    check_program(student, program, hint=TENSOR_HINT)
+
+
+@pytest.mark.exercise("Tensor")
+@settings(max_examples=30, **HYP)
+@given(program=programs(ops=ELEMENTWISE + ("sum", "mean", "matmul"), broadcast=0.9, constants=0.6))
+def test_tensor_random_broadcasting(student, program):
+    """Broadcasting between tensors, Python numbers and NumPy arrays, on either side, gives correct gradients."""
+    check_program(student, program, hint="sum each operand's gradient back to its own shape.")
+
+
+@pytest.mark.exercise("Tensor")
+@settings(max_examples=30, **HYP)
+@given(program=programs(min_ops=6, max_ops=16, reuse=0.8, broadcast=0.2))
+def test_tensor_random_reuse(student, program):
+    """Programs that reuse nodes many times (diamonds) give correct gradients."""
+    check_program(student, program, hint="sum the contributions of every use of a node before propagating it.")
+
+
+@pytest.mark.exercise("Tensor")
+def test_tensor_construction_and_dtypes(student):
+    """Tensor accepts lists, numbers and arrays of any numeric dtype, and stores and returns float64 arrays."""
+    values = [np.arange(6, dtype=np.int64).reshape(2, 3), np.array([1.5, -2.0], dtype=np.float32),
+              [[1, 2], [3, 4]], 7, -2.5, np.array(3.0), [0.5], np.ones((1, 1, 2), dtype=np.int32)]
+    for k, value in enumerate(values):
+        P = Program()
+        x = P.leaf(value, requires_grad=True)
+        c = P.leaf(value, requires_grad=False)
+        out = (x * x + c * 2) * 1.5
+        grad = random_array(np.shape(value), 50 + k)
+        check_program(student, P.finish(out, grad=grad), what=f"Tensor({value!r:.40})",
+                      hint="np.array(data, dtype=np.float64) converts all of these.")
+    # 0-d leaves: .grad is a 0-d float64 array (or a NumPy float64 scalar)
+    P = Program()
+    s, v = P.leaf(2.0), P.randn(3, seed=51)
+    check_program(student, P.finish((v * s).sum() + s ** 2), what="a 0-d leaf", hint="keep .grad 0-d for 0-d data.")
+
+
+@pytest.mark.exercise("Tensor")
+def test_tensor_backward_rules(student):
+    """backward's default gradient, its ValueError, explicit gradients, requires_grad propagation and None grads."""
+    for k, shape in enumerate(((), (1,), (1, 1, 1), (1, 1))):
+        P = Program()
+        x = P.randn(*shape, seed=60 + k)
+        check_program(student, P.finish((x * 3.0).tanh()), what=f"backward() on shape {shape}",
+                      hint="a one-element tensor gets an implicit gradient of 1.")
+    for k, shape in enumerate(((2,), (1, 2), (3, 1), (2, 2, 1))):
+        P = Program()
+        x = P.randn(*shape, seed=70 + k)
+        check_program(student, P.finish(x.exp()), what=f"backward() on shape {shape}",
+                      hint="raise ValueError when grad is missing for more than one element.")
+    # grad as a nested list, as an int array, as a Python number for one element
+    P = Program()
+    x = P.randn(2, 2, seed=80)
+    check_program(student, P.finish(x * x, grad=[[1.0, 2.0], [3.0, 4.0]]), what="backward(list)",
+                  hint="convert grad with np.asarray(grad, dtype=np.float64).")
+    P = Program()
+    x = P.randn(2, 2, seed=81)
+    check_program(student, P.finish(x.sigmoid(), grad=np.array([[1, 0], [2, -1]])), what="backward(int array)",
+                  hint="convert grad with np.asarray(grad, dtype=np.float64).")
+    P = Program()
+    x = P.randn(1, seed=82)
+    check_program(student, P.finish(x * 2.0, grad=3), what="backward(3) on a one-element result",
+                  hint="a number is a valid grad for a one-element tensor.")
+    # backward called on a leaf itself
+    P = Program()
+    x = P.randn(2, 3, seed=83)
+    check_program(student, P.finish(x, grad=random_array((2, 3), 84)), what="backward on a leaf",
+                  hint="a leaf that is the output gets grad as its .grad.")
+    # requires_grad propagates from either operand; constants and no-grad leaves keep None
+    P = Program()
+    a, b = P.randn(2, 3, seed=85, requires_grad=False), P.randn(2, 3, seed=86)
+    n = P.randn(3, seed=87, requires_grad=None)
+    c = a * 2.0 + n          # requires no grad
+    d = c * b                # requires grad through b only
+    e = (c.tanh() + d).sum(axis=0) @ np.ones((3, 1))
+    check_program(student, P.finish(e, grad=random_array((1,), 88)), what="requires_grad propagation",
+                  hint="a result requires grad when any operand does; leaves without requires_grad keep None.")
+
+
+@pytest.mark.exercise("Tensor")
+@settings(max_examples=12, **HYP)
+@given(program=programs(min_ops=2, max_ops=8, repeat=2))
+def test_tensor_accumulation(student, program):
+    """A second backward over a rebuilt graph adds to the leaves' gradients."""
+    check_program(student, program, hint="accumulate: node.grad = node.grad + g, never overwrite.")
+
+
+def _probe_deep(student, program, what):
+    # One call per graph, capped: revisiting nodes makes a diamond chain take exponential time.
+    return check_program(student, program, what=what, hint=TENSOR_HINT, timeout=8)
+
+
+@pytest.mark.exercise("Tensor")
+def test_tensor_deep_graphs(student):
+    """Deep chains, deep chains of diamonds and long sums work with the default recursion limit."""
+    P = Program()
+    x = P.randn(2, 3, seed=90)
+    y = x
+    for i in range(10_000):
+        y = [lambda t: t * 0.999, lambda t: t + 0.01, lambda t: t.tanh(), lambda t: (t * 0.5).sigmoid() * 2.0 - 1.0,
+             lambda t: -t][i % 5](y)
+    _probe_deep(student, P.finish(y, grad=random_array((2, 3), 91), record="last", default_recursion_limit=True),
+                "a chain of 10,000 mixed operations")
+    P = Program()
+    x = P.randn(3, seed=92)
+    y = x
+    for _ in range(1200):                 # every level uses y twice: a chain of diamonds
+        y = y * 0.5 + y.tanh() * 0.5
+    _probe_deep(student, P.finish(y.sum(), record="last", default_recursion_limit=True),
+                "a chain of 1,200 diamonds")
+    P = Program()
+    s = P.randn(2, seed=93)
+    for i in range(1500):                 # a long sum of many leaves: a wide and deep graph
+        s = s + P.randn(2, seed=1000 + i, requires_grad=(i % 3 != 0))
+    _probe_deep(student, P.finish(s.mean(), record="leaves", default_recursion_limit=True),
+                "a sum of 1,501 leaves")
+
+
+# ============================================================================ Part B: Functions
+def _vjp(student, name, args, ref, *, wrt=(0,), what, seed=0, rtol=None, atol=None):
+    check_vjp(student, f"{name}.apply", args, ref, wrt=wrt, what=what, seed=seed, rtol=rtol, atol=atol)
+
+
+def _extra_tols(dtype, scale):
+    """Dtype tolerances for values that are O(scale) (a float32 computed with different
+    rounding than the float64 reference)."""
+    rtol, atol = tolerances(dtype)
+    return rtol * 10, atol * 10 * max(1.0, scale)
+
+
+@pytest.mark.exercise("SigmoidFn")
+@settings(max_examples=15, **HYP)
+@given(shape=ags.shapes(min_dims=0, max_dims=3), dtype=st.sampled_from(DTYPES),
+       scale=st.sampled_from((0.1, 1.0, 5.0)), seed=ags.seeds())
+def test_sigmoid_fn_random(student, shape, dtype, scale, seed):
+    """SigmoidFn matches torch.sigmoid and its gradient on random shapes, dtypes and devices."""
+    for device in student.devices:
+        x = ags.tensor(shape, seed=seed, dtype=dtype, scale=scale, device=device)
+        _vjp(student, "SigmoidFn", (x,), torch.sigmoid, what=f"SigmoidFn({list(shape)}, {dtype}, {device})",
+             seed=seed % 1000)
+
+
+@pytest.mark.exercise("SigmoidFn")
+def test_sigmoid_fn_extreme_inputs(student):
+    """SigmoidFn stays finite and accurate for inputs of magnitude up to 1e4, without autograd in backward."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            x = torch.tensor([[-1e4, -100.0, -30.0, 0.0], [30.0, 100.0, 1e4, 15.0]], dtype=dtype, device=device)
+            _vjp(student, "SigmoidFn", (x,), torch.sigmoid, what=f"SigmoidFn(extreme, {dtype}, {device})",
+                 atol=1e-3, rtol=tolerances(dtype)[0])
+            pub.no_autograd_in_backward(student, "SigmoidFn", (x,), torch.ones_like(x), "by hand")
+
+
+def _linear(x, W, b=None):
+    return F.linear(x, W, b)
+
+
+@pytest.mark.exercise("LinearFn")
+def test_linear_fn_bias_variants(student):
+    """LinearFn works with b omitted, b=None and b a tensor, returning None for a missing bias."""
+    for device in student.devices:
+        x, W, b = (_randn(5, 4, seed=100).to(device), _randn(3, 4, seed=101).to(device),
+                   _randn(3, seed=102).to(device))
+        _vjp(student, "LinearFn", (x, W), _linear, wrt=(0, 1), what="LinearFn(x, W)")
+        _vjp(student, "LinearFn", (x, W, None), _linear, wrt=(0, 1), what="LinearFn(x, W, None)", seed=1)
+        _vjp(student, "LinearFn", (x, W, b), _linear, wrt=(0, 1, 2), what="LinearFn(x, W, b)", seed=2)
+        _vjp(student, "LinearFn", (x, W, b), _linear, wrt=(2,), what="LinearFn(x, W, b) w.r.t. b only", seed=3)
+        _vjp(student, "LinearFn", (x, W, b), _linear, wrt=(0,), what="LinearFn(x, W, b) w.r.t. x only", seed=4)
+        pub.no_autograd_in_backward(student, "LinearFn", (x, W), torch.ones(5, 3, dtype=x.dtype, device=device),
+                                    "by hand")
+
+
+@pytest.mark.exercise("LinearFn")
+@settings(max_examples=15, **HYP)
+@given(n=ags.batch_sizes(), d_in=st.integers(1, 6), d_out=st.integers(1, 6), bias=st.booleans(),
+       dtype=st.sampled_from(DTYPES), seed=ags.seeds())
+def test_linear_fn_random_shapes(student, n, d_in, d_out, bias, dtype, seed):
+    """LinearFn is correct for random batch sizes (N=1 too) and feature sizes (1 too)."""
+    for device in student.devices:
+        x = ags.tensor((n, d_in), seed=seed, dtype=dtype, device=device)
+        W = ags.tensor((d_out, d_in), seed=seed + 1, dtype=dtype, device=device)
+        args = (x, W, ags.tensor((d_out,), seed=seed + 2, dtype=dtype, device=device)) if bias else (x, W)
+        _vjp(student, "LinearFn", args, _linear, wrt=tuple(range(len(args))),
+             what=f"LinearFn(x[{n}, {d_in}], W[{d_out}, {d_in}]{', b' if bias else ''}, {dtype})", seed=seed % 1000)
+
+
+@pytest.mark.exercise("LinearFn")
+def test_linear_fn_dtypes_devices(student):
+    """LinearFn keeps dtype and device in float32 and float64, also for larger inputs."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            x = _randn(64, 32, seed=110, dtype=dtype).to(device)
+            W = _randn(16, 32, seed=111, dtype=dtype).to(device)
+            b = _randn(16, seed=112, dtype=dtype).to(device)
+            rtol, atol = _extra_tols(dtype, 10.0)
+            _vjp(student, "LinearFn", (x, W, b), _linear, wrt=(0, 1, 2), rtol=rtol, atol=atol,
+                 what=f"LinearFn(64x32 @ 32x16, {dtype}, {device})")
+
+
+@pytest.mark.exercise("SoftmaxCrossEntropyFn")
+def test_softmax_cross_entropy_fn_stability(student):
+    """SoftmaxCrossEntropyFn stays finite and accurate for logits of magnitude up to 1e4."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            for k in range(3):
+                z = ags.tensor((6, 5), seed=120 + k, dtype=dtype, scale=1e4 if k else 3e3, device=device)
+                t = torch.randint(0, 5, (6,), generator=torch.Generator().manual_seed(k)).to(device)
+                _vjp(student, "SoftmaxCrossEntropyFn", (z, t), F.cross_entropy, atol=1e-3,
+                     rtol=tolerances(dtype)[0], what=f"SoftmaxCrossEntropyFn(large logits, {dtype}, {device})", seed=k)
+            z = torch.full((3, 4), 1e4, dtype=dtype, device=device)   # all equal: a uniform softmax
+            _vjp(student, "SoftmaxCrossEntropyFn", (z, torch.tensor([0, 1, 3], device=device)), F.cross_entropy,
+                 atol=1e-3, rtol=tolerances(dtype)[0], what="SoftmaxCrossEntropyFn(equal large logits)")
+            z = -torch.full((2, 3), 1e4, dtype=dtype, device=device)
+            _vjp(student, "SoftmaxCrossEntropyFn", (z, torch.tensor([2, 0], device=device)), F.cross_entropy,
+                 atol=1e-3, rtol=tolerances(dtype)[0], what="SoftmaxCrossEntropyFn(very negative logits)")
+
+
+@pytest.mark.exercise("SoftmaxCrossEntropyFn")
+@settings(max_examples=15, **HYP)
+@given(n=ags.batch_sizes(), c=st.integers(1, 7), dtype=st.sampled_from(DTYPES),
+       scale=st.sampled_from((0.1, 1.0, 10.0)), seed=ags.seeds())
+def test_softmax_cross_entropy_fn_random(student, n, c, dtype, scale, seed):
+    """SoftmaxCrossEntropyFn equals F.cross_entropy for random batch sizes (N=1 too) and class counts."""
+    for device in student.devices:
+        z = ags.tensor((n, c), seed=seed, dtype=dtype, scale=scale, device=device)
+        t = torch.randint(0, c, (n,), generator=torch.Generator().manual_seed(seed)).to(device)
+        rtol, atol = _extra_tols(dtype, scale)
+        _vjp(student, "SoftmaxCrossEntropyFn", (z, t), F.cross_entropy, rtol=rtol, atol=atol,
+             what=f"SoftmaxCrossEntropyFn([{n}, {c}], {dtype}, {device})", seed=seed % 1000)
+
+
+@pytest.mark.exercise("SoftmaxCrossEntropyFn")
+def test_softmax_cross_entropy_fn_contract(student):
+    """The loss is a 0-dim tensor of the logits' dtype and device, and a large batch finishes within the time budget."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            z = _randn(4, 3, seed=130, dtype=dtype).to(device)
+            t = torch.tensor([2, 0, 1, 2], device=device)
+            out, _ = check_vjp(student, "SoftmaxCrossEntropyFn.apply", (z, t), F.cross_entropy,
+                               what="SoftmaxCrossEntropyFn")
+            assert out.dim() == 0, f"SoftmaxCrossEntropyFn returned shape {tuple(out.shape)}; expected a 0-dim tensor"
+    z = _randn(200_000, 5, seed=131, dtype=torch.float32)            # a million logits
+    t = torch.randint(0, 5, (200_000,), generator=torch.Generator().manual_seed(132))
+    got = student.call("SoftmaxCrossEntropyFn.apply", z, t, timeout=BUDGET_S)
+    assert_close(got, F.cross_entropy(z.double(), t), dtype=torch.float32, rtol=1e-4, atol=1e-4,
+                 what="SoftmaxCrossEntropyFn(200000 x 5 logits)")
+
+
+def _layer_norm(x, eps=1e-5):
+    return F.layer_norm(x, x.shape[-1:], eps=eps)
+
+
+@pytest.mark.exercise("LayerNormFn")
+def test_layer_norm_fn_eps(student):
+    """LayerNormFn uses eps inside the square root, with eps omitted (1e-5) and passed."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            x = ags.tensor((4, 6), seed=140, dtype=dtype, scale=0.05, device=device)
+            for eps in (None, 1e-5, 1e-3, 0.1, 2.0):
+                args = (x,) if eps is None else (x, eps)
+                rtol, atol = _extra_tols(dtype, 20.0)
+                check_vjp(student, "LayerNormFn.apply", args, _layer_norm, rtol=rtol, atol=atol,
+                          what=f"LayerNormFn(x, eps={eps}, {dtype}, {device})")
+
+
+@pytest.mark.exercise("LayerNormFn")
+@settings(max_examples=15, **HYP)
+@given(shape=ags.shapes(min_dims=1, max_dims=3, max_side=6), dtype=st.sampled_from(DTYPES),
+       scale=st.sampled_from((0.5, 1.0, 3.0)), seed=ags.seeds())
+def test_layer_norm_fn_random_shapes(student, shape, dtype, scale, seed):
+    """LayerNormFn matches F.layer_norm over the last dimension for random shapes (1-D, 3-D, D=1 too)."""
+    for device in student.devices:
+        x = ags.tensor(shape, seed=seed, dtype=dtype, scale=scale, device=device)
+        rtol, atol = _extra_tols(dtype, 10.0)
+        check_vjp(student, "LayerNormFn.apply", (x,), _layer_norm, rtol=rtol, atol=atol,
+                  what=f"LayerNormFn({list(shape)}, {dtype}, {device})", seed=seed % 1000)
+
+
+@pytest.mark.exercise("LayerNormFn")
+def test_layer_norm_fn_scales_dtypes_devices(student):
+    """LayerNormFn is accurate for small and large scales and offsets, and fast on a large input."""
+    for device in student.devices:
+        for dtype in DTYPES:
+            for k, (scale, offset) in enumerate(((1e-2, 0.0), (100.0, 0.0), (1.0, 50.0), (10.0, -5.0))):
+                x = (ags.tensor((5, 8), seed=150 + k, dtype=dtype, scale=scale) + offset).to(device)
+                rtol, atol = _extra_tols(dtype, 50.0)
+                check_vjp(student, "LayerNormFn.apply", (x, 1e-5), _layer_norm, rtol=rtol, atol=atol,
+                          what=f"LayerNormFn(scale {scale}, offset {offset}, {dtype}, {device})")
+    x = _randn(100_000, 10, seed=155, dtype=torch.float32)
+    got = student.call("LayerNormFn.apply", x, timeout=BUDGET_S)
+    assert_close(got, _layer_norm(x.double()), dtype=torch.float32, rtol=1e-4, atol=1e-4,
+                 what="LayerNormFn(100000 x 10)")
+
+
+# ============================================================================ Part C: by hand
+LOGREG_HINT = "one step of gradient descent on the mean binary cross-entropy"
+
+
+@pytest.mark.exercise("logistic_regression_step")
+@settings(max_examples=15, **HYP)
+@given(n=ags.batch_sizes(), d=st.integers(1, 6), dtype=st.sampled_from(DTYPES),
+       lr=st.sampled_from((0.01, 0.5, 2.0)), seed=ags.seeds())
+def test_logistic_regression_step_random(student, n, d, dtype, lr, seed):
+    """logistic_regression_step is correct for random sizes (N=1, D=1 too), learning rates, dtypes and devices."""
+    gen = torch.Generator().manual_seed(seed)
+    y = (torch.rand(n, generator=gen) < 0.5).to(dtype)
+    for device in student.devices:
+        X = ags.tensor((n, d), seed=seed, dtype=dtype, device=device)
+        w = ags.tensor((d,), seed=seed + 1, dtype=dtype, device=device)
+        b = ags.tensor((), seed=seed + 2, dtype=dtype, device=device)
+        pub.check_logistic_step(student, w, b, X, y.to(device), lr, f"(N={n}, D={d}, {dtype}, {device})",
+                                LOGREG_HINT)
+
+
+@pytest.mark.exercise("logistic_regression_step")
+def test_logistic_regression_step_contract(student):
+    """Inputs stay unchanged, lr=0 keeps the parameters, no autograd is used, and a large batch is fast."""
+    for device in student.devices:
+        X, w = _randn(8, 3, seed=160).to(device), _randn(3, seed=161).to(device)
+        y = torch.tensor([0, 1, 1, 0, 1, 0, 0, 1], dtype=torch.float64, device=device)
+        b = torch.tensor(-0.2, dtype=torch.float64, device=device)
+        res = student.run("logistic_regression_step", w, b, X, y, 0.0)
+        for i, (after, before) in enumerate(zip(res.args, (w, b, X, y))):
+            assert torch.equal(after.cpu(), before.cpu()), f"logistic_regression_step modified argument {i}"
+        pub.check_logistic_step(student, w, b, X, y, 0.0, "(lr=0)", LOGREG_HINT)
+        pub.no_autograd_in_call(student, "logistic_regression_step", (w, b, X, y, 0.1), "by hand")
+    X = _randn(1_000_000, 2, seed=162, dtype=torch.float32)
+    y = (X[:, 0] > 0).float()
+    w, b = torch.tensor([0.5, -0.25]), torch.tensor(0.1)
+    w_new, b_new, loss = student.call("logistic_regression_step", w, b, X, y, 0.1, timeout=BUDGET_S)
+    w_ref, b_ref, _ = pub._logreg_reference(w, b, X, y, 0.1)
+    assert_close(w_new, w_ref, dtype=torch.float32, rtol=1e-4, atol=1e-4, what="w_new (large batch)")
+
+
+@pytest.mark.exercise("mlp_backward")
+@settings(max_examples=12, **HYP)
+@given(n=ags.batch_sizes(), d=st.integers(1, 5), h=st.integers(1, 6), c=st.integers(1, 4),
+       dtype=st.sampled_from(DTYPES), seed=ags.seeds())
+def test_mlp_backward_random(student, n, d, h, c, dtype, seed):
+    """mlp_backward matches autograd for random sizes (N=1 and single units too), dtypes and devices."""
+    y = torch.randint(0, c, (n,), generator=torch.Generator().manual_seed(seed))
+    for device in student.devices:
+        args = (ags.tensor((n, d), seed=seed, dtype=dtype, device=device), y.to(device),
+                ags.tensor((h, d), seed=seed + 1, dtype=dtype, device=device),
+                ags.tensor((h,), seed=seed + 2, dtype=dtype, device=device),
+                ags.tensor((c, h), seed=seed + 3, dtype=dtype, device=device),
+                ags.tensor((c,), seed=seed + 4, dtype=dtype, device=device))
+        pub.check_mlp(student, args, f"(N={n}, D={d}, H={h}, C={c}, {dtype}, {device})", "backprop by hand")
+
+
+@pytest.mark.exercise("mlp_backward")
+def test_mlp_backward_contract(student):
+    """mlp_backward leaves its inputs unchanged, uses no autograd, and handles a large batch within the time budget."""
+    for device in student.devices:
+        args = tuple(a.to(device) for a in (_randn(6, 3, seed=170), torch.tensor([1, 0, 2, 2, 1, 0]),
+                                            _randn(4, 3, seed=171), _randn(4, seed=172), _randn(3, 4, seed=173),
+                                            _randn(3, seed=174)))
+        res = student.run("mlp_backward", *args)
+        for i, (after, before) in enumerate(zip(res.args, args)):
+            assert torch.equal(after.cpu(), before.cpu()), f"mlp_backward modified argument {i}"
+        pub.no_autograd_in_call(student, "mlp_backward", args, "by hand")
+    X = _randn(100_000, 8, seed=175, dtype=torch.float32)
+    y = torch.randint(0, 4, (100_000,), generator=torch.Generator().manual_seed(176))
+    params = (_randn(16, 8, seed=177, dtype=torch.float32), _randn(16, seed=178, dtype=torch.float32),
+              _randn(4, 16, seed=179, dtype=torch.float32), _randn(4, seed=180, dtype=torch.float32))
+    got = student.call("mlp_backward", X, y, *params, timeout=BUDGET_S)
+    loss_ref, grads = pub.mlp_reference(X, y, *params)
+    for k in ("W2", "b2", "W1", "b1"):
+        assert_close(got[k], grads[k], dtype=torch.float32, rtol=1e-3, atol=1e-4, what=f"mlp_backward large batch: {k}")
