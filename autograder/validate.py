@@ -2,7 +2,9 @@
 
 The solution must score full marks, the released stub zero, and every mutant in
 ``solutions/<id>/mutants/`` must lose points in at least one test tagged with the
-exercise it names, and in no other test (a bug in one function costs points there only).
+exercise it names, and in no other test (a bug in one function costs points there only),
+and one of the tests that catch it must be public, with a message that names the exercise
+and gives a hint (what the student sees when checking locally).
 """
 
 from __future__ import annotations
@@ -98,7 +100,24 @@ def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
         return Check(what, False, "no test caught it: add a test that fails this bug")
     if others:
         return Check(what, False, f"also failed tests of other exercises: {', '.join(others)}")
-    return Check(what, True, f"caught by {', '.join(own)} (-{cfg.total_points - res.score:g} points)")
+    caught = f"caught by {', '.join(own)} (-{cfg.total_points - res.score:g} points)"
+    # Hidden tests show a student one line; the public tests' messages are the feedback
+    # that teaches, so one of them must catch the bug, name the exercise and give a hint.
+    public = [t for t in failed if t.visibility == "public" and m.exercise in t.exercises]
+    if not public:
+        return Check(what, False, f"{caught}, but no public test catches it: a student checking locally "
+                                  "gets no feedback on this bug")
+    if not any(teaches(t.message, m.exercise) for t in public):
+        return Check(what, False, f"{caught}; the public failure ({public[0].name}) must name "
+                                  f"{m.exercise!r} and give a 'Hint:': {public[0].message[:300]!r}")
+    return Check(what, True, caught)
+
+
+def teaches(message: str, exercise: str) -> bool:
+    """A failure message that names the exercise (as written, or with spaces) and hints at a fix."""
+    text = message.lower()
+    names = {exercise.lower(), exercise.lower().replace("_", " ")}
+    return "hint" in text and any(n in text for n in names)
 
 
 def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu") -> int:

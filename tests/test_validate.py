@@ -13,8 +13,12 @@ from conftest import ROOT
 CFG = AssignmentConfig.load(ROOT / "solutions" / "01_tensors" / "assignment.toml")
 
 
-def result(*failing: tuple[str, tuple[str, ...]]) -> GradeResult:
-    tests = [TestResult(name, str(i), tags, 0, 1, "failed", "public", "x", "") for i, (name, tags) in enumerate(failing)]
+TEACHES = "softmax(x): values differ ...\nHint: subtract the maximum first."
+
+
+def result(*failing: tuple[str, tuple[str, ...]], visibility="public", message=TEACHES) -> GradeResult:
+    tests = [TestResult(name, str(i), tags, 0, 1, "failed", visibility, message, "")
+             for i, (name, tags) in enumerate(failing)]
     tests.append(TestResult("test_ok", "99", ("to_numpy",), 1, 1, "passed", "public", "", ""))
     return GradeResult("01_tensors", "m", tests=tests)
 
@@ -25,6 +29,17 @@ MUTANT = Mutant("softmax_bug", "softmax", "no max shift", "")
 def test_a_mutant_caught_in_its_own_exercise_passes():
     check = _judge_mutant(MUTANT, result(("test_softmax_basic", ("softmax",))), CFG)
     assert check.ok and "test_softmax_basic" in check.detail
+
+
+def test_a_mutant_only_hidden_tests_catch_fails():
+    check = _judge_mutant(MUTANT, result(("test_softmax_large", ("softmax",)), visibility="hidden"), CFG)
+    assert not check.ok and "no public test catches it" in check.detail
+
+
+@pytest.mark.parametrize("message", ["values differ", "Hint: try harder", "softmax(x) is wrong"])
+def test_a_public_message_must_name_the_exercise_and_hint(message):
+    check = _judge_mutant(MUTANT, result(("test_softmax_basic", ("softmax",)), message=message), CFG)
+    assert not check.ok and "must name 'softmax'" in check.detail
 
 
 @pytest.mark.parametrize("failing,phrase", [

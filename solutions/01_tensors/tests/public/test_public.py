@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from autograder.compare import assert_close, expect_raises
+from autograder.harness import StudentTimeout
 
 
 def _randn(*shape, seed, dtype=torch.float32):
@@ -27,16 +28,30 @@ def test_to_numpy_basic(student):
             "Hint: a tensor has a .numpy() method.")
         assert got.dtype == np_dtype, (
             f"to_numpy of a {dtype} tensor returned dtype {got.dtype}; expected {np.dtype(np_dtype)}. "
-            "Keep the tensor's dtype: do not cast.")
-        assert got.shape == (2, 3), f"to_numpy returned shape {got.shape}; expected (2, 3)."
-        assert np.array_equal(got, t.numpy()), "to_numpy returned different values than the tensor holds."
+            "Hint: keep the tensor's dtype: no cast, no trip through a Python list.")
+        assert got.shape == (2, 3), f"to_numpy returned shape {got.shape}; expected (2, 3). Hint: do not reshape."
+        assert np.array_equal(got, t.numpy()), (
+            "to_numpy returned different values than the tensor holds. Hint: convert, do not compute.")
+    # A tensor that requires grad (a leaf, as the probe builds it in your process).
+    t = _randn(2, 3, seed=7)
+    rep = student.probe("call_with_grad_input", "to_numpy", t)
+    err = rep.get("leaf_error")
+    assert err is None, (f"to_numpy raised on a tensor that requires grad: {err}\n"
+                         "Hint: .numpy() refuses tensors that require grad; detach() first (and .cpu() "
+                         "for GPU tensors). Detaching returns a new tensor: the argument is left alone.")
+    assert rep["leaf_requires_grad"], ("to_numpy switched off requires_grad of the tensor it was given. "
+                                       "Hint: use t.detach() (a new tensor) instead of t.requires_grad_(False).")
 
 
 @pytest.mark.exercise("standardize")
 def test_standardize_basic(student):
     """standardize normalises along the last dimension with the population variance."""
     x = _randn(3, 5, seed=2) * 3 + 1
-    got = student.standardize(x)
+    res = student.run("standardize", x)
+    got = res.value
+    assert torch.equal(res.args[0], x), (
+        "standardize modified its input x in place. Hint: compute a new tensor (x - mean), "
+        "not x -= mean or x.sub_(mean).")
     x64 = x.double()
     ref = (x64 - x64.mean(-1, keepdim=True)) / torch.sqrt(x64.var(-1, keepdim=True, correction=0) + 1e-5)
     assert_close(got, ref, what="standardize(x)", dtype=torch.float32,
@@ -59,6 +74,14 @@ def test_pairwise_sq_dists_basic(student):
                  hint="entry [i, j] is ||x[i] - y[j]||^2 (squared, no square root); broadcast "
                       "x[:, None, :] against y[None, :, :] or use ||x||^2 + ||y||^2 - 2 x @ y.T.")
     assert (got >= 0).all(), "pairwise_sq_dists returned a negative value: clamp round-off at 0."
+    # Identical points far from the origin: the expansion ||x||^2 + ||y||^2 - 2 x.y cancels
+    # catastrophically and round-off can make a distance of zero slightly negative.
+    p = _randn(32, 8, seed=40) * 10 + 100
+    got = student.pairwise_sq_dists(p, p)
+    assert (got >= 0).all(), (
+        f"pairwise_sq_dists(x, x) returned negative values (min {got.min().item():.3g}) for identical "
+        "points. Hint: round-off in ||x||^2 + ||y||^2 - 2 x.y can go below 0: clamp the result at 0 "
+        "(.clamp_min(0)).")
 
 
 @pytest.mark.exercise("batched_matvec")
@@ -71,6 +94,12 @@ def test_batched_matvec_basic(student):
     assert_close(got, ref, what="batched_matvec(A[2, 3, 4], v[2, 4])", dtype=torch.float32,
                  hint="the result is [B, N]; row b is A[b] @ v[b]. Give v a trailing size-1 "
                       "dimension so matmul sees a batch of [M, 1] columns.")
+    A1, v1 = _randn(1, 3, 4, seed=5), _randn(1, 4, seed=6)
+    got1 = student.batched_matvec(A1, v1)
+    assert_close(got1, torch.einsum("bnm,bm->bn", A1.double(), v1.double()),
+                 what="batched_matvec(A[1, 3, 4], v[1, 4])", dtype=torch.float32,
+                 hint="keep the batch and row dimensions even when they are 1: squeeze(-1), "
+                      "not squeeze(), which drops every size-1 dimension.")
 
 
 @pytest.mark.exercise("one_hot")
@@ -81,7 +110,14 @@ def test_one_hot_basic(student):
     ref = torch.tensor([[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]], dtype=torch.float32)
     assert_close(got, ref, what="one_hot(tensor([0, 2, 1, 2]), 3)", dtype=torch.float32,
                  hint="the result is float32 with shape [*labels.shape, num_classes] (cast with .float()).")
-    expect_raises(ValueError, student.one_hot, torch.tensor([0, 3]), 3)
+    for bad in ([0, 3], [-1, 2]):
+        try:
+            expect_raises(ValueError, student.one_hot, torch.tensor(bad), 3)
+        except AssertionError as e:
+            raise AssertionError(
+                f"one_hot(tensor({bad}), 3): {e}\nHint: check the range yourself and raise "
+                "ValueError (negative labels silently index from the end; library errors have other "
+                "types).") from None
 
 
 @pytest.mark.exercise("masked_mean")
@@ -95,6 +131,16 @@ def test_masked_mean_basic(student):
     assert_close(got, ref, what="masked_mean(x[2, 4, 3], lengths=[4, 2])",
                  hint="build a mask [B, T] from torch.arange(T) < lengths[:, None], zero the padding, "
                       "sum over time and divide by lengths (not by T).")
+    # A large batch within a time budget: vectorised code needs a fraction of a second.
+    g = torch.Generator().manual_seed(7)
+    big = torch.randn(1_000_000, 2, 2, generator=g)
+    big_len = torch.randint(1, 3, (1_000_000,), generator=g)
+    try:
+        student.masked_mean(big, big_len, timeout=5.0)
+    except StudentTimeout:
+        raise AssertionError("masked_mean did not finish within 5 s on x[1000000, 2, 2]. "
+                             "Hint: no Python loop over the batch: one mask for all rows, "
+                             "one sum, one division.") from None
 
 
 @pytest.mark.exercise("softmax")
@@ -109,6 +155,11 @@ def test_softmax_basic(student):
     assert_close(student.softmax(big), torch.softmax(big.double(), -1), what="softmax([[1000, 999, 0]])",
                  dtype=torch.float32, atol=1e-3,
                  hint="exp(1000) overflows; subtract the maximum along dim first (softmax does not change).")
+    rows = torch.tensor([[1000.0, 999.0], [0.0, -1.0]])
+    assert_close(student.softmax(rows), torch.softmax(rows.double(), -1), what="softmax([[1000, 999], [0, -1]])",
+                 dtype=torch.float32, atol=1e-3,
+                 hint="subtract the maximum of each slice along dim (amax(dim, keepdim=True)), not one "
+                      "global maximum: rows far below it underflow to 0/0.")
 
 
 @pytest.mark.exercise("sliding_windows")
