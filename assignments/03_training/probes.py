@@ -12,8 +12,10 @@ function raised and give a hint, instead of a bare "the course probe raised".
 """
 import contextlib
 import os
+import sys
 import tempfile
 import traceback
+import types
 
 import torch
 from torch import nn
@@ -158,10 +160,12 @@ def make_optimizer(spec, params):
 
 # ----------------------------------------------------------------------------- MLP
 def mlp_forward(module, sizes, dropout, state, x, mode, seed, dtype="float32", device="cpu"):
-    """Build the student's MLP(*sizes, dropout=dropout), report its state_dict layout, load
-    `state`, and run `x` through it in `mode` ("train"/"eval") right after seeding torch."""
+    """Build the student's MLP(*sizes, dropout=dropout) (`dropout` None: left at its default),
+    report its state_dict layout, load `state`, and run `x` through it in `mode`
+    ("train"/"eval") right after seeding torch."""
     report = {"error": None, "stage": "construct"}
-    model, err = _attempt(module.MLP, *sizes, dropout=dropout)
+    kwargs = {} if dropout is None else {"dropout": dropout}
+    model, err = _attempt(module.MLP, *sizes, **kwargs)
     if err:
         report["error"] = err
         return report
@@ -322,6 +326,24 @@ def _saved_as_if_on_gpu():
         torch.serialization._package_registry.remove(entry)
 
 
+@contextlib.contextmanager
+def _importable_probes():
+    """Make this module importable as `probes` while the student's code saves: a checkpoint
+    that pickles the model object then gets written, as it would be in a notebook, and
+    fails where it fails there (torch.load with weights_only=True)."""
+    saved = sys.modules.get("probes")
+    proxy = types.ModuleType("probes")
+    proxy.__dict__.update(globals())
+    sys.modules["probes"] = proxy
+    try:
+        yield
+    finally:
+        if saved is None:
+            sys.modules.pop("probes", None)
+        else:
+            sys.modules["probes"] = saved
+
+
 def checkpoint_roundtrip(module, state, opt, opt_state, epoch, device, dtype="float32", new_state=None):
     """The course network with weights `state` and an optimizer `opt` in state `opt_state`
     (as training left them) is saved with the student's save_checkpoint (written as a GPU
@@ -335,7 +357,7 @@ def checkpoint_roundtrip(module, state, opt, opt_state, epoch, device, dtype="fl
     optimizer.load_state_dict(opt_state)
     folder = tempfile.mkdtemp(prefix="ckpt-")
     path = os.path.join(folder, "checkpoint.pt")
-    with _saved_as_if_on_gpu() as report["saved_on"]:
+    with _saved_as_if_on_gpu() as report["saved_on"], _importable_probes():
         _, err = _attempt(module.save_checkpoint, path, model, optimizer, epoch)
     if err:
         report["error"] = err

@@ -7,6 +7,7 @@ batches the worker uses, so a student's result can be compared value by value.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -19,6 +20,22 @@ from autograder.harness import StudentError
 # Must equal probes.CourseNet.TRAIN_SCALE: the course network's training-mode behaviour.
 TRAIN_SCALE = 0.5
 STATE_KEYS = ("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias")
+
+
+# ----------------------------------------------------------------------------- threads
+def single_threaded(fn):
+    """Run a check with one intra-op thread. The references are tiny networks: on a busy
+    machine, OpenMP's multi-threaded kernels wait for each other for milliseconds per op
+    (measured: 0.04 s with one thread vs 0.3-1.6 s with two for a checkpoint check)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(threads)
+    return wrapper
 
 
 # ----------------------------------------------------------------------------- failures
@@ -235,6 +252,7 @@ def linear_regression_reference(x, y, lr: float, epochs: int, mean_cost: bool = 
     return w, b, losses
 
 
+@single_threaded
 def check_linear_regression(got, x, y, lr: float, epochs: int, device) -> None:
     name = "fit_linear_regression"
     if not isinstance(got, (tuple, list)) or len(got) != 3:
@@ -283,7 +301,22 @@ def check_linear_regression(got, x, y, lr: float, epochs: int, device) -> None:
 
 
 # ----------------------------------------------------------------------------- MLP
-def _mlp_report(report, what: str) -> None:
+def _check_layout(report, state: dict, what: str) -> None:
+    keys = report.get("keys")
+    if keys != sorted(STATE_KEYS):
+        fail(f"{what}.state_dict()", f"has keys {keys}; expected exactly {sorted(STATE_KEYS)}",
+             "name the layers self.fc1 and self.fc2 (nn.Linear); ReLU and Dropout have no parameters. "
+             "Layers inside nn.Sequential get keys like '0.weight' instead.")
+    shapes = report.get("shapes", {})
+    for k, v in state.items():
+        if shapes.get(k) != list(v.shape):
+            fail(f"{what}.state_dict()['{k}']", f"has shape {shapes.get(k)}; expected {list(v.shape)}",
+                 "fc1 = nn.Linear(in_features, hidden), fc2 = nn.Linear(hidden, out_features).")
+
+
+def _mlp_report(report, state: dict, what: str) -> None:
+    if report.get("stage") in ("load", "forward") and report.get("is_module"):
+        _check_layout(report, state, what)  # a wrong layout explains a failed load best
     err = report.get("error")
     if err:
         stage = report.get("stage")
@@ -299,6 +332,7 @@ def _mlp_report(report, what: str) -> None:
         fail(what, "MLP(...) did not create an nn.Module", "declare `class MLP(nn.Module)`.")
 
 
+@single_threaded
 def check_mlp(student, sizes, p, state: dict, x, seed: int, dtype, device, pass_dropout: bool = True) -> None:
     d_in, d_hidden, d_out = sizes
     what = f"MLP({d_in}, {d_hidden}, {d_out}, dropout={p})" if pass_dropout else f"MLP({d_in}, {d_hidden}, {d_out})"
@@ -307,18 +341,8 @@ def check_mlp(student, sizes, p, state: dict, x, seed: int, dtype, device, pass_
     for mode in ("eval", "train"):
         report = student.probe("mlp_forward", list(sizes), p if pass_dropout else None, state, x, mode, seed,
                                dname, device)
-        _mlp_report(report, what)
+        _mlp_report(report, state, what)
         results[mode] = report
-    keys = results["eval"].get("keys")
-    if keys != sorted(STATE_KEYS):
-        fail(f"{what}.state_dict()", f"has keys {keys}; expected exactly {sorted(STATE_KEYS)}",
-             "name the layers self.fc1 and self.fc2 (nn.Linear); ReLU and Dropout have no parameters. "
-             "Layers inside nn.Sequential get keys like '0.weight' instead.")
-    shapes = results["eval"].get("shapes", {})
-    for k, v in state.items():
-        if shapes.get(k) != list(v.shape):
-            fail(f"{what}.state_dict()['{k}']", f"has shape {shapes.get(k)}; expected {list(v.shape)}",
-                 "fc1 = nn.Linear(in_features, hidden), fc2 = nn.Linear(hidden, out_features).")
     assert_close(results["eval"].get("out"), mlp_reference(state, x), what=f"{what} in eval mode", dtype=dtype,
                  device=device,
                  hint="forward is fc2(dropout(relu(fc1(x)))) and returns logits (no softmax). In eval mode "
@@ -376,6 +400,7 @@ def _epoch_order(batches, X, y, what: str, epoch: int) -> tuple[list[int], list[
     return sizes, order.tolist()
 
 
+@single_threaded
 def check_loader(student, X, y, batch_size: int, shuffle: bool, seed: int) -> None:
     n = X.shape[0]
     what = f"make_loader(X[{n}], y, batch_size={batch_size}, shuffle={shuffle}, seed={seed})"
@@ -420,6 +445,7 @@ def _data(X, y, dtype):
     return X.to(dtype), _cast(y, dtype)
 
 
+@single_threaded
 def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, opt: dict, dtype, device,
                       start_mode: str = "eval") -> None:
     name = "train_one_epoch"
@@ -481,6 +507,7 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
 
 
 # ----------------------------------------------------------------------------- evaluate
+@single_threaded
 def check_evaluate(student, state: dict, X, y, batch_size: int, loss: str, dtype, device,
                    start_mode: str = "train") -> None:
     name = "evaluate"
@@ -541,6 +568,7 @@ def check_evaluate(student, state: dict, X, y, batch_size: int, loss: str, dtype
 _FN = {"train": "train_one_epoch", "eval": "evaluate"}
 
 
+@single_threaded
 def check_fit(student, train_script: list, val_script: list, device) -> None:
     name = "fit"
     epochs = len(train_script)
@@ -595,6 +623,7 @@ def _opt_state_as(opt_sd: dict, dtype) -> dict:
     return {"state": state, "param_groups": [dict(g) for g in opt_sd["param_groups"]]}
 
 
+@single_threaded
 def check_checkpoint(student, state: dict, X, y, batch_size: int, loss: str, opt: dict, epochs_before: int,
                      epochs_after: int, dtype, device) -> None:
     X, y = _data(X, y, dtype)

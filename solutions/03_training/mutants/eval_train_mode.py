@@ -1,0 +1,15 @@
+# exercise: evaluate
+# bug: evaluates in training mode (no model.eval())
+import torch
+
+
+def evaluate(model, loader, loss_fn, device):
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for xb, yb in loader:
+            xb, yb = xb.to(device), yb.to(device)
+            out = model(xb)
+            total_loss += loss_fn(out, yb).item() * xb.shape[0]
+            correct += (out.argmax(dim=-1) == yb).sum().item()
+            count += xb.shape[0]
+    return total_loss / count, correct / count

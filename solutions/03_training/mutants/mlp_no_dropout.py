@@ -1,0 +1,14 @@
+# exercise: MLP
+# bug: accepts the dropout argument but never applies dropout
+import torch
+from torch import nn
+
+
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, out_features, dropout=0.0):
+        super().__init__()
+        self.fc1 = nn.Linear(in_features, hidden)
+        self.fc2 = nn.Linear(hidden, out_features)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
