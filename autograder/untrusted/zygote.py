@@ -67,6 +67,9 @@ def main() -> None:
     # Warm imports: this is the whole point of the zygote.
     import numpy  # noqa: F401
     import torch  # noqa: F401
+    # torch.optim imports torch._dynamo on the first optimizer a process builds (~2.5 s):
+    # pay it once here, not in every worker that trains a model.
+    import torch._dynamo  # noqa: F401
 
     from autograder.untrusted import confine, worker  # noqa: F401
 
