@@ -70,61 +70,70 @@ NUMBERS = (2, -3, 0.5, 1.5, -2.0, 1, 4.0)
 
 
 class Gen:
-    """Draws a program step by step, keeping every value finite, moderate and inside the
-    domain of the operation that consumes it."""
+    """Builds a program step by step, keeping every value finite, moderate and inside the
+    domain of the operation that consumes it. Hypothesis draws the description (seed,
+    number of steps, leaf shapes); the choices inside come from a generator seeded by it,
+    so every operation is drawn about equally often and a failure reproduces exactly."""
 
-    def __init__(self, draw, reuse: float, broadcast: float, constants: float):
-        self.draw, self.P = draw, Program()
+    def __init__(self, seed, reuse: float, broadcast: float, constants: float):
+        self.rng = np.random.default_rng(seed)
+        self.P = Program()
         self.nodes = []            # Nodes usable as operands (constants are not nodes)
         self.used = set()          # indices consumed by a later step
         self.reuse, self.broadcast, self.constants = reuse, broadcast, constants
 
-    # -- helpers
+    # -- random choices
     def chance(self, p):
-        return self.draw(st.floats(0, 1)) < p
+        return self.rng.random() < p
 
+    def integer(self, lo, hi):
+        return int(self.rng.integers(lo, hi + 1))
+
+    def choice(self, seq):
+        return seq[self.integer(0, len(seq) - 1)]
+
+    def seed(self):
+        return self.integer(0, 2**31 - 1)
+
+    # -- building blocks
     def leaf(self, shape, requires_grad=True):
-        positive = self.chance(0.3)
-        node = self.P.randn(*shape, seed=self.draw(ags.seeds()), positive=positive,
-                            scale=self.draw(st.sampled_from((0.5, 1.0, 2.0))), requires_grad=requires_grad)
+        node = self.P.randn(*shape, seed=self.seed(), positive=self.chance(0.3),
+                            scale=self.choice((0.5, 1.0, 2.0)), requires_grad=requires_grad)
         self.nodes.append(node)
         return node
 
     def new_leaf_rg(self):
-        return self.draw(st.sampled_from((True, True, True, False, None)))
+        return self.choice((True, True, True, False, None))
 
     def pick(self):
         """An operand node: usually a recent one, sometimes any earlier one (reuse)."""
         n = len(self.nodes)
         if self.chance(self.reuse):
-            return self.nodes[self.draw(st.integers(0, n - 1))]
-        return self.nodes[n - 1 - self.draw(st.integers(0, min(2, n - 1)))]
+            return self.nodes[self.integer(0, n - 1)]
+        return self.nodes[n - 1 - self.integer(0, min(2, n - 1))]
 
     def partner_shape(self, shape):
-        """A shape that broadcasts with ``shape`` (dims dropped, squashed to 1, stretched, added)."""
-        dims = list(shape)
+        """A shape that broadcasts with ``shape``: leading dims dropped or added, dims
+        squashed to 1, or size-1 dims stretched."""
         if not self.chance(self.broadcast):
-            return tuple(dims)
-        dims = dims[self.draw(st.integers(0, len(dims))):]
-        dims = [1 if d > 1 and self.chance(0.5) else (self.draw(st.integers(2, 3)) if d == 1 and self.chance(0.4)
-                                                      else d) for d in dims]
-        if len(dims) < 3 and self.chance(0.3):
-            dims.insert(0, self.draw(st.integers(1, 3)))
+            return tuple(shape)
+        dims = list(shape)[self.integer(0, len(shape)):]
+        dims = [1 if d > 1 and self.chance(0.5) else (self.integer(2, 3) if d == 1 and self.chance(0.4) else d)
+                for d in dims]
+        if len(dims) == len(shape) and len(dims) < 3 and self.chance(0.4):
+            dims.insert(0, self.integer(1, 3))     # a new leading dim: beyond the operand's own
         return tuple(dims)
 
-    def take(self, node):
-        if node is None:
-            return None
+    def take(self, node, *operands):
+        """Keep the step just recorded if its value is finite and moderate; else drop it."""
         v = node.value
         if not np.all(np.isfinite(v)) or (v.size and np.abs(v).max() > MAX_ABS):
-            return None        # the step stays in the program but nothing builds on it
+            self.P.steps.pop()
+            self.P.values.pop()
+            return None
+        self.used.update(x.index for x in operands if isinstance(x, ap.Node))
         self.nodes.append(node)
         return node
-
-    def mark(self, *xs):
-        for x in xs:
-            if isinstance(x, ap.Node):
-                self.used.add(x.index)
 
     @staticmethod
     def safe_divisor(v):
@@ -135,15 +144,15 @@ class Gen:
         x = self.pick()
         v = x.value
         if op in ELEMENTWISE:
-            kind = self.draw(st.sampled_from(("node", "leaf", "number", "array")))
+            kind = self.choice(("node", "leaf", "number", "array"))
             if kind == "number" or (kind == "array" and not self.chance(self.constants + 0.3)):
-                y = self.draw(st.sampled_from(NUMBERS))
+                y = self.choice(NUMBERS)
             elif kind == "array":
-                y = random_array(self.partner_shape(x.shape), self.draw(ags.seeds()), positive=self.chance(0.5))
+                y = random_array(self.partner_shape(x.shape), self.seed(), positive=self.chance(0.5))
             elif kind == "node":
                 shape = self.partner_shape(x.shape)
                 same = [n for n in self.nodes if n.shape == shape and n is not x]
-                y = self.draw(st.sampled_from(same)) if same and self.chance(0.8) else x
+                y = self.choice(same) if same and self.chance(0.8) else x
             else:
                 y = self.leaf(self.partner_shape(x.shape), self.new_leaf_rg())
             a, b = (y, x) if self.chance(0.5) else (x, y)
@@ -152,100 +161,90 @@ class Gen:
                 if not self.safe_divisor(v):
                     return None
                 a, b = (y, x)
-            self.mark(a, b)
-            return self.take(self.P.binary(op, a, b))
+            return self.take(self.P.binary(op, a, b), a, b)
         if op == "matmul":
-            if x.value.ndim != 2:
-                return None
+            if v.ndim != 2:
+                x = self.take(x.reshape(*self.choice(((1, v.size), (v.size, 1)))), x)
+                if x is None:
+                    return None
             m, k = x.shape
             left = self.chance(0.5)
-            need = (k, self.draw(st.integers(1, 4))) if left else (self.draw(st.integers(1, 4)), m)
-            kind = self.draw(st.sampled_from(("node", "leaf", "array")))
+            need = (k, self.integer(1, 4)) if left else (self.integer(1, 4), m)
+            kind = self.choice(("node", "leaf", "array"))
             same = [n for n in self.nodes if n.shape == need]
             if kind == "node" and same:
-                y = self.draw(st.sampled_from(same))
+                y = self.choice(same)
             elif kind == "array":
-                y = random_array(need, self.draw(ags.seeds()))
+                y = random_array(need, self.seed())
             else:
                 y = self.leaf(need, self.new_leaf_rg())
-            self.mark(x, y)
-            return self.take(self.P.binary("matmul", x, y) if left else self.P.binary("matmul", y, x))
+            return self.take(self.P.binary("matmul", x, y) if left else self.P.binary("matmul", y, x), x, y)
         if op == "neg":
-            self.mark(x)
-            return self.take(-x)
+            return self.take(-x, x)
         if op == "pow":
-            p = self.draw(st.sampled_from(POWERS))
-            if (not float(p).is_integer() and not (v.size and v.min() > 0.2)) or (p < 0 and not self.safe_divisor(v)):
-                return None
-            self.mark(x)
-            return self.take(x ** p)
+            p = self.choice(POWERS)
+            if not float(p).is_integer() and not (v.size and v.min() > 0.2):
+                p = 2
+            if p < 0 and not self.safe_divisor(v):
+                p = 3
+            return self.take(x ** p, x)
         if op == "relu":
             if (v == 0).any():
                 return None   # the derivative at exactly 0 is a convention, not graded
-            self.mark(x)
-            return self.take(x.relu())
+            return self.take(x.relu(), x)
         if op == "exp":
             if v.size and v.max() > 4:
                 return None
-            self.mark(x)
-            return self.take(x.exp())
-        if op == "log":
-            if not (v.size and v.min() > 0.2):
-                return None
-            self.mark(x)
-            return self.take(x.log())
-        if op == "log_safe":   # make a value positive first, so log appears often
-            self.mark(x)
-            sq = self.take(x * x + 0.5)
-            if sq is None:
-                return None
-            self.mark(sq)
-            return self.take(sq.log())
+            return self.take(x.exp(), x)
+        if op == "log" and v.size and v.min() > 0.2:
+            return self.take(x.log(), x)
+        if op in ("log", "log_safe"):   # make the value positive first, so log appears often
+            sq = self.take(x * x + 0.5, x)
+            return None if sq is None else self.take(sq.log(), sq)
         if op in ("tanh", "sigmoid"):
-            self.mark(x)
-            return self.take(getattr(x, op)())
+            return self.take(getattr(x, op)(), x)
         if op in ("sum", "mean"):
             nd = v.ndim
-            axis = None if nd == 0 or self.chance(0.3) else self.draw(st.integers(-nd, nd - 1))
-            self.mark(x)
-            return self.take(getattr(x, op)(axis=axis, keepdims=self.draw(st.booleans())))
+            axis = None if nd == 0 or self.chance(0.25) else self.integer(-nd, nd - 1)
+            return self.take(getattr(x, op)(axis=axis, keepdims=self.chance(0.5)), x)
         if op == "reshape":
             n = v.size
             options = [(n,), (1, n), (n, 1)] + [(a, n // a) for a in range(2, n) if n % a == 0]
             options += [(1, a, n // a) for a in range(1, n + 1) if n % a == 0]
-            self.mark(x)
-            return self.take(x.reshape(*self.draw(st.sampled_from(options))))
+            return self.take(x.reshape(*self.choice(options)), x)
         if op in ("transpose", "T"):
             if v.ndim != 2:
-                return None
-            self.mark(x)
-            return self.take(x.T if op == "T" else x.transpose())
+                x = self.take(x.reshape(*((1, v.size) if self.chance(0.5) else (v.size, 1))), x)
+                if x is None:
+                    return None
+            return self.take(x.T if op == "T" else x.transpose(), x)
         raise AssertionError(op)
 
-    def finish(self, grad_kind, repeat=1):
+    def finish(self, repeat=1):
         """Combine every unused node into the output, so every leaf reaches it."""
         sinks = [n for n in self.nodes if n.index not in self.used]
         out = sinks[-1]
         for s in sinks[:-1]:
             out = out + (s.sum() if self.chance(0.5) else s.mean())
+        grad_kind = self.choice(("default", "number", "array"))
         if grad_kind == "default" and out.value.size == 1:
             grad = None
         elif grad_kind == "number" and out.value.size == 1:
-            grad = self.draw(st.sampled_from((2.0, -1.5, 3)))
+            grad = self.choice((2.0, -1.5, 3))
         else:
-            grad = random_array(out.shape, self.draw(ags.seeds()))
+            grad = random_array(out.shape, self.seed())
         return self.P.finish(out, grad=grad, repeat=repeat)
 
 
 @st.composite
 def programs(draw, ops=ALL_OPS, min_ops=3, max_ops=12, reuse=0.3, broadcast=0.5, constants=0.3, repeat=1):
-    g = Gen(draw, reuse, broadcast, constants)
+    g = Gen(draw(ags.seeds()), reuse, broadcast, constants)
     g.leaf(draw(ags.shapes(min_dims=0, max_dims=3, max_side=4)), True)
     for _ in range(draw(st.integers(0, 2))):
         g.leaf(draw(ags.shapes(min_dims=0, max_dims=3, max_side=4)), g.new_leaf_rg())
     for _ in range(draw(st.integers(min_ops, max_ops))):
-        g.step(draw(st.sampled_from(ops)))
-    return g.finish(draw(st.sampled_from(("default", "number", "array"))), repeat)
+        g.step(g.choice(ops))
+    return g.finish(repeat)
 
 
 # ============================================================================ Part A: Tensor
