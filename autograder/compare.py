@@ -133,8 +133,10 @@ def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0
     kwargs = kwargs or {}
     what = what or f"{name}"
     args = list(args)
-    ref_args = [a.detach().to(torch.float64) if isinstance(a, torch.Tensor) and a.is_floating_point() else a
-                for a in args]
+    # The reference runs on the CPU in float64 (the cotangents below are drawn there too),
+    # whatever device the student's inputs are on.
+    ref_args = [(a.detach().to("cpu", torch.float64) if a.is_floating_point() else a.detach().cpu())
+                if isinstance(a, torch.Tensor) else a for a in args]
     for i in wrt:
         ref_args[i] = ref_args[i].clone().requires_grad_(True)
     ref_out = ref_fn(*ref_args, **kwargs)
