@@ -7,6 +7,7 @@ only in the worker that ``sandbox`` forks, and reaches this process as decoded v
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -155,7 +156,10 @@ class Grader:
                 # These two run a full gc several times per session: 0.4 s of every grading.
                 "-p", "no:unraisableexception", "-p", "no:threadexception",
                 "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+        try:
+            code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+        finally:
+            _forget_test_modules(dirs)
         if ctx.problems:
             raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -172,6 +176,22 @@ class Grader:
             raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
                               f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
         return tests
+
+
+def _forget_test_modules(dirs) -> None:
+    """pytest's importlib mode reuses a module already in sys.modules under the same name
+    ("public.test_public"), so the next assignment graded in this process would run this
+    one's tests. Drop the modules (and namespace packages) this run imported from `dirs`."""
+    roots = [Path(d).resolve() for d in dirs]
+
+    def inside(p) -> bool:
+        return any(Path(p).resolve().is_relative_to(r) for r in roots)
+
+    for name, mod in list(sys.modules.items()):
+        file = getattr(mod, "__file__", None)
+        paths = list(getattr(mod, "__path__", None) or []) if file is None else []
+        if (file and inside(file)) or (paths and all(inside(p) for p in paths)):
+            del sys.modules[name]
 
 
 def _ungradable(result: GradeResult, why: str, started: float) -> GradeResult:
