@@ -1,8 +1,5 @@
 # exercise: fit
-# bug: copies the training loop into fit instead of calling train_one_epoch (and skips validation loss)
-import torch
-
-
+# bug: copies the training loop into fit instead of calling train_one_epoch
 def fit(model, train_loader, val_loader, loss_fn, optimizer, epochs, device):
     history = {"train_loss": [], "val_loss": [], "val_acc": []}
     for _ in range(epochs):

@@ -1,6 +1,5 @@
 # exercise: make_loader
 # bug: shuffles with the global RNG (no generator): the seed is ignored, batches depend on torch's global state
-import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 

@@ -1,6 +1,5 @@
 # exercise: MLP
 # bug: layers in an nn.Sequential, so the state_dict keys are "net.0.weight", ... not fc1/fc2
-import torch
 from torch import nn
 
 

@@ -471,11 +471,11 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
             hint = ("the parameters did not change: call optimizer.step() after loss.backward(), and "
                     "optimizer.zero_grad() before loss.backward() (not between backward and step).")
         else:
-            for bug, text in (("no_zero_grad", "your parameters match a run without optimizer.zero_grad(): "
-                                               "gradients add up over steps unless you zero them every step."),
-                              ("eval_mode", "your parameters match a run in evaluation mode: call model.train() "
-                                            "at the start (the model may arrive in eval mode, e.g. after "
-                                            "evaluate).")):
+            for bug, text in (("no_zero_grad", ("your parameters match a run without optimizer.zero_grad(): "
+                                                "gradients add up over steps unless you zero them every step.")),
+                              ("eval_mode", ("your parameters match a run in evaluation mode: call model.train() "
+                                             "at the start (the model may arrive in eval mode, e.g. after "
+                                             "evaluate)."))):
                 alt = CourseNet(state)
                 train_epochs(alt, make_optimizer(opt, alt.parameters()), data, loss, bug=bug)
                 if _states_close(got, alt.state_dict(), rtol, atol):
@@ -530,7 +530,7 @@ def check_evaluate(student, state: dict, X, y, batch_size: int, loss: str, dtype
     rtol, atol = tolerances(dtype, device)
     hint = "the mean loss over samples: sum(loss.item() * len(xb)) / N, with the model in eval mode."
     if not _close(got_loss, ref_loss, 1e-4):
-        train_loss, train_acc, _ = evaluate_reference(CourseNet(state), data, loss, training=True)
+        train_loss, _, _ = evaluate_reference(CourseNet(state), data, loss, training=True)
         if _close(got_loss, train_loss, 1e-4):
             hint = ("your numbers match the model in training mode: call model.eval() first (dropout and "
                     "batch norm behave differently in training).")
@@ -606,7 +606,7 @@ def check_fit(student, train_script: list, val_script: list, device) -> None:
         got = history.get(key)
         if not isinstance(got, list):
             fail(f"{name}: history['{key}']", f"expected a list, got {type(got).__name__}",
-                 f'the dict has the keys "train_loss", "val_loss", "val_acc", each a list with one entry per epoch.')
+                 'the dict has the keys "train_loss", "val_loss", "val_acc", each a list with one entry per epoch.')
         values = [float(v) if _is_number(v) else v for v in got]
         if values != want_values:
             fail(f"{name}: history['{key}']", f"is {values}; train_one_epoch and evaluate returned "
