@@ -280,6 +280,20 @@ def _fail(problem: str, program, hint: str | None, upto=None, extra: str = "") -
     raise ProgramFailure(text)
 
 
+_REFLECTED = {"add": "__radd__", "sub": "__rsub__", "mul": "__rmul__", "div": "__rtruediv__",
+              "matmul": "__rmatmul__"}
+
+
+def value_hint(steps, i, hint: str) -> str:
+    """A hint for a wrong forward value at step ``i``: reflected operators get their own."""
+    s = steps[i]
+    if s[0] in BINARY and s[1][0] != "n" and s[2][0] == "n":
+        return (f"`{describe_step(steps, i).split(' = ', 1)[1]}` calls n{s[2][1]}.{_REFLECTED[s[0]]}(other) "
+                f"with the number or array as the LEFT operand: compute other {BINARY[s[0]]} self, not "
+                f"self {BINARY[s[0]]} other.")
+    return f"the forward value of this step is wrong; check how your Tensor computes `{s[0]}`. ({hint})"
+
+
 def _tol(expected: torch.Tensor) -> tuple[float, float]:
     """Float64 results that may sum or factor differently from PyTorch's: a relative
     1e-6, and an absolute margin that grows with the size of the values."""
@@ -327,7 +341,9 @@ def check_program(student, program, *, hint: str, what: str = "", timeout: float
             _fail(f"{prefix}step {describe_step(steps, where).strip()}: {err['message']}.", program, hint, where)
         at = {"backward": f"in n{program['output']}.backward()", "build": "while building the graph",
               "setup": "before the first step"}.get(where, f"at step `{describe_step(steps, where) if isinstance(where, int) else where}`")
-        _fail(f"{prefix}your code raised {err.get('type')} {at}: {err.get('message')}", program, hint,
+        stub = ("\n(It is still a stub: replace `raise NotImplementedError()` with your code.)"
+                if err.get("type") == "NotImplementedError" else "")
+        _fail(f"{prefix}your code raised {err.get('type')} {at}: {err.get('message')}{stub}", program, hint,
               where if isinstance(where, int) else None, extra=err.get("traceback", ""))
     record = program.get("record", "all")
     node_ids = (range(len(steps)) if record == "all" else ref["leaves"] if record == "leaves"
@@ -341,7 +357,7 @@ def check_program(student, program, *, hint: str, what: str = "", timeout: float
             _fail(f"{label}.shape raised {rep['shape_error']}.", program, hint, i)
         if tuple(rep["shape"]) != tuple(exp.shape):
             _fail(f"{label}.shape is {tuple(rep['shape'])}; expected {tuple(exp.shape)}.", program, hint, i)
-        _check_array(rep["data"], exp, f"{label}.data", program, hint, i)
+        _check_array(rep["data"], exp, f"{label}.data", program, value_hint(steps, i, hint), i)
         if ref["requires_grad"][i] and not rep.get("requires_grad"):
             _fail(f"{label}.requires_grad is False, but an operand of this step requires grad "
                   "(a result requires grad when any operand does).", program, hint, i)
