@@ -14,6 +14,7 @@ tests, solutions or notebooks can end up in the image.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -130,13 +131,46 @@ def _stage_context(ctx: Path, spec: ImageSpec, root: Path, log: Callable[[str], 
     (ctx / "requirements.txt").write_text("\n".join(reqs) + "\n", encoding="utf-8")
     (ctx / "wheels").mkdir()
     (ctx / "engine").mkdir()
-    # The engine as a wheel: the image gets the package, never the checkout around it.
-    isolation = ["--no-build-isolation"] if _has_setuptools() else []  # offline when it can be
-    _pip(["wheel", "--no-deps", *isolation, "--wheel-dir", str(ctx / "engine"), str(root)], "build the engine wheel")
+    build_engine_wheel(ctx / "engine", root)  # the package, never the checkout around it
     if spec.wheels:
-        log("downloading torch and the requirements with this host's pip into the build context ...")
-        _pip(["download", "--only-binary=:all:", "--dest", str(ctx / "wheels"), *reqs],
+        for whl in wheel_cache(reqs, log).glob("*.whl"):
+            _link_or_copy(whl, ctx / "wheels" / whl.name)
+
+
+def build_engine_wheel(dest: Path, root: Path) -> Path:
+    """The engine as a wheel in ``dest`` (built from the checkout at ``root``)."""
+    isolation = ["--no-build-isolation"] if _has_setuptools() else []  # offline when it can be
+    _pip(["wheel", "--no-deps", *isolation, "--wheel-dir", str(dest), str(root)], "build the engine wheel")
+    return next(dest.glob("torch_autograder-*.whl"))
+
+
+def wheel_cache(reqs: list[str], log: Callable[[str], None] = print) -> Path:
+    """A folder with wheels of ``reqs`` and all they depend on, fetched once with this
+    host's pip (its configured wheel store or index) and kept, keyed by the requirements."""
+    key = hashlib.sha256("\n".join(sorted(reqs)).encode()).hexdigest()[:12]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "torch-autograder"
+    folder = base / f"wheels-{key}"
+    if (folder / ".complete").exists():
+        return folder
+    log(f"downloading torch and the requirements with this host's pip into {folder} ...")
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="wheels-", dir=base))
+    try:
+        _pip(["download", "--only-binary=:all:", "--dest", str(tmp), *reqs],
              "download the wheels (is a wheel store or index configured for pip here?)")
+        (tmp / ".complete").touch()
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _has_setuptools() -> bool:
