@@ -230,11 +230,11 @@ class _Container:
         finally:
             theirs.close()
             os.close(out_w)
-        if pid is None:
+        if not pid:  # None: the zygote is gone; 0: it could not fork (pids limit)
             mine.close()
             os.close(out_r)
             self._mark_dead()
-            raise RuntimeError("the grading container's zygote died")
+            raise RuntimeError("the grading container's zygote died or could not start a worker")
         return pid, mine, out_r
 
     def exit_code(self, pid: int, timeout: float) -> int | None:

@@ -24,6 +24,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 from autograder import protocol
 
@@ -123,10 +124,11 @@ def main(argv: list[str] | None = None) -> None:
         confine.cleanup()
 
 
-def _kill(pid: int, children: set[int]) -> None:
+def _kill(ctrl: socket.socket, pid: int, children: set[int]) -> None:
     """SIGKILL a worker's process group and the worker. In a container also every other
-    process but us and the live workers: what a student's code left running (setsid,
-    double fork) was reparented to us, PID 1, and must not outlive its worker."""
+    process but us when no other worker lives: what a student's code left running
+    (setsid, double fork, a fork bomb) was reparented to us, PID 1, and must not outlive
+    its worker. Passes repeat until nothing is left (a fork bomb forks between them)."""
     for target in (os.killpg, os.kill):
         try:
             target(pid, signal.SIGKILL)
@@ -135,12 +137,33 @@ def _kill(pid: int, children: set[int]) -> None:
     if not CONTAINER or children - {pid}:
         return
     me = os.getpid()
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) != me:
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        others = [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) != me]
+        if not others:
+            break
+        for other in others:
             try:
-                os.kill(int(name), signal.SIGKILL)
+                os.kill(other, signal.SIGKILL)
             except OSError:
                 pass
+        _reap(ctrl, children)
+        time.sleep(0.005)
+    _reap(ctrl, children)
+
+
+def _reap(ctrl: socket.socket, children: set[int]) -> None:
+    """Collect exited children; as PID 1 (container) orphans too. Reports our workers only."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in children:
+            children.discard(pid)
+            _send(ctrl, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
 
 
 def _serve(ctrl: socket.socket) -> None:
@@ -149,17 +172,7 @@ def _serve(ctrl: socket.socket) -> None:
     buf = b""
     while True:
         ready, _, _ = select.select([ctrl], [], [], 0.05)
-        while True:
-            # As PID 1 (container) orphans are ours to reap too; report our workers only.
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            if pid in children:
-                children.discard(pid)
-                _send(ctrl, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+        _reap(ctrl, children)
         if not ready:
             continue
         data, fds, _, _ = socket.recv_fds(ctrl, 65536, 4)
@@ -173,11 +186,17 @@ def _serve(ctrl: socket.socket) -> None:
         msgs, buf = protocol.unpack_messages(buf + data)
         for msg in msgs:
             if msg.get("op") == "spawn" and len(fds) == 2:
-                pid = _spawn(msg["config"], fds)
-                children.add(pid)
-                _send(ctrl, {"spawned": pid})
+                try:
+                    pid = _spawn(msg["config"], fds)
+                except OSError as e:  # EAGAIN: the pids limit, still full of a student's processes
+                    if not CONTAINER:
+                        raise
+                    _send(ctrl, {"spawned": 0, "error": str(e)})  # the grader replaces the container
+                else:
+                    children.add(pid)
+                    _send(ctrl, {"spawned": pid})
             elif msg.get("op") == "kill" and isinstance(msg.get("pid"), int) and msg["pid"] > 1:
-                _kill(msg["pid"], children)
+                _kill(ctrl, msg["pid"], children)
                 _send(ctrl, {"killed": msg["pid"]})
             for fd in fds:
                 os.close(fd)
