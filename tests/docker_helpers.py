@@ -82,18 +82,35 @@ class Gradescope:
     files Gradescope would download from the package index.
     """
 
-    def __init__(self, client, base: str, archive: Path, wheels: Path):
-        import hashlib
+    REPO = "autograder-gradescope-sim"
 
+    def __init__(self, client, base: str, archive: Path, wheels: Path):
         self.client = client
         self.wheels = wheels
-        digest = hashlib.sha256(archive.read_bytes() + client.images.get(base).id.encode()).hexdigest()[:12]
-        self.image = f"autograder-gradescope-sim:{digest}"
+        self.image = f"{self.REPO}:{self._key(archive, client.images.get(base).id)}"
         self.setup_log = ""
         try:
             client.images.get(self.image)
         except Exception:  # noqa: BLE001 - not built yet
             self._setup(base, archive)
+            for old in client.images.list(name=self.REPO):  # one simulated image is enough
+                if self.image not in old.tags:
+                    client.images.remove(old.id, force=True)
+
+    @staticmethod
+    def _key(archive: Path, base_id: str) -> str:
+        """The archive's content (its engine wheel by the engine's hash: a rebuilt wheel
+        differs in its timestamps only) and the base: setup.sh runs again when they change."""
+        import hashlib
+
+        from autograder.backends.docker_image import engine_hash
+
+        h = hashlib.sha256(base_id.encode() + engine_hash().encode())
+        with zipfile.ZipFile(archive) as z:
+            for info in sorted(z.infolist(), key=lambda i: i.filename):
+                if not info.filename.startswith("engine/"):
+                    h.update(info.filename.encode() + z.read(info))
+        return h.hexdigest()[:12]
 
     def _setup(self, base: str, archive: Path) -> None:
         files, modes = {}, {}
