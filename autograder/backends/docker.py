@@ -145,9 +145,9 @@ class _Container:
             conn = self._accept(listener)
             self.ctrl = conn
         except Exception as e:  # noqa: BLE001 - reported to whoever waits for this container
-            self.error = f"{type(e).__name__}: {e}"
-            self.dead = True
-            self.ready.set()
+            self.error = f"{type(e).__name__}: {e}"  # (the container's log is in it already)
+            listener.close()
+            self.destroy()
             return
         finally:
             listener.close()
