@@ -224,7 +224,22 @@ def build_image(client, spec: ImageSpec = ImageSpec(), log: Callable[[str], None
     else:
         log(f"image {tag} is up to date")
     image.tag(REPO, spec.variant)
+    _untag_older(client, spec.variant, tag)
     return tag
+
+
+def _untag_older(client, variant: str, keep: str) -> None:
+    """Earlier content tags of this variant: their layers are mostly shared, but each
+    engine change would leave one more. An image a container still uses stays."""
+    import docker.errors
+
+    for image in client.images.list(name=REPO):
+        for t in image.tags:
+            if t.startswith(f"{REPO}:{variant}-") and t != keep and keep not in image.tags:
+                try:
+                    client.images.remove(t)
+                except docker.errors.APIError:
+                    pass
 
 
 def image_size_mb(client, tag: str) -> float:
