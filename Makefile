@@ -6,7 +6,8 @@ AG     := $(BIN)/autograder
 ID     ?= 01_tensors
 SUBMISSION ?= solutions/$(ID)/$(ID).ipynb
 
-.PHONY: setup demo test release check grade validate clean
+.PHONY: setup demo test release check grade validate clean docker-base image image-offline image-gpu \
+        docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
 
@@ -33,6 +34,49 @@ check: setup
 
 grade: setup
 	$(AG) grade $(SUBMISSION)
+
+# ---------------------------------------------------------------- Docker (see README: Docker)
+# Images are tagged by a hash of their inputs: an unchanged image is never rebuilt.
+IMAGE      ?= torch-autograder:cpu
+BASE_IMAGE ?=
+GPUS       ?= all
+# Students check the released notebook unless SUBMISSION is given.
+DOCKER_SUBMISSION = $(if $(filter command line environment,$(origin SUBMISSION)),$(SUBMISSION),assignments/$(ID)/$(ID).ipynb)
+
+docker-base:  # a Debian base image without a registry (debootstrap + docker import); prints its tag
+	docker/build-base.sh
+
+image: setup  # CPU image from python:3.11-slim (or BASE_IMAGE=...) with torch from PyTorch's CPU index
+	$(AG) image build $(if $(BASE_IMAGE),--base $(BASE_IMAGE))
+
+image-offline: setup  # no registry: the debootstrap base, torch and requirements from this host's pip
+	$(AG) image build --base "$$(docker/build-base.sh)" --wheels
+
+image-gpu: setup  # on a GPU host: a CUDA base and CUDA torch (see README: GPU hosts)
+	$(AG) image build --variant gpu $(if $(BASE_IMAGE),--base $(BASE_IMAGE))
+
+# The public tests against a notebook, inside the grading image, as the graders run it:
+# no network, read-only root, no capabilities. Only the notebook and the released
+# assignment folder are mounted (never solutions/).
+docker-check:
+	@docker image inspect $(IMAGE) >/dev/null 2>&1 || { \
+	    echo "image $(IMAGE) is not here: build it with 'make image' (or 'make image-offline')"; exit 1; }
+	@test -f "$(DOCKER_SUBMISSION)" || { echo "no such notebook: $(DOCKER_SUBMISSION) (pass SUBMISSION=path)"; exit 1; }
+	docker run --rm --network none --read-only --tmpfs /tmp:rw,nosuid,nodev,exec,size=512m \
+	    --cap-drop ALL --security-opt no-new-privileges --memory 6g --pids-limit 512 \
+	    -v "$(abspath $(DOCKER_SUBMISSION)):/work/submission/$(notdir $(DOCKER_SUBMISSION)):ro" \
+	    -v "$(CURDIR)/assignments/$(ID):/work/assignment:ro" \
+	    $(IMAGE) autograder --course /work/assignment check "/work/submission/$(notdir $(DOCKER_SUBMISSION))" \
+	    --assignment $(ID)
+
+docker-grade: setup  # grade one submission with the docker backend
+	$(AG) grade $(SUBMISSION) --backend docker $(if $(filter-out torch-autograder:cpu,$(IMAGE)),--image $(IMAGE))
+
+bench-docker: setup  # per-submission cost of the docker backend against the local one, one run
+	$(BIN)/python docker/bench_backends.py
+
+gradescope: setup  # out/gradescope/<id>/autograder.zip
+	$(AG) gradescope $(ID) -o out/gradescope/$(ID)/autograder.zip
 
 clean:
 	rm -rf $(VENV) out results.json feedback.md

@@ -1,4 +1,4 @@
-"""Command line: grade, check, release, validate, demo.
+"""Command line: grade, check, release, validate, demo, image, gradescope.
 
 Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
 at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
@@ -31,11 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--results", type=Path, default=Path("results.json"))
     g.add_argument("--feedback", type=Path, default=Path("feedback.md"))
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    _backend_args(g)
 
     c = sub.add_parser("check", help="run the public tests on your notebook (for students)")
     c.add_argument("submission", type=Path)
     c.add_argument("--assignment")
     c.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    _backend_args(c)
 
     r = sub.add_parser("release", help="generate assignments/<id>/ (student version) from solutions/<id>/")
     r.add_argument("ids", nargs="*")
@@ -48,7 +50,33 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="grade the bundled sample class and print the gradebook")
     d.add_argument("--assignment", default="01_tensors")
     d.add_argument("--out", type=Path, default=Path("out/demo"))
+
+    i = sub.add_parser("image", help="build or show the Docker grading image (docker/Dockerfile)")
+    i.add_argument("action", choices=["build", "show"])
+    i.add_argument("--variant", choices=["cpu", "gpu"], default="cpu")
+    i.add_argument("--base", help="base image (default: python:3.11-slim; GPU: a CUDA runtime image). "
+                                  "Without a registry: the tag docker/build-base.sh prints")
+    i.add_argument("--torch-index-url", help="where pip gets torch (default: PyTorch's CPU or cu128 index)")
+    i.add_argument("--wheels", action="store_true",
+                   help="put torch and every requirement into the build context with this host's pip "
+                        "(its wheel store) and install from there only")
+    i.add_argument("--force", action="store_true", help="rebuild even if the content hash is unchanged")
+
+    gs = sub.add_parser("gradescope", help="export an assignment as a Gradescope autograder.zip")
+    gs.add_argument("id")
+    gs.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
+    gs.add_argument("--wheels", action="store_true",
+                    help="bundle torch and the requirements as wheels (setup.sh then needs no index)")
     return p
+
+
+def _backend_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=["local", "docker", "auto"], default="local",
+                   help="where the student's code runs: local sandbox (default), a Docker container "
+                        "per submission, or auto (docker when the engine and the image are there)")
+    p.add_argument("--image", help="docker backend: grading image (default: torch-autograder:cpu, "
+                                   "or :gpu with --gpus, built from this engine by `make image`)")
+    p.add_argument("--gpus", help="docker backend: GPUs for the container: all, a count, or device=0,1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +136,7 @@ def cmd_grade(args, console: Console) -> int:
     from autograder.config import AssignmentConfig
     from autograder.grader import GradeOptions, Grader
 
-    with Grader() as grader:
+    with Grader(backend=_make_backend(args, console)) as grader:
         result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course))
     cfg = AssignmentConfig.load(assignment_paths(aid, course).config)
     result.write_json(args.results, cfg.hidden_visibility)
@@ -117,6 +145,24 @@ def cmd_grade(args, console: Console) -> int:
     _sandbox_warning(result, console)
     console.print(f"Wrote {args.results} and {args.feedback}.")
     return EXIT_GRADED if result.status == "graded" else EXIT_UNGRADABLE
+
+
+def _make_backend(args, console: Console):
+    """The backend the options ask for; raises GraderFault with what to do when it cannot run."""
+    from autograder.backends import make_backend
+    from autograder.grader import GraderFault
+
+    if args.backend == "local" and (args.image or args.gpus):
+        raise GraderFault("--image and --gpus are docker backend options: add --backend docker (or auto)")
+    options = {"image": args.image, "gpus": args.gpus} if args.backend != "local" else {}
+    try:
+        backend = make_backend(args.backend, **options)
+    except (RuntimeError, ValueError) as e:  # DockerUnavailable, ImageError, a bad --gpus
+        raise GraderFault(str(e)) from None
+    note = getattr(backend, "note", None)
+    if note:
+        console.print(f"[cyan]{note}[/]" if args.backend == "auto" else f"[yellow]note:[/] {note}")
+    return backend
 
 
 def _sandbox_warning(result, console: Console) -> None:
@@ -139,7 +185,7 @@ def cmd_check(args, console: Console) -> int:
     course = args.course.resolve() if args.course else (
         folder if (folder / "assignment.toml").exists() else _course(args))
     try:
-        with Grader() as grader:
+        with Grader(backend=_make_backend(args, console)) as grader:
             result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
                                                                       course=course))
     except ConfigError as e:
@@ -174,8 +220,48 @@ def cmd_demo(args, console: Console) -> int:
     return run_demo(_course(args), args.assignment, args.out, console)
 
 
+def cmd_image(args, console: Console) -> int:
+    from autograder.backends.docker import docker_client
+    from autograder.backends.docker_image import ImageSpec, build_image, find_image, image_size_mb
+    from autograder.grader import GraderFault
+
+    try:
+        client = docker_client()
+        if args.action == "show":
+            image, note = find_image(client, None, args.variant)
+            engine = image.labels.get("org.torch-autograder.engine")
+            console.print(f"{image.tags[0] if image.tags else image.id}: {image.id[:19]}, "
+                          f"{image_size_mb(client, image.id):.0f} MiB, engine {engine}")
+            if note:
+                console.print(f"[yellow]note:[/] {note}")
+            return 0
+        spec = ImageSpec(variant=args.variant, base=args.base, torch_index_url=args.torch_index_url,
+                         wheels=args.wheels)
+        tag = build_image(client, spec, log=lambda line: console.print(line, markup=False, highlight=False),
+                          force=args.force)
+    except RuntimeError as e:  # DockerUnavailable, ImageError
+        raise GraderFault(str(e)) from None
+    console.print(f"[green]{tag}[/] (also tagged torch-autograder:{args.variant}), "
+                  f"{image_size_mb(client, tag):.0f} MiB")
+    return 0
+
+
+def cmd_gradescope(args, console: Console) -> int:
+    from autograder.gradescope import export
+
+    course = _course(args)
+    if course is None:
+        from autograder.config import ConfigError
+
+        raise ConfigError("no course found: run from the folder holding solutions/, or pass --course")
+    info = export(course, args.id, args.output, wheels=args.wheels, log=console.print)
+    console.print(f"Wrote {args.output} ({info['bytes'] / 2**20:.1f} MiB, {info['files']} files). Upload it "
+                  "as the assignment's autograder on Gradescope (Ubuntu base image).")
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "check": cmd_check, "release": cmd_release, "validate": cmd_validate,
-            "demo": cmd_demo}
+            "demo": cmd_demo, "image": cmd_image, "gradescope": cmd_gradescope}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -38,6 +38,8 @@ class AssignmentConfig:
     tests: dict[str, TestSpec] = field(default_factory=dict)
     hidden_visibility: str = "after_published"
     path: Path | None = None
+    cpus: int = 1  # CPU cores (and torch threads) of the worker; the docker backend's CPU quota
+    pids: int = 256  # processes and threads of the worker's uid / the container's pids limit
 
     @classmethod
     def load(cls, path: Path) -> "AssignmentConfig":
@@ -70,7 +72,7 @@ class AssignmentConfig:
             due=due if isinstance(due, dt.datetime) else None,
             late_penalty_per_day=float(a.get("late_penalty_per_day", 0.0)),
             tests=tests, hidden_visibility=str(a.get("hidden_visibility", "after_published")),
-            path=path)
+            path=path, cpus=int(a.get("cpus", 1)), pids=int(a.get("pids", 256)))
         if cfg.hidden_visibility not in ("hidden", "after_due_date", "after_published", "visible"):
             raise ConfigError(f"{path}: hidden_visibility must be a Gradescope visibility value")
         return cfg

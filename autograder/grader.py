@@ -94,6 +94,11 @@ class Grader:
         result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
                            else cfg.total_points)
         devices = resolve_devices(options.device)
+        if "cuda" in devices and not getattr(self.backend, "cuda", True):
+            # A container started without --gpus sees no GPU, whatever this machine has.
+            if options.device == "cuda":
+                raise GraderFault("--device cuda needs a GPU in the grading container: add --gpus all")
+            devices = ["cpu"]
         result.device = ",".join(devices)
         try:
             sub = submission or load_submission(Path(path), assignment_id)
@@ -104,8 +109,8 @@ class Grader:
         cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
                  for c in sub.cells]
         probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
-        sandbox = SandboxConfig(memory_mb=cfg.memory_mb, cuda="cuda" in devices,
-                                hide=tuple(str(p) for p in paths.secret_roots))
+        sandbox = SandboxConfig(memory_mb=cfg.memory_mb, nproc=cfg.pids, threads=cfg.cpus,
+                                cuda="cuda" in devices, hide=tuple(str(p) for p in paths.secret_roots))
         zygote = self.backend.acquire()
         result.sandbox = self.backend.describe()
         session = WorkerSession(zygote, sandbox, cells, probes, import_budget=cfg.import_budget_s)

@@ -28,13 +28,36 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-BACKENDS = ("local",)
+BACKENDS = ("local", "docker", "auto")
 
 
 def make_backend(name: str = "local", **options) -> Backend:
-    """``name``: local (default); unknown names raise ValueError with the choices."""
+    """``name``: local (default), docker, or auto; unknown names raise ValueError.
+
+    docker options: ``image`` (default: the ``torch-autograder:cpu`` image built from this
+    engine, ``:gpu`` with ``gpus``), ``gpus`` (all | N | device=ID,...), ``client``,
+    ``limits``, ``spares``. It raises DockerUnavailable or ImageError (messages say what to
+    do) where it cannot run. ``auto`` is docker where an engine and the image are there,
+    else local; the backend's ``note`` says which and why.
+    """
     if name == "local":
         from autograder.backends.local import LocalBackend
 
-        return LocalBackend(**options)
+        return LocalBackend(**{k: v for k, v in options.items() if k == "zygote"})
+    if name == "docker":
+        from autograder.backends.docker import DockerBackend
+
+        return DockerBackend(**options)
+    if name == "auto":
+        from autograder.backends.docker import docker_ready
+
+        why_not = docker_ready(options.get("image"), options.get("gpus"))
+        if why_not is None:
+            backend = make_backend("docker", **options)
+            backend.note = f"backend: docker (image {backend.image})" + (
+                f"; {backend.note}" if backend.note else "")
+            return backend
+        backend = make_backend("local")
+        backend.note = f"backend: local, because the docker backend cannot run here: {why_not}"
+        return backend
     raise ValueError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")

@@ -7,6 +7,8 @@ from autograder.sandbox import Zygote
 
 class LocalBackend:
     name = "local"
+    cuda = True  # workers see whatever GPU this machine has
+    note: str | None = None
 
     def __init__(self, zygote: Zygote | None = None):
         self.zygote = zygote or Zygote()  # starts importing torch now, in parallel with us

@@ -6,6 +6,13 @@ course, no homes, no other checkouts), a fresh ``/tmp``, no network namespace pe
 rlimits, then the uid drop and ``no_new_privs``. Without root an unprivileged user
 namespace gives what the kernel allows. Each step that cannot be taken is recorded in
 the returned dict, never silently assumed.
+
+In a container (``MODE = "container"``: the docker backend's zygote, or a non-root
+process in a Docker container such as ``make docker-check``) the container is the
+sandbox: no namespaces or chroot are tried (Docker's seccomp profile refuses them to a
+non-root user anyway). The worker gets a private work folder in the container's tmpfs,
+a clean environment and rlimits, and the returned dict records what the container
+actually provides, checked from inside rather than assumed.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 
 # What a Python process needs of the host; everything else stays outside the worker's root.
@@ -38,6 +46,9 @@ SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", 
                 "/sys")
 # The mount point for workers' roots; the zygote makes it once (see ``prepare``).
 NEW_ROOT = ""
+# "namespaces" (own root, namespaces, uid drop) or "container" (see the module docstring).
+# A non-root process inside Docker cannot build namespaces: it gets container mode.
+MODE = "container" if os.path.exists("/.dockerenv") and os.geteuid() != 0 else "namespaces"
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
@@ -153,6 +164,8 @@ def confine(cfg: dict) -> dict:
     continues as its child, PID 1 of the namespace: when it dies, the kernel kills every
     process the student started, however detached (setsid, double fork).
     """
+    if MODE == "container":
+        return _in_container(cfg)
     held = _isolate(cfg)
     if held.get("pid_ns"):
         pid = os.fork()
@@ -220,6 +233,63 @@ def _isolate(cfg: dict) -> dict:
     except OSError as e:
         held["namespace_error"] = str(e)
     return held
+
+
+def _in_container(cfg: dict) -> dict:
+    """Container mode: the container isolates; check from inside what it provides."""
+    os.setsid()
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # die with the zygote
+    # The zygote made itself non-dumpable against us; we are dumpable again so that our
+    # own /proc/self files stay ours (and the OOM score below can be written).
+    _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+    held = {"container": True, "uid_drop": os.geteuid() != 0,
+            "network_off": _only_loopback(), "pid_ns": os.getppid() == 1,
+            "read_only_root": bool(os.statvfs("/").f_flag & os.ST_RDONLY),
+            "private_tmp": _mount_type("/tmp") == "tmpfs",
+            # Nothing of the course may exist in here: the grader never mounts it.
+            "hidden_paths": not any(os.path.exists(p) for p in cfg.get("hide", []) if p),
+            "rlimits": False}
+    held["own_root"] = held["read_only_root"]
+    try:
+        # The memory-limit killer takes the worker first, never the zygote next to it.
+        _write("/proc/self/oom_score_adj", "1000")
+        held["oom_first"] = True
+    except OSError:
+        held["oom_first"] = False
+    _drop(cfg, held)
+    status = _proc_status()
+    held["no_new_privs"] = status.get("NoNewPrivs") == "1"
+    held["caps_dropped"] = status.get("CapEff", "").strip("0") == "" and "CapEff" in status
+    return held
+
+
+def _only_loopback() -> bool:
+    try:
+        return set(os.listdir("/sys/class/net")) <= {"lo"}
+    except OSError:
+        return False
+
+
+def _mount_type(path: str) -> str:
+    """The filesystem type mounted at ``path`` last (the one on top), "" if none."""
+    found = ""
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > 4 and fields[4] == path and " - " in line:
+                    found = line.split(" - ", 1)[1].split()[0]
+    except OSError:
+        pass
+    return found
+
+
+def _proc_status() -> dict:
+    try:
+        with open("/proc/self/status") as f:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    except OSError:
+        return {}
 
 
 def _drop(cfg: dict, held: dict) -> None:
