@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 AG     := $(BIN)/autograder
 ID     ?= 01_tensors
 SUBMISSION ?= solutions/$(ID)/$(ID).ipynb
+SUBMISSIONS ?= tests/sample_class/$(ID)
+JOBS   ?= 2
+N      ?= 20
 
-.PHONY: setup demo test release check grade validate clean
+.PHONY: setup browser demo test release check grade validate batch bench clean
 
 setup: $(VENV)/.installed
 
@@ -19,7 +22,13 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(AG) demo --assignment $(ID)
 
-test: setup
+# The class report is checked in a real headless browser: Debian's chromium.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
 	$(BIN)/pytest -q
 
 release: setup
@@ -33,6 +42,15 @@ check: setup
 
 grade: setup
 	$(AG) grade $(SUBMISSION)
+
+# Grade a class: make batch SUBMISSIONS=path/to/folder ID=01_tensors JOBS=2 (resumable; outputs in out/$(ID)/).
+batch: setup
+	$(AG) batch $(SUBMISSIONS) --assignment $(ID) --jobs $(JOBS) --gradebook out/$(ID)/grades.db \
+	  --csv out/$(ID)/grades.csv --feedback-dir out/$(ID)/feedback --report out/$(ID)/report.html
+
+# Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
+bench: setup
+	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
 
 clean:
 	rm -rf $(VENV) out results.json feedback.md

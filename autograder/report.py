@@ -17,7 +17,7 @@ from pathlib import Path
 from autograder.config import AssignmentConfig
 from autograder.gradebook import Entry
 
-_W = 720  # plot width in px
+_W = 800  # plot width in px
 _BAR = "#4c78a8"
 _BAD = "#e45756"
 
@@ -55,7 +55,7 @@ def histogram_svg(values: list[float], max_score: float, bins: int = 10) -> str:
 
 def bars_svg(plot_id: str, rows: list[tuple[str, float, str]], label: str) -> str:
     """Horizontal bars of fractions in [0, 1]: (name, fraction, tooltip)."""
-    row_h, left, right = 20, 300, 60
+    row_h, left, right = 20, 380, 60
     h = row_h * len(rows) + 10
     plot_w = _W - left - right
     parts = [f'<svg class="plot" id="{_e(plot_id)}" role="img" aria-label="{_e(label)}" width="{_W}" '
