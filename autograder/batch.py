@@ -207,6 +207,8 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
             executor.run(todo, on_outcome)
         finally:
             executor.close()
+    for warning in sorted(set(getattr(executor, "warnings", []))):
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if fatal:
         from autograder.grader import GraderFault
 

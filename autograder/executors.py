@@ -154,6 +154,8 @@ class LocalExecutor:
         self.log = log
         self.procs: list[GradingProcess] = []
         self._stop = threading.Event()
+        self._checked: set = set()
+        self.warnings: list[str] = []  # said once, after the batch
 
     def start(self) -> None:
         # All start at once: each imports torch (seconds), in parallel.
@@ -193,12 +195,24 @@ class LocalExecutor:
         finally:
             done.put(None)
 
+    def _check_warmup(self, proc: GradingProcess) -> None:
+        warm = proc.wait_ready().get("warmup") or {}
+        if warm and proc not in self._checked:
+            self._checked.add(proc)
+            if warm["status"] != "graded" or warm["score"] < warm["max_score"]:
+                self.warnings.append(
+                    f"the reference solution scored {warm['score']:g}/{warm['max_score']:g} on this suite "
+                    f"(failed: {', '.join(warm['failed']) or warm['status']}): check the tests before "
+                    "trusting these grades (`autograder validate`)")
+
     def _grade(self, slot: int, job: Job) -> Outcome:
         last = ""
         for attempt in range(2):  # a grading process that died gets one fresh successor
             proc = self.procs[slot]
             t0 = time.perf_counter()
             try:
+                self._check_warmup(proc)
+                t0 = time.perf_counter()
                 reply = proc.grade(job.path)
             except GradingProcessFault as e:
                 return Outcome(job, fault=str(e), fatal=True)
@@ -254,7 +268,7 @@ def _serve(fd: int) -> None:
                                     "fatal": True}).encode())
         return
     zygote = getattr(grader.backend, "zygote", None)
-    conn.send_bytes(json.dumps({"ready": os.getpid(),
+    conn.send_bytes(json.dumps({"ready": os.getpid(), "warmup": grader.warmup,
                                 "zygote_pid": zygote.proc.pid if zygote is not None else None}).encode())
     options = GradeOptions(device=spec.device, course=Path(spec.course))
     try:
@@ -279,15 +293,33 @@ def _serve(fd: int) -> None:
         grader.close()
 
 
-def _make_grader(spec: GradeSpec):
+def _make_grader(spec: GradeSpec, course: Path | None = None):
+    """A Grader whose zygote is up and whose suites are imported and have run once."""
     from autograder.backends import make_backend
     from autograder.grader import Grader
 
     grader = Grader(backend=make_backend(spec.backend, **spec.backend_options))
     zygote = getattr(grader.backend, "zygote", None)
     if zygote is not None:
-        zygote.wait_ready()  # warm before the first submission, so its time is grading only
+        zygote.wait_ready()
+    grader.warmup = _warm_up(grader, spec, course or Path(spec.course))
     return grader
+
+
+def _warm_up(grader, spec: GradeSpec, course: Path) -> dict:
+    """Grade the reference solution once before any student: it imports the suites and takes
+    torch's first-call costs out of the first submission's time, and it checks the course
+    (a solution that loses points means a broken suite, which the coordinator reports)."""
+    from autograder.config import assignment_paths
+    from autograder.grader import GradeOptions
+
+    paths = assignment_paths(spec.assignment, course)
+    if paths.notebook is None or not paths.notebook.exists():
+        return {}
+    t0 = time.perf_counter()
+    result = grader.grade(paths.notebook, spec.assignment, GradeOptions(device=spec.device, course=course))
+    return {"score": result.score, "max_score": result.max_score, "seconds": round(time.perf_counter() - t0, 3),
+            "failed": [t.name for t in result.tests if not t.passed][:10], "status": result.status}
 
 
 # =========================================================================== Ray
@@ -347,7 +379,7 @@ def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: byt
     try:
         course = _ray_course(course_tar, suite)
         if _RAY_GRADER is None:
-            _RAY_GRADER = _make_grader(gspec)
+            _RAY_GRADER = _make_grader(gspec, course)
         with tempfile.TemporaryDirectory(prefix="ag-ray-sub-") as tmp:
             with tarfile.open(fileobj=io.BytesIO(sub_tar)) as tar:
                 tar.extractall(tmp, filter="data")
@@ -365,7 +397,7 @@ class RayExecutor:
     name = "ray"
 
     def __init__(self, spec: GradeSpec, suite: str, address: str | None = None, gpus: float = 0,
-                 course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py")):
+                 course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py", "{id}.ipynb")):
         try:
             import ray
         except ImportError:
@@ -389,7 +421,7 @@ class RayExecutor:
         self.start()
         course = Path(self.spec.course)
         course_tar = pack(course / "solutions" / self.spec.assignment, f"solutions/{self.spec.assignment}",
-                          only=self.course_files)
+                          only=tuple(f.format(id=self.spec.assignment) for f in self.course_files))
         course_ref = ray.put(course_tar)
         spec = dict(self.spec.to_json(), course="")  # each node unpacks its own copy
         task = ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
