@@ -71,13 +71,19 @@ CRASH = "import os\nos._exit(3)\n"
 EXPECTED = {GOOD: 10.0, NO_SCALE: 6.0, BAD_ADD: 4.0, CRASH: 0.0}
 
 
-def make_course(root: Path) -> Path:
+def make_course(root: Path, solution: str | None = GOOD) -> Path:
+    """solutions/tiny with its tests and (unless None) a reference notebook holding ``solution``."""
     sol = root / "solutions" / "tiny"
     (sol / "tests" / "public").mkdir(parents=True)
     (sol / "tests" / "hidden").mkdir(parents=True)
     (sol / "assignment.toml").write_text(TOML)
     (sol / "tests" / "public" / "test_public.py").write_text(PUBLIC)
     (sol / "tests" / "hidden" / "test_hidden.py").write_text(HIDDEN)
+    if solution is not None:
+        import nbformat
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(solution)])
+        nbformat.write(nb, sol / "tiny.ipynb")
     return root
 
 

@@ -141,13 +141,16 @@ def test_batch_grades_caches_and_regrades(tiny_class, tmp_path):
 
 @pytest.mark.slow
 def test_late_penalty_from_nbgrader_timestamps(tmp_path):
-    course = make_course(tmp_path / "course")
+    # A reference solution that loses points: the batch still grades, and says so.
+    course = make_course(tmp_path / "course", solution=NO_SCALE)
     for student, stamp in (("ann", "2026-11-30 12:00:00 UTC"), ("ben", "2026-12-02 06:00:00 UTC")):
         folder = tmp_path / "submitted" / student / "tiny"
         folder.mkdir(parents=True)
         (folder / "tiny.py").write_text(GOOD)
         (folder / "timestamp.txt").write_text(stamp)
-    summary = run_batch(_opts(course, tmp_path, tmp_path, jobs=1), Console(file=open(os.devnull, "w")))
+    console = Console(record=True, width=200, file=open(os.devnull, "w"))
+    summary = run_batch(_opts(course, tmp_path, tmp_path, jobs=1), console)
+    assert "the reference solution scored 6/10 on this suite (failed: test_scale_hidden)" in console.export_text()
     rows = _csv(tmp_path / "g.csv")
     assert rows["ann"]["final"] == "10" and rows["ann"]["late_days"] == "0"
     # Due 2026-12-01 00:00 UTC, 25% a day: 1.25 days late counts 2 days.
