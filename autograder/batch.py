@@ -51,7 +51,7 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 def discover(root: Path, assignment_id: str) -> list[Found]:
     """The submissions under ``root``, one per student, sorted by student."""
-    root = Path(root)
+    root = Path(root).resolve()  # grading processes and Ray nodes get absolute paths
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder: pass the folder holding the class's submissions "
                           "(<student>.ipynb files, or nbgrader's submitted/<student>/<id>/)")

@@ -17,6 +17,7 @@ tasks, as a local grading process does.
 from __future__ import annotations
 
 import ctypes
+import gc
 import io
 import json
 import os
@@ -253,9 +254,23 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _tame_malloc() -> None:
+    """Serve allocations over 1 MiB with mmap, so freed tensors go back to the OS at once.
+
+    glibc raises its mmap threshold after the first large free, after which the suites'
+    big tensors (tens of MB each) land on the heap and fragment it: a long-lived grading
+    process then grows by hundreds of MB. A fixed threshold keeps its memory flat.
+    """
+    try:
+        ctypes.CDLL(None).mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
 def _serve(fd: int) -> None:
     """The grading process: warm up once, then grade paths until the coordinator hangs up."""
     _die_with_parent()
+    _tame_malloc()
     conn = Connection(fd)
     spec = GradeSpec(**json.loads(conn.recv_bytes()))
     from autograder.config import ConfigError
@@ -280,6 +295,10 @@ def _serve(fd: int) -> None:
             try:
                 result = grader.grade(Path(req["path"]), spec.assignment, options)
                 reply = {"result": result.to_dict()}
+                del result
+                # Failed tests leave tracebacks holding big tensors in reference cycles:
+                # free them now, not whenever the collector next runs (flat memory).
+                gc.collect()
             except (GraderFault, ConfigError) as e:
                 reply = {"fault": str(e), "fatal": True}
             except Exception as e:  # noqa: BLE001 - one submission's grader error, not the batch's
@@ -303,6 +322,10 @@ def _make_grader(spec: GradeSpec, course: Path | None = None):
     if zygote is not None:
         zygote.wait_ready()
     grader.warmup = _warm_up(grader, spec, course or Path(spec.course))
+    # Everything alive now (torch, pytest, the suites) stays for the process's life: freezing
+    # it makes the full collection after each submission scan only that submission's objects.
+    gc.collect()
+    gc.freeze()
     return grader
 
 
@@ -379,12 +402,14 @@ def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: byt
     try:
         course = _ray_course(course_tar, suite)
         if _RAY_GRADER is None:
+            _tame_malloc()
             _RAY_GRADER = _make_grader(gspec, course)
         with tempfile.TemporaryDirectory(prefix="ag-ray-sub-") as tmp:
             with tarfile.open(fileobj=io.BytesIO(sub_tar)) as tar:
                 tar.extractall(tmp, filter="data")
             result = _RAY_GRADER.grade(Path(tmp) / name, gspec.assignment,
                                        GradeOptions(device=gspec.device, course=course))
+        gc.collect()  # as in a local grading process: flat memory
     except (GraderFault, ConfigError) as e:
         return {"fault": str(e), "fatal": True, "worker": worker}
     return {"result": result.to_dict(), "seconds": time.perf_counter() - t0, "worker": worker,
