@@ -233,3 +233,34 @@ def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
     assert con.execute("select count(*), count(distinct student) from grades").fetchone() == (8, 8)
     rows = _csv(tmp_path / "g.csv")
     assert {k: float(v["raw"]) for k, v in rows.items()} == expected
+
+
+@pytest.mark.slow
+def test_a_grading_process_killed_mid_grade_is_replaced(tmp_path):
+    import threading
+
+    from autograder.executors import GradeSpec, Job, LocalExecutor
+
+    course = make_course(tmp_path / "course")
+    make_class(tmp_path / "subs", {"ann": GOOD}, sleep=3.0)
+    executor = LocalExecutor(GradeSpec("tiny", str(course), device="cpu"), jobs=1)
+    executor.start()
+    first = executor.procs[0]
+    zygote = first.wait_ready()["zygote_pid"]
+    outcomes = []
+    # Killed while the worker sleeps in the student's import: the job goes to a fresh process.
+    killer = threading.Timer(1.5, os.kill, (first.proc.pid, signal.SIGKILL))
+    killer.start()
+    try:
+        executor.run([Job("ann", tmp_path / "subs" / "ann.py")], outcomes.append)
+    finally:
+        killer.cancel()
+        executor.close()
+    [o] = outcomes
+    assert o.fault is None and o.result["status"] == "graded"
+    assert sum(t["score"] for t in o.result["tests"]) == 10
+    assert o.worker.rsplit("/", 1)[1] != str(first.proc.pid)
+    deadline = time.monotonic() + 10
+    while _alive(zygote) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(zygote), "the dead grading process's zygote lived on"
