@@ -149,7 +149,7 @@ def run_ours(name: str, course: Path, aid: str, files: list[Path], jobs: int, ba
     return run
 
 
-def docker_unavailable(image: str | None) -> str:
+def docker_unavailable() -> str:
     """Why the docker contender cannot run here ('' when it can)."""
     from autograder.backends import BACKENDS
 
@@ -255,7 +255,7 @@ def run_bench(course: Path | None, args, console: Console) -> int:
             runs.append(run_baseline(course, args.assignment, files, args.jobs, work))
         with console.status("(b) local backend..."):
             runs.append(run_ours("(b) local backend", course, args.assignment, files, args.jobs))
-        why = docker_unavailable(args.image)
+        why = docker_unavailable()
         if why:
             runs.append(Run("(c) docker backend", n=len(files), skipped=why))
         else:
