@@ -5,9 +5,12 @@ BIN    := $(VENV)/bin
 AG     := $(BIN)/autograder
 ID     ?= 01_tensors
 SUBMISSION ?= solutions/$(ID)/$(ID).ipynb
+SUBMISSIONS ?= tests/sample_class/$(ID)
+JOBS   ?= 2
+N      ?= 20
 
-.PHONY: setup demo test release check grade validate clean docker-base image image-offline image-gpu \
-        docker-check docker-grade bench-docker gradescope
+.PHONY: setup browser demo test release check grade validate batch bench clean docker-base image \
+        image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
 
@@ -20,7 +23,13 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(AG) demo --assignment $(ID)
 
-test: setup
+# The class report is checked in a real headless browser: Debian's chromium.
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
 	$(BIN)/pytest -q
 
 release: setup
@@ -77,6 +86,15 @@ bench-docker: setup  # per-submission cost of the docker backend against the loc
 
 gradescope: setup  # out/gradescope/<id>/autograder.zip
 	$(AG) gradescope $(ID) -o out/gradescope/$(ID)/autograder.zip
+
+# Grade a class: make batch SUBMISSIONS=path/to/folder ID=01_tensors JOBS=2 (resumable; outputs in out/$(ID)/).
+batch: setup
+	$(AG) batch $(SUBMISSIONS) --assignment $(ID) --jobs $(JOBS) --gradebook out/$(ID)/grades.db \
+	  --csv out/$(ID)/grades.csv --feedback-dir out/$(ID)/feedback --report out/$(ID)/report.html
+
+# Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
+bench: setup
+	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
 
 clean:
 	rm -rf $(VENV) out results.json feedback.md

@@ -1,4 +1,4 @@
-"""Command line: grade, check, release, validate, demo, image, gradescope.
+"""Command line: grade, check, release, validate, demo, batch, bench, image, gradescope.
 
 Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
 at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
@@ -67,6 +67,31 @@ def _parser() -> argparse.ArgumentParser:
     gs.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
     gs.add_argument("--wheels", action="store_true",
                     help="bundle torch and the requirements as wheels (setup.sh then needs no index)")
+
+    b = sub.add_parser("batch", help="grade a class: resumable, parallel, cached in a SQLite gradebook")
+    b.add_argument("submissions", type=Path,
+                   help="folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/")
+    b.add_argument("--assignment", required=True, help="assignment id, e.g. 01_tensors")
+    b.add_argument("--jobs", type=int, default=1, help="grading processes in parallel (local executor)")
+    b.add_argument("--backend", default="local", help="where workers run: local or docker")
+    b.add_argument("--image", help="grading image (docker backend)")
+    b.add_argument("--executor", choices=["local", "ray"], default="local")
+    b.add_argument("--address", help="Ray cluster address HOST:PORT (default: start Ray on this machine)")
+    b.add_argument("--gpus", type=float, default=0, help="GPUs per submission (Ray task resource; docker backend)")
+    b.add_argument("--gradebook", type=Path, default=Path("grades.db"))
+    b.add_argument("--csv", type=Path, help="write a row per student here")
+    b.add_argument("--feedback-dir", type=Path, help="write <student>/feedback.md and results.json here")
+    b.add_argument("--report", type=Path, help="write the class report (HTML with plots) here")
+    b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
+    b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+
+    n = sub.add_parser("bench", help="throughput and overhead: pytest-per-submission vs local vs docker")
+    n.add_argument("-n", "--n", type=int, default=20, help="generated submissions per contender")
+    n.add_argument("--jobs", type=int, default=1)
+    n.add_argument("--assignment", default="01_tensors")
+    n.add_argument("--memory", type=int, default=0, metavar="N",
+                   help="instead: grade N submissions with the local backend and report RSS over time")
+    n.add_argument("--image", help="grading image for the docker contender")
     return p
 
 
@@ -260,8 +285,38 @@ def cmd_gradescope(args, console: Console) -> int:
     return 0
 
 
+def cmd_batch(args, console: Console) -> int:
+    from autograder.batch import BatchOptions, print_summary, run_batch
+    from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+
+    course = _course(args)
+    if course is None:
+        raise ConfigError("no course found: run from the course folder or pass --course DIR")
+    backend_options = {}
+    if args.backend == "docker":
+        # Ray may ask for a fraction of a GPU per task; a container gets whole devices.
+        gpus = int(-(-args.gpus // 1)) if args.gpus else None
+        backend_options = {k: v for k, v in (("image", args.image), ("gpus", gpus)) if v is not None}
+    opts = BatchOptions(submissions=args.submissions, assignment=args.assignment, course=course,
+                        jobs=args.jobs, backend=args.backend, backend_options=backend_options,
+                        executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
+                        csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
+                        student=args.student, device=args.device)
+    summary = run_batch(opts, console)
+    cfg = AssignmentConfig.load(assignment_paths(args.assignment, course).config)
+    print_summary(summary, cfg.title, console, opts)
+    return EXIT_FAULT if summary.faults else EXIT_GRADED
+
+
+def cmd_bench(args, console: Console) -> int:
+    from autograder.bench import run_bench
+
+    return run_bench(_course(args), args, console)
+
+
 COMMANDS = {"grade": cmd_grade, "check": cmd_check, "release": cmd_release, "validate": cmd_validate,
-            "demo": cmd_demo, "image": cmd_image, "gradescope": cmd_gradescope}
+            "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
+            "gradescope": cmd_gradescope}
 
 if __name__ == "__main__":
     sys.exit(main())

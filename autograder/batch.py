@@ -1,0 +1,279 @@
+"""``autograder batch``: grade a whole class, resumably, in parallel or on a Ray cluster.
+
+The coordinator (this module) finds the submissions, hashes them, asks the gradebook which
+are already graded under the current suite, hands the rest to an executor, and stores each
+result the moment it arrives. It never imports torch or student code.
+
+Inputs: a folder of ``<student>.ipynb|.py|.zip``, or nbgrader's ``submitted/<student>/<id>/``
+layout (the folder ``submitted`` itself, or the course folder holding it), whose
+``timestamp.txt`` gives the submission time for late penalties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
+
+from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
+from autograder.feedback import render_markdown
+from autograder.gradebook import Entry, Gradebook, result_from_dict, suite_hash, write_csv
+from autograder.submission import SubmissionError, load_submission
+
+SUFFIXES = (".ipynb", ".py", ".zip")
+
+
+@dataclass(frozen=True)
+class Found:
+    student: str
+    path: Path
+    submitted_at: dt.datetime | None = None
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """nbgrader's timestamp.txt: ISO 8601, or ``2026-12-12 10:30:00.123456 UTC``; naive = UTC."""
+    s = text.strip()
+    for suffix in (" UTC", "UTC", "Z"):
+        if s.endswith(suffix):
+            s = s[: -len(suffix)].strip() + "+00:00"
+            break
+    when = dt.datetime.fromisoformat(s)
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def discover(root: Path, assignment_id: str) -> list[Found]:
+    """The submissions under ``root``, one per student, sorted by student."""
+    root = Path(root).resolve()  # grading processes and Ray nodes get absolute paths
+    if not root.is_dir():
+        raise ConfigError(f"{root} is not a folder: pass the folder holding the class's submissions "
+                          "(<student>.ipynb files, or nbgrader's submitted/<student>/<id>/)")
+    if (root / "submitted").is_dir() and not any(p.suffix in SUFFIXES for p in root.iterdir()):
+        root = root / "submitted"  # an nbgrader course folder
+    found: dict[str, Found] = {}
+    problems = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir() and (entry / assignment_id).is_dir():  # nbgrader: <student>/<id>/
+            folder = entry / assignment_id
+            stamp = folder / "timestamp.txt"
+            when = None
+            if stamp.is_file():
+                try:
+                    when = parse_timestamp(stamp.read_text(encoding="utf-8", errors="replace"))
+                except ValueError:
+                    problems.append(f"{stamp}: not a timestamp nbgrader writes (e.g. 2026-12-12 10:30:00 UTC); "
+                                    "fix or delete it")
+                    continue
+            found[entry.name] = Found(entry.name, folder, when)
+        elif entry.is_file() and entry.suffix in SUFFIXES:
+            if entry.stem in found:
+                problems.append(f"{entry.stem} has more than one submission ({found[entry.stem].path.name}, "
+                                f"{entry.name}); keep one per student")
+                continue
+            found[entry.stem] = Found(entry.stem, entry)
+    if problems:
+        raise ConfigError("cannot start the batch:\n  " + "\n  ".join(problems))
+    if not found:
+        raise ConfigError(f"no submissions in {root}: expected <student>.ipynb / .py / .zip files, or "
+                          f"nbgrader's submitted/<student>/{assignment_id}/ folders")
+    return list(found.values())
+
+
+def submission_hash(path: Path, assignment_id: str) -> str:
+    """The loader's content hash; for a submission it cannot read, a hash of its raw bytes
+    (it is still graded, as ungradable, and cached like any other)."""
+    try:
+        return load_submission(path, assignment_id).sha256
+    except SubmissionError:
+        digest = hashlib.sha256(b"torch-autograder unreadable v1\0")
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            digest.update(f.name.encode("utf-8", "surrogateescape") + b"\0" + f.read_bytes())
+        return digest.hexdigest()
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    cached: int = 0
+    graded: int = 0
+    faults: dict[str, str] = field(default_factory=dict)  # student -> why the grader failed
+    seconds: float = 0.0
+    workers: dict[str, int] = field(default_factory=dict)  # where submissions were graded
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class BatchOptions:
+    submissions: Path
+    assignment: str
+    course: Path
+    jobs: int = 1
+    backend: str = "local"
+    backend_options: dict = field(default_factory=dict)
+    executor: str = "local"
+    address: str | None = None
+    gpus: float = 0
+    gradebook: Path = Path("grades.db")
+    csv: Path | None = None
+    feedback_dir: Path | None = None
+    report: Path | None = None
+    student: str | None = None
+    device: str = "auto"
+
+
+def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
+    console = console or Console()
+    started = time.perf_counter()
+    paths = assignment_paths(opts.assignment, opts.course)
+    if paths.hidden_tests is None:
+        raise ConfigError(f"{opts.assignment}: batch grading needs the instructor's solutions/{opts.assignment}/ "
+                          "(hidden tests); pass --course with the course folder")
+    cfg = AssignmentConfig.load(paths.config)
+    suite = suite_hash(paths)
+    found = discover(opts.submissions, opts.assignment)
+    if opts.student is not None:
+        found = [f for f in found if f.student == opts.student]
+        if not found:
+            raise ConfigError(f"no submission of {opts.student!r} in {opts.submissions}; check the name "
+                              "(the file name without .ipynb, or the nbgrader folder name)")
+    summary = BatchSummary(total=len(found))
+    todo: list[Job] = []
+    keys: dict[str, str] = {}
+    with Gradebook(opts.gradebook) as gb:
+        for f in found:
+            sha = submission_hash(f.path, opts.assignment)
+            keys[f.student] = sha
+            gb.set_current(cfg.id, f.student, str(f.path), sha, suite, f.submitted_at)
+            if opts.student is not None:
+                gb.forget(cfg.id, f.student)  # --student: regrade even when nothing changed
+            if gb.has(cfg.id, f.student, sha, suite):
+                summary.cached += 1
+            else:
+                todo.append(Job(f.student, f.path))
+        if todo:
+            _grade(opts, cfg, suite, todo, keys, gb, summary, console)
+        summary.entries = gb.entries(cfg)
+    _export(opts, cfg, summary.entries, console)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job], keys: dict[str, str],
+           gb: Gradebook, summary: BatchSummary, console: Console) -> None:
+    spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
+                     backend_options=opts.backend_options)
+    if opts.executor == "ray":
+        executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus)
+    elif opts.executor == "local":
+        log = opts.gradebook.with_name(opts.gradebook.name + ".workers.log")
+        executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log)
+    else:
+        raise ConfigError(f"unknown executor {opts.executor!r}: use local or ray")
+    fatal: list[str] = []
+    columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        note = f"{summary.cached} cached" if summary.cached else ""
+        task = progress.add_task(f"grading {cfg.id} ({opts.executor})", total=len(todo), note=note)
+
+        def on_outcome(o: Outcome) -> None:
+            if o.result is not None:
+                result = result_from_dict(o.result)
+                gb.record(cfg.id, o.job.student, keys[o.job.student], suite, result, o.seconds, o.worker)
+                summary.graded += 1
+                host = o.worker.rsplit("/", 1)[0]
+                summary.workers[host] = summary.workers.get(host, 0) + 1
+            else:
+                summary.faults[o.job.student] = o.fault or "unknown grader fault"
+                if o.fatal:
+                    fatal.append(o.fault or "")
+                progress.console.print(f"[red]grader fault on {o.job.student}:[/] {o.fault}", highlight=False)
+            parts = [f"{summary.cached} cached"] if summary.cached else []
+            parts += [f"{len(summary.faults)} faults"] if summary.faults else []
+            progress.update(task, advance=1, note=", ".join(parts))
+
+        try:
+            executor.start()
+            executor.run(todo, on_outcome)
+        finally:
+            executor.close()
+    for warning in sorted(set(getattr(executor, "warnings", []))):
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if fatal:
+        from autograder.grader import GraderFault
+
+        raise GraderFault(fatal[0])
+
+
+def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], console: Console) -> None:
+    if opts.csv:
+        write_csv(entries, cfg, opts.csv)
+    if opts.feedback_dir:
+        for e in entries:
+            write_feedback(e, cfg, opts.feedback_dir)
+    if opts.report:
+        from autograder.report import write_report
+
+        write_report(entries, cfg, opts.report)
+
+
+def _safe_name(student: str) -> str:
+    name = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in student).strip(".")
+    return name or "_"
+
+
+def write_feedback(e: Entry, cfg: AssignmentConfig, root: Path) -> Path:
+    """``root/<student>/feedback.md`` and ``results.json`` (score after the late penalty)."""
+    folder = root / _safe_name(e.student)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = render_markdown(e.result, cfg.title)
+    if e.late_days:
+        text += (f"\n## Late submission\n\nSubmitted {e.late_days} day(s) after the due date "
+                 f"({cfg.due.isoformat() if cfg.due else ''}): {e.penalty:g} points off "
+                 f"({cfg.late_penalty_per_day:.0%} per day). Final score: **{e.final:g} / {e.max_score:g}**.\n")
+    (folder / "feedback.md").write_text(text, encoding="utf-8")
+    e.result.write_json(folder / "results.json", cfg.hidden_visibility)
+    if e.late_days:
+        # Gradescope's score is the final one; the raw score stays in extra_data.
+        import json
+
+        data = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        data["score"] = e.final
+        data["extra_data"]["late"] = {"days": e.late_days, "raw": e.raw, "penalty": e.penalty}
+        (folder / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts: BatchOptions) -> None:
+    entries = summary.entries
+    table = Table(title=f"{cfg_title}: {len(entries)} students in the gradebook")
+    for col, just in (("student", "left"), ("status", "left"), ("raw", "right"), ("late", "right"),
+                      ("final", "right")):
+        table.add_column(col, justify=just)
+    shown = entries if len(entries) <= 40 else entries[:40]
+    for e in shown:
+        table.add_row(e.student, e.result.status, f"{e.raw:g}", f"{e.late_days}d" if e.late_days else "",
+                      f"{e.final:g}/{e.max_score:g}")
+    console.print(table)
+    if len(entries) > len(shown):
+        console.print(f"... and {len(entries) - len(shown)} more (see the CSV or the report)")
+    finals = [e.final for e in entries if e.result.status == "graded"]
+    mean = f", mean {sum(finals) / len(finals):.1f}" if finals else ""
+    console.print(f"{summary.total} submissions: {summary.graded} graded now, {summary.cached} already in "
+                  f"{opts.gradebook} (cached){mean}; {len(summary.faults)} grader faults; "
+                  f"{summary.seconds:.1f} s.")
+    for student, why in summary.faults.items():
+        console.print(f"[red]not graded[/] {student}: {why} (run the batch again to retry)", highlight=False)
+    for what, path in (("CSV", opts.csv), ("feedback", opts.feedback_dir), ("report", opts.report)):
+        if path:
+            console.print(f"{what}: {path}")

@@ -1,0 +1,166 @@
+"""The class report: one static HTML page with inline SVG plots (no scripts from anywhere).
+
+Score histogram, points earned per exercise, pass rate per test, and the most common
+failure messages. It is for instructors (hidden tests' messages are shown), and
+everything that comes from a submission is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import html
+import re
+import statistics
+from pathlib import Path
+
+from autograder.config import AssignmentConfig
+from autograder.gradebook import Entry
+
+_W = 800  # plot width in px
+_BAR = "#4c78a8"
+_BAD = "#e45756"
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def histogram_svg(values: list[float], max_score: float, bins: int = 10) -> str:
+    """Scores in ``bins`` equal bins over [0, max_score] (the top bin includes max_score)."""
+    counts = [0] * bins
+    for v in values:
+        i = min(bins - 1, max(0, int(v / max_score * bins))) if max_score > 0 else 0
+        counts[i] += 1
+    h, left, bottom, top = 240, 40, 30, 10
+    plot_w, plot_h = _W - left - 10, h - bottom - top
+    peak = max(counts) or 1
+    bw = plot_w / bins
+    parts = [f'<svg class="plot" id="plot-histogram" role="img" aria-label="score histogram" '
+             f'width="{_W}" height="{h}" viewBox="0 0 {_W} {h}" xmlns="http://www.w3.org/2000/svg">']
+    for i, c in enumerate(counts):
+        bh = plot_h * c / peak
+        x, y = left + i * bw, top + plot_h - bh
+        lo, hi = max_score * i / bins, max_score * (i + 1) / bins
+        parts.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="{_BAR}">'
+                     f'<title>{lo:g}-{hi:g}: {c} students</title></rect>')
+        if c:
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{y - 2:.1f}" font-size="11" text-anchor="middle">{c}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{h - 12}" font-size="11">{lo:g}</text>')
+    parts.append(f'<text x="{left + plot_w - 16:.1f}" y="{h - 12}" font-size="11">{max_score:g}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(plot_id: str, rows: list[tuple[str, float, str]], label: str) -> str:
+    """Horizontal bars of fractions in [0, 1]: (name, fraction, tooltip)."""
+    row_h, left, right = 20, 380, 60
+    h = row_h * len(rows) + 10
+    plot_w = _W - left - right
+    parts = [f'<svg class="plot" id="{_e(plot_id)}" role="img" aria-label="{_e(label)}" width="{_W}" '
+             f'height="{h}" viewBox="0 0 {_W} {h}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (name, frac, tip) in enumerate(rows):
+        y = 5 + i * row_h
+        colour = _BAR if frac >= 0.5 else _BAD
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{_e(name)}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 2}" width="{plot_w}" height="{row_h - 4}" fill="#eee"/>')
+        parts.append(f'<rect x="{left}" y="{y + 2}" width="{plot_w * frac:.1f}" height="{row_h - 4}" '
+                     f'fill="{colour}"><title>{_e(tip)}</title></rect>')
+        parts.append(f'<text x="{left + plot_w + 6}" y="{y + 14}" font-size="12">{frac:.0%}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
+
+
+def failure_key(message: str) -> str:
+    """A failure message's first line, numbers blanked, so the same mistake groups together."""
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "failed")
+    return _NUMBER.sub("#", first)[:200]
+
+
+def build_html(entries: list[Entry], cfg: AssignmentConfig) -> str:
+    graded = [e for e in entries if e.result.status == "graded"]
+    finals = [e.final for e in graded]
+    max_score = cfg.total_points
+    # Per test: how many passed; per exercise: points earned / available, over graded students.
+    tests: dict[str, list] = {}
+    exercises: dict[str, list[float]] = {ex: [0.0, 0.0] for ex in cfg.exercises}
+    failures: collections.Counter = collections.Counter()
+    failure_tests: dict[str, set] = collections.defaultdict(set)
+    for e in graded:
+        for t in e.result.tests:
+            acc = tests.setdefault(t.name, [0, 0, t.visibility])
+            acc[0] += t.passed
+            acc[1] += 1
+            if not t.passed:
+                key = failure_key(t.message)
+                failures[key] += 1
+                failure_tests[key].add(t.name)
+        for ex, (s, m) in e.result.per_exercise().items():
+            acc = exercises.setdefault(ex, [0.0, 0.0])
+            acc[0] += s
+            acc[1] += m
+    ex_rows = [(ex, s / m if m else 0.0, f"{s:g} of {m:g} points earned") for ex, (s, m) in exercises.items()]
+    test_rows = sorted(((f"{name}{' (hidden)' if vis == 'hidden' else ''}", p / n if n else 0.0,
+                         f"{p} of {n} passed") for name, (p, n, vis) in tests.items()), key=lambda r: (r[1], r[0]))
+    stats = []
+    if finals:
+        stats = [("students graded", f"{len(graded)}"), ("mean", f"{statistics.mean(finals):.1f}"),
+                 ("median", f"{statistics.median(finals):g}"), ("min / max", f"{min(finals):g} / {max(finals):g}")]
+    stats += [("not gradable", str(len(entries) - len(graded))),
+              ("late", str(sum(1 for e in entries if e.late_days)))]
+    fail_rows = "".join(
+        f"<tr><td class=n>{n}</td><td><code>{_e(msg)}</code></td><td>{_e(', '.join(sorted(failure_tests[msg])))}</td></tr>"
+        for msg, n in failures.most_common(15))
+    ungradable = "".join(f"<li>{_e(e.student)}: {_e(e.result.error)}</li>" for e in entries
+                         if e.result.status != "graded")
+    student_rows = "".join(
+        f"<tr><td>{_e(e.student)}</td><td>{_e(e.result.status)}</td><td class=n>{e.raw:g}</td>"
+        f"<td class=n>{e.late_days or ''}</td><td class=n>{e.penalty:g}</td><td class=n><b>{e.final:g}</b></td></tr>"
+        for e in entries)
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Class report: {_e(cfg.title)}</title>
+<style>
+ body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
+ table {{ border-collapse: collapse; }} td, th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
+ td.n {{ text-align: right; }} .stats td:first-child {{ color: #666; }} code {{ font-size: 90%; }}
+ svg text {{ font-family: system-ui, sans-serif; fill: #222; }}
+</style></head>
+<body>
+<h1>{_e(cfg.title)} <small>({_e(cfg.id)})</small></h1>
+<p>Generated {now}. Scores are out of {max_score:g}, after late penalties.</p>
+<table class="stats">{''.join(f'<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>' for k, v in stats)}</table>
+<h2>Score distribution</h2>
+{histogram_svg(finals, max_score)}
+<h2>Points earned per exercise</h2>
+{bars_svg("plot-exercises", ex_rows, "points earned per exercise")}
+<h2>Pass rate per test</h2>
+{bars_svg("plot-tests", test_rows, "pass rate per test")}
+<h2>Most common failure messages</h2>
+<table id="failures"><tr><th>count</th><th>message (first line)</th><th>tests</th></tr>{fail_rows}</table>
+{f'<h2>Not gradable</h2><ul>{ungradable}</ul>' if ungradable else ''}
+<h2>Students</h2>
+<table id="students"><tr><th>student</th><th>status</th><th>raw</th><th>days late</th><th>penalty</th><th>final</th></tr>{student_rows}</table>
+<script>
+// Records the laid-out size of every plot, so a headless browser check can tell the page rendered.
+addEventListener("load", () => {{
+  document.body.dataset.plots = [...document.querySelectorAll("svg.plot")].map(s => {{
+    const r = s.getBoundingClientRect(); return `${{s.id}}:${{Math.round(r.width)}}x${{Math.round(r.height)}}:${{s.querySelectorAll("rect").length}}`;
+  }}).join(" ");
+}});
+</script>
+</body></html>
+"""
+
+
+def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(build_html(entries, cfg), encoding="utf-8")
+    tmp.replace(path)
