@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
-from autograder.harness import StudentAbort, StudentTimeout
+from autograder.harness import StudentAbort, StudentTimeout, memo
 
 DTYPES = (torch.float32, torch.float64)
 BUDGET_S = 5.0
@@ -136,7 +136,7 @@ def test_to_numpy_requires_grad_left_unchanged(student):
 def test_to_numpy_large_tensor(student):
     """to_numpy converts a large tensor within the time budget."""
     # 8M elements: a per-element `.item()` loop costs only about 1 us per element
-    t = _randn(8_000_000, seed=8, dtype=torch.float32)
+    t = memo("01:to_numpy_large", lambda: _randn(8_000_000, seed=8, dtype=torch.float32))
     small = [(n, (_randn(n, seed=9, dtype=torch.float32),)) for n in (10, 1000)]
     got = _timed(student, "to_numpy", (t,), small, "elements")
     _check_array(got, t, "to_numpy(large tensor)")
@@ -220,11 +220,12 @@ def test_standardize_vectorised(student):
         a = _randn(n, 1, seed=seed)
         d = 1.0 + torch.rand(n, 1, generator=_gen(seed + 1), dtype=torch.float64)
         return torch.cat([a - d, a + d], dim=1).float()
-    x = rows(1_000_000, 15)
+    x = memo("01:standardize_large", lambda: rows(1_000_000, 15))
     small = [(n, (rows(n, 16),)) for n in (10, 1000)]
     got = _timed(student, "standardize", (x,), small, "rows")
-    rtol, atol = _standardize_tols(x, -1, 1e-5, torch.float32)
-    assert_close(got, _standardize_ref(x.double()), dtype=torch.float32, rtol=rtol, atol=atol,
+    rtol, atol = memo("01:standardize_large_tols", lambda: _standardize_tols(x, -1, 1e-5, torch.float32))
+    ref = memo("01:standardize_large_ref", lambda: _standardize_ref(x.double()))
+    assert_close(got, ref, dtype=torch.float32, rtol=rtol, atol=atol,
                  what="standardize(large x)")
 
 
@@ -367,12 +368,13 @@ def test_batched_matvec_gradient(student):
 def test_batched_matvec_vectorised(student):
     """batched_matvec handles a large batch within the time budget (no Python loop over the batch)."""
     # 2M batch entries: a Python loop over the batch costs about 5 us per entry
-    A = _randn(2_000_000, 2, 2, seed=72, dtype=torch.float32)
-    v = _randn(2_000_000, 2, seed=73, dtype=torch.float32)
+    A = memo("01:bmv_large_A", lambda: _randn(2_000_000, 2, 2, seed=72, dtype=torch.float32))
+    v = memo("01:bmv_large_v", lambda: _randn(2_000_000, 2, seed=73, dtype=torch.float32))
     small = [(n, (_randn(n, 2, 2, seed=74, dtype=torch.float32), _randn(n, 2, seed=75, dtype=torch.float32)))
              for n in (10, 1000)]
     got = _timed(student, "batched_matvec", (A, v), small, "batch entries")
-    assert_close(got, _bmv_ref(A.double(), v.double()), dtype=torch.float32, what="batched_matvec(large A, v)")
+    ref = memo("01:bmv_large_ref", lambda: _bmv_ref(A.double(), v.double()))
+    assert_close(got, ref, dtype=torch.float32, what="batched_matvec(large A, v)")
 
 
 # ----------------------------------------------------------------------------- one_hot
@@ -434,10 +436,11 @@ def test_one_hot_rejects_out_of_range(student):
 @pytest.mark.exercise("one_hot")
 def test_one_hot_vectorised(student):
     """one_hot handles a large label tensor within the time budget (no Python loop over labels)."""
-    labels = torch.randint(0, 2, (3_000_000,), generator=_gen(80))
+    labels = memo("01:one_hot_large", lambda: torch.randint(0, 2, (3_000_000,), generator=_gen(80)))
     small = [(n, (torch.randint(0, 2, (n,), generator=_gen(81)), 2)) for n in (10, 1000)]
     got = _timed(student, "one_hot", (labels, 2), small, "labels")
-    assert_close(got, _one_hot_ref(labels, 2), dtype=torch.float32, rtol=0, atol=0, what="one_hot(large labels)")
+    ref = memo("01:one_hot_large_ref", lambda: _one_hot_ref(labels, 2))
+    assert_close(got, ref, dtype=torch.float32, rtol=0, atol=0, what="one_hot(large labels)")
 
 
 # ------------------------------------------------------------------------- masked_mean
@@ -522,10 +525,11 @@ def test_masked_mean_vectorised(student):
     def batch(n, seed):
         lengths = torch.randint(1, 3, (n,), generator=_gen(seed))
         return _padded(n, 2, 2, lengths, seed=seed, dtype=torch.float32), lengths
-    x, lengths = batch(1_000_000, 130)
+    x, lengths = memo("01:masked_mean_large", lambda: batch(1_000_000, 130))
     small = [(n, batch(n, 131)) for n in (10, 1000)]
     got = _timed(student, "masked_mean", (x, lengths), small, "rows")
-    assert_close(got, _masked_mean_ref(x.double(), lengths), dtype=torch.float32, what="masked_mean(large x)")
+    ref = memo("01:masked_mean_large_ref", lambda: _masked_mean_ref(x.double(), lengths))
+    assert_close(got, ref, dtype=torch.float32, what="masked_mean(large x)")
 
 
 # ----------------------------------------------------------------------------- softmax
@@ -588,10 +592,11 @@ def test_softmax_gradient(student):
 @pytest.mark.exercise("softmax")
 def test_softmax_vectorised(student):
     """softmax handles a large input within the time budget (no Python loop over rows)."""
-    x = _randn(1_000_000, 2, seed=145, dtype=torch.float32, scale=3.0)
+    x = memo("01:softmax_large", lambda: _randn(1_000_000, 2, seed=145, dtype=torch.float32, scale=3.0))
     small = [(n, (_randn(n, 2, seed=146, dtype=torch.float32),)) for n in (10, 1000)]
     got = _timed(student, "softmax", (x,), small, "rows")
-    assert_close(got, _softmax_ref(x.double()), dtype=torch.float32, what="softmax(large x)")
+    ref = memo("01:softmax_large_ref", lambda: _softmax_ref(x.double()))
+    assert_close(got, ref, dtype=torch.float32, what="softmax(large x)")
 
 
 # --------------------------------------------------------------------- sliding_windows
@@ -656,7 +661,8 @@ def test_sliding_windows_gradient(student):
 @pytest.mark.exercise("sliding_windows")
 def test_sliding_windows_vectorised(student):
     """sliding_windows handles a long signal within the time budget (no Python loop over windows)."""
-    x = _randn(4_000_000, seed=161, dtype=torch.float32)
+    x = memo("01:windows_large", lambda: _randn(4_000_000, seed=161, dtype=torch.float32))
     small = [(n - 1, (_randn(n, seed=162, dtype=torch.float32), 2, 1)) for n in (11, 1001)]
     got = _timed(student, "sliding_windows", (x, 2, 1), small, "windows")
-    assert_close(got, _windows_ref(x, 2, 1), dtype=torch.float32, what="sliding_windows(long x, 2, 1)")
+    ref = memo("01:windows_large_ref", lambda: _windows_ref(x, 2, 1))
+    assert_close(got, ref, dtype=torch.float32, what="sliding_windows(long x, 2, 1)")
