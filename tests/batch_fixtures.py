@@ -96,3 +96,20 @@ def make_class(folder: Path, sources: dict[str, str], sleep: float = 0.0) -> dic
         (folder / f"{student}.py").write_text(pre + textwrap.dedent(src))
         expected[student] = EXPECTED[src]
     return expected
+
+
+def descendants(pid: int) -> set[int]:
+    """All live descendants of ``pid`` (from /proc): what a batch or a Ray node started."""
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            for k in kids:
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out

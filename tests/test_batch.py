@@ -18,7 +18,7 @@ from rich.console import Console
 
 from autograder.batch import BatchOptions, discover, parse_timestamp, run_batch
 from autograder.config import ConfigError
-from batch_fixtures import BAD_ADD, CRASH, GOOD, NO_SCALE, make_class, make_course
+from batch_fixtures import BAD_ADD, CRASH, GOOD, NO_SCALE, descendants, make_class, make_course
 
 UTC = dt.timezone.utc
 
@@ -163,23 +163,6 @@ def test_late_penalty_from_nbgrader_timestamps(tmp_path):
 
 # --------------------------------------------------------------------------- SIGKILL
 
-def _children(pid: int) -> set[int]:
-    """All descendants of ``pid`` (from /proc)."""
-    out, todo = set(), [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            for k in kids:
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
-    return out
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -211,7 +194,7 @@ def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
                     pass  # the schema is being created
             assert proc.poll() is None, "the batch ended before it could be killed"
         assert done >= 3, "the batch graded nothing within 120 s"
-        helpers = _children(proc.pid)
+        helpers = descendants(proc.pid)
         assert helpers, "the batch should run a grading process and its zygote"
         proc.send_signal(signal.SIGKILL)  # the coordinator only: its helpers must not outlive it
         proc.wait()

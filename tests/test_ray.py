@@ -17,7 +17,7 @@ import ray  # the `ray` extra: `make test` installs it
 from rich.console import Console
 
 from autograder.batch import BatchOptions, run_batch
-from batch_fixtures import BAD_ADD, GOOD, NO_SCALE, make_class, make_course
+from batch_fixtures import BAD_ADD, GOOD, NO_SCALE, descendants, make_class, make_course
 
 
 def _free_ports(n: int) -> list[int]:
@@ -28,20 +28,6 @@ def _free_ports(n: int) -> list[int]:
     for s in socks:
         s.close()
     return ports
-
-
-def _descendants(pid: int) -> set[int]:
-    out, todo = set(), [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            out.update(k for k in kids if k not in out)
-            todo.extend(kids)
-    return out
 
 
 @pytest.fixture
@@ -84,7 +70,7 @@ def cluster():
             ray.shutdown()
         started = set()
         for p in procs:
-            started |= _descendants(p.pid)
+            started |= descendants(p.pid)
         for p in reversed(procs):  # `ray start --block` stops its node's processes on SIGTERM
             p.send_signal(signal.SIGTERM)
         for p in procs:
