@@ -43,3 +43,29 @@ def make_submission(tmp_path, solution_source):
         return path
 
     return make
+
+
+# ----------------------------------------------------------------------------- Docker
+# One grading image and one docker backend (with its prestarted spare) for every Docker
+# test module: the Docker, attack and fault tests share them.
+
+@pytest.fixture(scope="session")
+def docker_image():
+    from docker_helpers import engine, grading_image
+
+    return grading_image(engine())
+
+
+@pytest.fixture(scope="session")
+def backend(docker_image):
+    from autograder.backends import make_backend
+
+    with make_backend("docker") as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def docker_grader(backend):
+    from autograder.grader import Grader
+
+    return Grader(backend=backend)  # the backend fixture closes it

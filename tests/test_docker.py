@@ -26,7 +26,6 @@ from autograder.backends.docker import ZYGOTE_MB, ContainerLimits, DockerBackend
 from autograder.sandbox import SandboxConfig, WorkerFailure, WorkerSession
 
 from conftest import ROOT
-from docker_helpers import engine, grading_image
 
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / "assignment.toml").exists())
 
@@ -134,29 +133,11 @@ def test_auto_falls_back_to_local_and_says_why(tmp_path):
 
 # ----------------------------------------------------------------------------- engine tests
 
-@pytest.fixture(scope="session")
-def docker_image():
-    return grading_image(engine())
-
-
-@pytest.fixture(scope="session")
-def backend(docker_image):
-    with make_backend("docker") as b:
-        yield b
-
-
 @pytest.fixture(scope="module")
 def raw_backend(docker_image):
     """Its own backend without spares: session-level tests choose their own limits."""
     with make_backend("docker", spares=0) as b:
         yield b
-
-
-@pytest.fixture(scope="session")
-def docker_grader(backend):
-    from autograder.grader import Grader
-
-    return Grader(backend=backend)  # the backend fixture closes it
 
 
 def _grade(docker_grader, path: Path, aid: str = "01_tensors"):
