@@ -115,6 +115,8 @@ def prepare() -> None:
     global NEW_ROOT
     if os.geteuid() == 0 and not NEW_ROOT:
         NEW_ROOT = tempfile.mkdtemp(prefix="ag-root-")
+    if os.geteuid() == 0:
+        _sweep_cgroups()
 
 
 def cleanup() -> None:
@@ -383,15 +385,17 @@ def _seccomp_program(arch: str) -> list[bytes]:
     def op(code: int, jt: int, jf: int, k: int) -> bytes:
         return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
-    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
     allow, kill = 0x7FFF0000, 0x80000000
     eperm, enosys = 0x00050000 | 1, 0x00050000 | 38
     deny = _DENY[arch]
     clone, clone3 = _CLONE[arch]
     n = len(deny)
-    # Index:  0 ld arch | 1 jeq arch | 2 kill | 3 ld nr | 4.. deny | 4+n clone3 | 4+n+1 clone
-    #         4+n+2 ld args[0] | 4+n+3 jset | 4+n+4 allow | 4+n+5 eperm | 4+n+6 enosys
-    prog = [op(ld, 0, 0, 4), op(jeq, 1, 0, _AUDIT_ARCH[arch]), op(ret, 0, 0, kill), op(ld, 0, 0, 0)]
+    # Index:  0 ld arch | 1 jeq arch | 2 kill | 3 ld nr | 4 jge x32 | 5.. deny | 5+n clone3
+    #         6+n clone | 7+n ld args[0] | 8+n jset | 9+n allow | 10+n eperm | 11+n enosys
+    prog = [op(ld, 0, 0, 4), op(jeq, 1, 0, _AUDIT_ARCH[arch]), op(ret, 0, 0, kill), op(ld, 0, 0, 0),
+            # x32 system calls share x86_64's arch value, their numbers have bit 30 set.
+            op(jge, n + 5, 0, 0x40000000)]
     prog += [op(jeq, n + 4 - i, 0, nr) for i, nr in enumerate(deny)]
     prog += [op(jeq, 5, 0, clone3), op(jeq, 0, 2, clone),
              op(ld, 0, 0, 16),  # the low 32 bits of args[0] (the flags)
@@ -480,6 +484,24 @@ def kill_cgroup(pid: int) -> None:
 
 
 _leftover_cgroups: set[str] = set()
+
+
+def _sweep_cgroups() -> None:
+    """Remove worker cgroups that a zygote killed with SIGKILL left (their relay is gone)."""
+    for controller in _CONTROLLERS:
+        path = _cgroup_dir(controller, 0)
+        parent = os.path.dirname(path) if path else None
+        try:
+            names = os.listdir(parent) if parent else []
+        except OSError:
+            continue
+        for name in names:
+            pid = name.removeprefix("ag-worker-")
+            if name.startswith("ag-worker-") and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                try:
+                    os.rmdir(os.path.join(parent, name))
+                except OSError:
+                    pass
 
 
 def release_cgroups(pid: int | None = None) -> None:

@@ -198,12 +198,21 @@ def _serve(ctrl: socket.socket) -> None:
         if not ready:
             continue
         data, fds, _, _ = socket.recv_fds(ctrl, 65536, 4)
-        if not data:
+        if not data:  # the grader hung up: end every worker, then clean up after them
             for pid in children:
                 try:
                     os.killpg(pid, signal.SIGKILL)
                 except OSError:
                     pass
+                if not CONTAINER:
+                    confine.kill_cgroup(pid)
+            for pid in children:
+                try:
+                    os.waitpid(pid, 0)  # SIGKILLed: prompt
+                except ChildProcessError:
+                    pass
+                if not CONTAINER:
+                    confine.release_cgroups(pid)  # the rest in confine.cleanup()
             return
         msgs, buf = protocol.unpack_messages(buf + data)
         for msg in msgs:
