@@ -67,10 +67,13 @@ def _spawn(cfg: dict, fds: list[int]) -> int:
         protocol.send_frame(sock, {"ready": True, "sandbox": held, "pid": os.getpid()})
         worker.serve(sock)
     except BaseException:  # anything here is a sandbox setup failure: say it on stderr
+        code = 70  # first: stderr may be closed, and printing then raises too
         import traceback
 
-        traceback.print_exc()
-        code = 70
+        try:
+            traceback.print_exc()
+        except BaseException:  # noqa: BLE001 - the exit status still tells
+            pass
     finally:
         os._exit(code)
 

@@ -1,4 +1,4 @@
-# attack: detect the grader (no terminal, odd uid, the worker in the stack, big inputs) and then answer with tensors that are not plain values: meta, sparse, NaN, complex, a view with a negative stride trick
+# attack: detect the grader (no terminal, odd uid, the worker in the stack) and then answer with tensors that are not plain values: meta, sparse, NaN, complex, float16
 # expect: fails one_hot softmax
 import os
 import sys

@@ -1,4 +1,4 @@
-# attack: try to become root or leave the sandbox: setuid(0), a setuid binary, mount, unshare, chroot escape, ptrace, raising rlimits, kernel keyring, loading a module
+# attack: try to become root or leave the sandbox: setuid(0), a setuid binary, mount, unshare, chroot escape, ptrace, raising rlimits, loading a kernel module
 # expect: fails batched_matvec
 import ctypes
 import ctypes.util

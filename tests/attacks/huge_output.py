@@ -1,4 +1,4 @@
-# attack: 100 MB on stdout and 20 MB on stderr in one call, and a line without a newline that never ends
+# attack: 100 MB on stdout and 20 MB on stderr in one call
 # expect: full
 import os
 import sys

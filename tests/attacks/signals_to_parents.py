@@ -1,4 +1,4 @@
-# attack: signal everything it can reach: the parent, PID 1, every process (-1), its process group; stop them with SIGSTOP
+# attack: signal everything it can reach (the parent, PID 1, every process with -1): SIGSTOP, SIGTERM, SIGINT, SIGKILL, at import and in calls
 # expect: fails standardize
 import os
 import signal
