@@ -299,7 +299,7 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
 
     subs = tmp_path / "subs"
     subs.mkdir()
-    mutants = ["masked_mean_off_by_one.py", "softmax_no_shift.py"]
+    mutants = ["masked_mean_off_by_one.py", "one_hot_int64.py"]
     sources = {"a_solution": solution_source,
                "b_slow": solution_source + "\n" + SLOW_LOAD.format(seconds=15)}
     for i, name in enumerate(mutants):
