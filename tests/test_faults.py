@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -136,24 +137,21 @@ def _check_killed_mid_call(result) -> None:
     assert result.status == "graded"
     killed = tests["test_add_hidden"]
     assert not killed.passed
-    assert "SIGKILL" in killed.message and "killed from outside" in killed.message, killed.message
-    assert "out of memory" in killed.message and "regrade" in killed.message, killed.message
     assert tests["test_add_public"].passed and tests["test_scale_hidden"].passed  # the others keep theirs
     assert result.score == 7
     assert result.timings["worker_restarts"] == 1  # test_scale_hidden ran on a fresh worker
+    if result.sandbox.get("pid_ns") and not result.sandbox.get("container") and "(exit code 0)" in killed.message:
+        # A local worker in its own PID namespace sits behind a relay (untrusted/confine.py,
+        # _relay) that should exit the way the worker did. For SIGKILL it calls
+        # signal.signal(SIGKILL, SIG_DFL), which raises EINVAL, and zygote._spawn's error path
+        # (a traceback to a closed stderr) then exits 0: an OOM kill or an operator's kill -9
+        # reads "exit code 0". Fix, in the files the attack-corpus work owns: skip
+        # signal.signal for SIGKILL/SIGSTOP, and set code = 70 before printing the traceback.
+        pytest.xfail("known bug: the local relay reports a SIGKILLed worker as exit code 0")
+    assert "SIGKILL" in killed.message and "killed from outside" in killed.message, killed.message
+    assert "out of memory" in killed.message and "regrade" in killed.message, killed.message
 
 
-# Root runs a local worker as PID 1 of its own PID namespace behind a relay process
-# (untrusted/confine.py, _relay) that should exit the way the worker did. For SIGKILL it
-# calls signal.signal(SIGKILL, SIG_DFL), which raises EINVAL, and the zygote's error path
-# (traceback to a closed stderr) then exits 0: an OOM kill or an operator's kill -9 reads
-# "exit code 0". The fix (skip signal.signal for SIGKILL/SIGSTOP; set code = 70 before
-# printing the traceback in zygote._spawn) is in files the attack-corpus work owns; strict,
-# so this turns red the day it lands and the marker must go.
-_RELAY_BUG = IS_ROOT
-
-
-@pytest.mark.xfail(_RELAY_BUG, strict=True, reason="confine._relay reports a SIGKILLed worker as exit code 0")
 @pytest.mark.slow
 def test_worker_killed_mid_call_local(grader, tmp_path):
     course = make_course(tmp_path / "course")
@@ -285,6 +283,26 @@ def restart_dockerd() -> None:
     _wait_for(_ping, 90, "the restarted Docker daemon to answer", interval=0.5)
 
 
+def _foreign_containers(client) -> list[str]:
+    """Running containers this test run did not start: a restart would kill them too."""
+    ours = {os.getpid()} | descendants(os.getpid())
+    host = socket.gethostname()
+    out = []
+    for c in client.containers.list():
+        owner = (c.labels or {}).get("org.torch-autograder.owner", "")
+        owner_host, _, pid = owner.rpartition(":")
+        if not (owner_host == host and pid.isdigit() and int(pid) in ours):
+            out.append(c.name)
+    return out
+
+
+def _skip_if_shared(client) -> None:
+    foreign = _foreign_containers(client)
+    if foreign:
+        pytest.skip(f"not restarting the Docker daemon: it also runs containers this test did not start "
+                    f"({', '.join(foreign[:5])}), which the restart would kill; run it on an idle engine")
+
+
 @pytest.mark.docker
 @pytest.mark.slow
 def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_source):
@@ -297,6 +315,7 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
         pytest.skip(f"DOCKER_HOST={os.environ['DOCKER_HOST']} is not this machine's daemon: cannot restart it")
     from autograder.grader import GradeOptions
 
+    _skip_if_shared(backend.client)
     subs = tmp_path / "subs"
     subs.mkdir()
     mutants = ["masked_mean_off_by_one.py", "one_hot_int64.py"]
@@ -321,6 +340,7 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
         _wait_for(lambda: _find(lambda: _container_pids(backend.client), "ag-slow-load") or proc.poll() is not None,
                   240, "b_slow's container to run its notebook", interval=0.2)
         assert proc.poll() is None, proc.stdout.read()
+        _skip_if_shared(backend.client)  # (the finally below stops the batch)
         restart_dockerd()
         out, _ = proc.communicate(timeout=400)
     finally:
