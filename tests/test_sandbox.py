@@ -183,6 +183,42 @@ def test_memory_bomb_is_contained(grader):
         s.close()
 
 
+SYSCALLS = """
+import ctypes, os, subprocess, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def denied():
+    out = {}
+    for name, call in (("add_key", lambda: libc.syscall(248, b"user", b"k", b"v", 1, -4)),
+                       ("unshare", lambda: libc.unshare(0x10000000)),
+                       ("mount", lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None))):
+        out[name] = (call(), ctypes.get_errno())
+    return out
+def allowed():
+    t = threading.Thread(target=lambda: None)
+    t.start()
+    t.join()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(7)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), subprocess.run(["true"]).returncode
+"""
+
+
+@needs_root
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the probe uses x86_64 system call numbers")
+def test_seccomp_refuses_keyrings_namespaces_and_mounts_not_threads_or_forks(grader):
+    """Docker's default seccomp profile, roughly, for the local backend: a kernel key would
+    outlive the worker (a channel to the next submission), a user namespace gives fake root."""
+    s = session(grader, SYSCALLS)
+    try:
+        report = s.start()
+        assert report.sandbox["seccomp"] and report.sandbox["ipc_ns"], report.sandbox
+        assert call(s, "denied")[1] == {"add_key": (-1, 1), "unshare": (-1, 1), "mount": (-1, 1)}
+        assert call(s, "allowed")[1] == (7, 0)
+    finally:
+        s.close()
+
+
 def test_lazy_imports_work_wherever_python_lives(grader):
     # torch imports sympy only on first use (autograd with some ops): the worker's root must
     # carry site-packages and the standard library, wherever the venv or Python is installed.

@@ -20,12 +20,18 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import platform
 import resource
 import signal
+import struct
 import sys
 import tempfile
+import time
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
@@ -112,6 +118,11 @@ def prepare() -> None:
 
 
 def cleanup() -> None:
+    deadline = time.monotonic() + 2.0  # the last workers' cgroups empty as they finish exiting
+    release_cgroups()
+    while _leftover_cgroups and time.monotonic() < deadline:
+        time.sleep(0.02)
+        release_cgroups()
     if NEW_ROOT:
         try:
             os.rmdir(NEW_ROOT)
@@ -179,6 +190,10 @@ def confine(cfg: dict) -> dict:
         except OSError as e:
             held["proc_error"] = str(e)
     _drop(cfg, held)
+    why_not = _seccomp()
+    held["seccomp"] = why_not is None
+    if why_not:
+        held["seccomp_error"] = why_not
     return held
 
 
@@ -201,24 +216,27 @@ def _relay(pid: int) -> None:
 
 def _isolate(cfg: dict) -> dict:
     """Namespaces and filesystem: everything that needs (namespace) root."""
-    held = {"uid_drop": False, "network_off": False, "pid_ns": False, "own_root": False,
+    held = {"uid_drop": False, "network_off": False, "ipc_ns": False, "pid_ns": False, "own_root": False,
             "hidden_paths": False, "private_tmp": False, "rlimits": False}
     os.setsid()
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # die with the zygote
     root = os.geteuid() == 0
     hide = [os.path.realpath(p) for p in cfg.get("hide", []) if p]
     tmp_mb = int(cfg.get("fsize_mb", 256))
+    if root:
+        held.update(_join_cgroups(os.getpid(), cfg))
     try:
         if root:
-            _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            # Own IPC namespace: System V objects outlive their processes; these die with the worker.
+            _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
         else:
             # An unprivileged user namespace gives the same isolation where the kernel allows it.
             uid, gid = os.getuid(), os.getgid()
-            _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
             _write("/proc/self/setgroups", "deny")
             _write("/proc/self/uid_map", f"{uid} {uid} 1")
             _write("/proc/self/gid_map", f"{gid} {gid} 1")
-        held["network_off"] = True
+        held["network_off"] = held["ipc_ns"] = True
         _mount("none", "/", None, MS_REC | MS_PRIVATE, None, "make / private")
         if root:
             _own_root(hide, tmp_mb)
@@ -320,8 +338,8 @@ def _drop(cfg: dict, held: dict) -> None:
     # CUDA maps huge virtual ranges, so an address-space cap only works on CPU runs.
     if cfg.get("memory_mb") and not cfg.get("cuda"):
         limits.append((resource.RLIMIT_AS, int(cfg["memory_mb"]) * 2**20))
-    if root:
-        # Counted per uid: the dropped uid owns only sandboxed processes.
+    if root and not held.get("pids_cgroup"):
+        # Counted per uid (every worker's), so only where the worker has no pids cgroup of its own.
         limits.append((resource.RLIMIT_NPROC, int(cfg.get("nproc", 256))))
     for which, value in limits:
         resource.setrlimit(which, (value, value))
@@ -333,3 +351,149 @@ def _drop(cfg: dict, held: dict) -> None:
         os.setuid(uid)
         held["uid_drop"] = os.getuid() == uid and uid != 0
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+# ----------------------------------------------------------------------------- seccomp
+# System calls a worker never needs, refused as Docker's default profile refuses them (the
+# docker backend has that profile already): kernel keyrings (a key outlives its process and
+# is shared by every process of the uid: a channel to the next submission), new namespaces
+# (fake root and kernel attack surface), mounts, chroot, BPF, userfaultfd, perf, kernel
+# modules, kexec, swap, reboot, process accounting, file handles.
+_DENY = {
+    "x86_64": (248, 249, 250, 272, 308, 165, 166, 155, 161, 321, 323, 298, 175, 313, 176, 246, 320, 167,
+               168, 169, 163, 304, 303),
+    "aarch64": (217, 218, 219, 97, 268, 40, 39, 41, 51, 280, 282, 241, 105, 273, 106, 104, 294, 224, 225,
+                142, 89, 265, 264),
+}
+# (add_key, request_key, keyctl, unshare, setns, mount, umount2, pivot_root, chroot, bpf,
+#  userfaultfd, perf_event_open, init_module, finit_module, delete_module, kexec_load,
+#  kexec_file_load, swapon, swapoff, reboot, acct, open_by_handle_at, name_to_handle_at)
+_CLONE = {"x86_64": (56, 435), "aarch64": (220, 435)}  # clone, clone3
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_NS_FLAGS = (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+             | CLONE_NEWCGROUP)
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+
+
+def _seccomp_program(arch: str) -> list[bytes]:
+    """A classic BPF filter: other ABIs killed, the deny list EPERM, clone3 ENOSYS (its
+    flags sit in a struct a filter cannot read; libc then falls back to clone, as under
+    Docker), clone with a namespace flag EPERM, everything else allowed."""
+
+    def op(code: int, jt: int, jf: int, k: int) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
+
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    allow, kill = 0x7FFF0000, 0x80000000
+    eperm, enosys = 0x00050000 | 1, 0x00050000 | 38
+    deny = _DENY[arch]
+    clone, clone3 = _CLONE[arch]
+    n = len(deny)
+    # Index:  0 ld arch | 1 jeq arch | 2 kill | 3 ld nr | 4.. deny | 4+n clone3 | 4+n+1 clone
+    #         4+n+2 ld args[0] | 4+n+3 jset | 4+n+4 allow | 4+n+5 eperm | 4+n+6 enosys
+    prog = [op(ld, 0, 0, 4), op(jeq, 1, 0, _AUDIT_ARCH[arch]), op(ret, 0, 0, kill), op(ld, 0, 0, 0)]
+    prog += [op(jeq, n + 4 - i, 0, nr) for i, nr in enumerate(deny)]
+    prog += [op(jeq, 5, 0, clone3), op(jeq, 0, 2, clone),
+             op(ld, 0, 0, 16),  # the low 32 bits of args[0] (the flags)
+             op(jset, 1, 0, _NS_FLAGS), op(ret, 0, 0, allow), op(ret, 0, 0, eperm), op(ret, 0, 0, enosys)]
+    return prog
+
+
+def _seccomp() -> str | None:
+    """Install the filter (irrevocable, inherited by every child); returns why not, or None."""
+    arch = platform.machine()
+    if arch not in _DENY or sys.byteorder != "little":
+        return f"no seccomp filter for {arch} here"
+    prog = b"".join(_seccomp_program(arch))
+    buf = ctypes.create_string_buffer(prog, len(prog))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    fprog = SockFprog(len(prog) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # required without CAP_SYS_ADMIN
+    if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+        return f"seccomp: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+# ----------------------------------------------------------------------------- cgroups
+# RLIMIT_AS caps each process, not their sum, and RLIMIT_NPROC counts every process of the
+# uid (all workers'). Where the zygote runs as root on a cgroup v1 hierarchy, each worker
+# gets cgroups of its own below the zygote's: the memory limit then holds for the worker and
+# everything it forks, and the pids limit is its own. On cgroup v2 a non-root cgroup holding
+# processes cannot hand controllers down, so there the rlimits remain (SECURITY.md).
+CGROUP_ROOT = "/sys/fs/cgroup"
+_CONTROLLERS = {"memory": "memory.limit_in_bytes", "pids": "pids.max"}
+
+
+def _cgroup_dir(controller: str, pid: int) -> str | None:
+    """Where worker ``pid``'s cgroup of this v1 controller goes (None: no such hierarchy)."""
+    mount = os.path.join(CGROUP_ROOT, controller)  # v1: one hierarchy per controller
+    if not os.path.exists(os.path.join(mount, "cgroup.procs")):
+        return None
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, names, path = line.rstrip("\n").split(":", 2)
+                if controller in names.split(","):
+                    return os.path.join(mount + path.rstrip("/"), f"ag-worker-{pid}")
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _join_cgroups(pid: int, cfg: dict) -> dict:
+    """Make this process (the worker-to-be, still root) the first member of its cgroups."""
+    held = {"memory_cgroup": False, "pids_cgroup": False}
+    values = {"memory": int(cfg.get("memory_mb") or 0) * 2**20, "pids": int(cfg.get("nproc", 256))}
+    for controller, limit_file in _CONTROLLERS.items():
+        path = _cgroup_dir(controller, pid)
+        if path is None or not values[controller] or cfg.get("cuda"):  # CUDA: see RLIMIT_AS
+            continue
+        try:
+            os.makedirs(path, exist_ok=True)
+            _write(os.path.join(path, limit_file), str(values[controller]))
+            _write(os.path.join(path, "cgroup.procs"), str(pid))
+            held[f"{controller}_cgroup"] = True
+        except OSError as e:
+            held[f"{controller}_cgroup_error"] = str(e)
+    return held
+
+
+def kill_cgroup(pid: int) -> None:
+    """SIGKILL everything in worker ``pid``'s cgroups (called by the zygote, as root)."""
+    for controller in _CONTROLLERS:
+        path = _cgroup_dir(controller, pid)
+        if path is None:
+            continue
+        try:
+            with open(os.path.join(path, "cgroup.procs")) as f:
+                members = [int(x) for x in f.read().split()]
+        except (OSError, ValueError):
+            continue
+        for member in members:
+            try:
+                os.kill(member, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+_leftover_cgroups: set[str] = set()
+
+
+def release_cgroups(pid: int | None = None) -> None:
+    """Remove worker ``pid``'s cgroups once empty; ones still emptying are retried next time."""
+    if pid is not None and os.geteuid() == 0:
+        for controller in _CONTROLLERS:
+            path = _cgroup_dir(controller, pid)
+            if path is not None and os.path.isdir(path):
+                _leftover_cgroups.add(path)
+    for path in list(_leftover_cgroups):
+        try:
+            os.rmdir(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue  # its last processes are still exiting
+        _leftover_cgroups.discard(path)

@@ -29,6 +29,7 @@ import time
 from autograder import protocol
 
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 CONTAINER = False  # set by --container: PID 1 of a container that holds one submission
 
 
@@ -120,6 +121,12 @@ def main(argv: list[str] | None = None) -> None:
 
     if CONTAINER:
         confine.MODE = "container"
+    else:
+        # Workers orphaned by a killed relay are reparented to us and reaped in _reap, not
+        # left as zombies for a host init that may never reap them.
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     confine.prepare()
     try:
         _serve(ctrl)
@@ -137,6 +144,10 @@ def _kill(ctrl: socket.socket, pid: int, children: set[int]) -> None:
             target(pid, signal.SIGKILL)
         except OSError:
             pass
+    if not CONTAINER:
+        from autograder.untrusted import confine
+
+        confine.kill_cgroup(pid)  # whatever of it is left, however detached
     if not CONTAINER or children - {pid}:
         return
     me = os.getpid()
@@ -167,15 +178,23 @@ def _reap(ctrl: socket.socket, children: set[int]) -> None:
         if pid in children:
             children.discard(pid)
             _send(ctrl, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+            if not CONTAINER:
+                from autograder.untrusted import confine
+
+                confine.release_cgroups(pid)
 
 
 def _serve(ctrl: socket.socket) -> None:
+    from autograder.untrusted import confine
+
     _send(ctrl, {"ready": True, "pid": os.getpid()})
     children: set[int] = set()
     buf = b""
     while True:
         ready, _, _ = select.select([ctrl], [], [], 0.05)
         _reap(ctrl, children)
+        if confine._leftover_cgroups:
+            confine.release_cgroups()  # those that were still emptying
         if not ready:
             continue
         data, fds, _, _ = socket.recv_fds(ctrl, 65536, 4)

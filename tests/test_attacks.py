@@ -1,0 +1,365 @@
+"""The attack corpus (tests/attacks/, see its README), graded as one class on each backend.
+
+Each backend grades the whole corpus in one batch, the way a class is graded: warm grading
+processes, the gradebook, feedback files. A clean submission follows every attack in the
+same grading process and must score exactly what it scored before any attack. Then each
+attack is judged on its expected outcome and on what holds for all of them: nothing it
+prints claims a breach, nothing secret reaches a student, the host is unchanged.
+
+The local backend is a security boundary only as root (DESIGN.md), so it runs there only
+as root; CI runs as root and starts a Docker engine, so both run there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import socket
+import sys
+import sysconfig
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.batch import BatchOptions, run_batch
+from autograder.config import AssignmentConfig
+from autograder.untrusted import confine
+
+from conftest import IS_ROOT, ROOT
+
+AID = "01_tensors"
+CORPUS = ROOT / "tests" / "attacks"
+SOLUTION = ROOT / "solutions" / AID
+# The clean submission graded after every attack: one known bug, so a poisoned grader that
+# gives everyone full marks (or zero) shows as well as one that changes a single test.
+CANARY_MUTANT = SOLUTION / "mutants" / "one_hot_int64.py"
+CANARY_SECRET = "ag-canary-secret-7f3c9d2e41"  # another student's code must never reach an attacker
+SANDBOX_UIDS = {65534, 10001}  # the local backend's "nobody", the image's "grader"
+BREACH = "ATTACK-BREACH"
+
+
+# Whether the local backend can give each worker a memory cgroup here (root, cgroup v1).
+LOCAL_MEMORY_CGROUP = IS_ROOT and confine._cgroup_dir("memory", 0) is not None
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    what: str
+    source: str
+    expect: str  # full | fails | ungradable
+    exercises: frozenset[str]
+    backends: tuple[str, ...]
+    says: str  # a pattern every public failure of those exercises matches ("" = any)
+
+
+def read_corpus() -> list[Attack]:
+    attacks = []
+    exercises = set(AssignmentConfig.load(SOLUTION / "assignment.toml").exercises)
+    for f in sorted(CORPUS.glob("*.py")):
+        text = f.read_text(encoding="utf-8")
+        meta = dict(re.findall(r"^# (\w+): (.*)$", text.split("\nimport", 1)[0].split("\nfrom", 1)[0], re.M))
+        words = meta.get("expect", "").split()
+        assert words and words[0] in ("full", "fails", "ungradable"), f"{f.name}: no valid '# expect:' line"
+        named = frozenset(exercises if words[1:] == ["all"] else words[1:])
+        assert named <= exercises, f"{f.name}: unknown exercises {sorted(named - exercises)}"
+        assert (words[0] == "fails") == bool(named), f"{f.name}: 'fails' names exercises, nothing else does"
+        backends = tuple(meta.get("backends", "local docker").split())
+        if meta.get("needs") == "memory_cgroup" and not LOCAL_MEMORY_CGROUP:
+            backends = tuple(b for b in backends if b != "local")
+        assert set(backends) <= {"local", "docker"} and (backends == ("local", "docker") or meta.get("why")), \
+            f"{f.name}: an attack that skips a backend says why"
+        attacks.append(Attack(f.stem, meta.get("attack", ""), text, words[0], named, backends, meta.get("says", "")))
+    return attacks
+
+
+ATTACKS = read_corpus()
+
+
+def secret_lines() -> list[str]:
+    """Lines only the hidden tests and the mutants hold (not in any public test, probe or
+    the notebook: the attacks ride on the solution, so its code is theirs to print)."""
+    public = set()
+    for f in [*SOLUTION.glob("tests/public/**/*.py"), SOLUTION / "probes.py", SOLUTION / f"{AID}.ipynb"]:
+        public |= {line.strip() for line in f.read_text(encoding="utf-8").splitlines()}
+    found = set()
+    for f in SOLUTION.glob("tests/hidden/**/*.py"):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            s = line.strip()
+            if len(s) >= 30 and s not in public and not s.startswith(("#", "def test_", "@")):
+                found.add(s)
+    assert len(found) > 50, "the hidden tests should give plenty of lines to look for"
+    for f in SOLUTION.glob("mutants/*.py"):
+        found |= {line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.startswith("# bug: ")}
+    return sorted(found)
+
+
+# ----------------------------------------------------------------------------- the host
+
+class Listener:
+    """A TCP and a UDP socket on every host address, one port: nothing may arrive."""
+
+    def __init__(self):
+        self.tcp = socket.create_server(("0.0.0.0", 0))
+        self.port = self.tcp.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("0.0.0.0", self.port))
+        self.got: list[str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._accept, daemon=True),
+                         threading.Thread(target=self._receive, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _accept(self) -> None:
+        self.tcp.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, peer = self.tcp.accept()
+                self.got.append(f"tcp from {peer}")
+                conn.close()
+            except OSError:
+                pass
+
+    def _receive(self) -> None:
+        self.udp.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                data, peer = self.udp.recvfrom(4096)
+                self.got.append(f"udp from {peer}: {data[:40]!r}")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join()
+        self.tcp.close()
+        self.udp.close()
+
+
+VOLATILE = {"__pycache__", ".pytest_cache", ".hypothesis", "out", "build", ".git", ".venv",
+            "torch_autograder.egg-info", ".whl", ".device"}
+
+
+def _tree(root: Path, skip: set[str] = frozenset()) -> dict[str, tuple[int, int]]:
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in files:
+            p = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            out[p] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def snapshot() -> dict[str, tuple[int, int]]:
+    """The course checkout and every Python package folder, file by file."""
+    state = _tree(ROOT, VOLATILE)
+    packages = {sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib")}
+    packages |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
+    for p in sorted(packages):
+        if os.path.isdir(p):
+            state.update(_tree(Path(p), {"__pycache__"}))
+    return state
+
+
+def worker_cgroups() -> list[str]:
+    """cgroups the local backend made for its workers (removed with each worker)."""
+    return sorted(str(p) for c in ("memory", "pids") for p in Path("/sys/fs/cgroup", c).rglob("ag-worker-*"))
+
+
+def planted_markers() -> list[str]:
+    """Files named ag-attack-* anywhere an attack could have put them on the host."""
+    found = []
+    for top in ("/tmp", "/var/tmp", "/dev/shm", "/root", "/home", "/etc", "/opt", "/srv", "/run", "/usr/local",
+                str(ROOT), *sys.path):
+        if not top or not os.path.isdir(top):
+            continue
+        for dirpath, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in (".git", "proc")]
+            found += [os.path.join(dirpath, n) for n in files + dirs if n.startswith("ag-attack")]
+    return sorted(set(found))
+
+
+def sysv_ipc() -> list[str]:
+    """The host's System V IPC objects (they outlive the processes that made them)."""
+    out = []
+    for kind in ("shm", "msg", "sem"):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        out += [f"{kind}: {' '.join(line.split()[:2])}" for line in lines]
+    return out
+
+
+def sandbox_processes() -> set[int]:
+    """Live processes of the sandbox's users (zombies have exited: only a pid is left)."""
+    out = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+                if os.stat(f"/proc/{d}").st_uid in SANDBOX_UIDS and stat[stat.rindex(")") + 2] != "Z":
+                    out.add(int(d))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+# ----------------------------------------------------------------------------- one batch per backend
+
+@dataclass
+class CorpusRun:
+    backend: str
+    cfg: AssignmentConfig
+    entries: dict
+    faults: dict
+    feedback: Path
+    baseline: object
+    host_changed: list[str]
+    markers: list[str]
+    received: list[str]
+    leftover_processes: list[str]
+    seconds: float
+
+
+def _canary(solution_source: str) -> str:
+    return (f"{solution_source}\n\n# {CANARY_SECRET}\n" + CANARY_MUTANT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=["local", "docker"])
+def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
+    backend = request.param
+    if backend == "local" and not IS_ROOT:
+        pytest.skip("the local backend is a security boundary only when the grader runs as root "
+                    "(DESIGN.md); run the corpus as root, as CI does")
+    if backend == "docker":
+        request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
+    work = tmp_path_factory.mktemp(f"corpus-{backend}")
+    listener = Listener()
+    subs = work / "submissions"
+    subs.mkdir()
+    canary = _canary(solution_source)
+    (subs / "00-clean.py").write_text(canary, encoding="utf-8")
+    for i, a in enumerate(ATTACKS, start=1):
+        if backend in a.backends:
+            patch = a.source.replace("@PORT@", str(listener.port))
+            (subs / f"{i:02d}a-{a.name}.py").write_text(f"{solution_source}\n\n{patch}", encoding="utf-8")
+            (subs / f"{i:02d}b-clean.py").write_text(canary, encoding="utf-8")
+    before, procs_before, markers_before = snapshot(), sandbox_processes(), planted_markers()
+    ipc_before, cgroups_before = sysv_ipc(), worker_cgroups()
+    opts = BatchOptions(submissions=subs, assignment=AID, course=ROOT, jobs=1, backend=backend,
+                        gradebook=work / "grades.db", feedback_dir=work / "feedback", device="cpu")
+    from rich.console import Console
+
+    t0 = time.perf_counter()
+    try:
+        summary = run_batch(opts, Console(file=io.StringIO(), width=200))
+    finally:
+        listener.close()
+    seconds = time.perf_counter() - t0
+    after = snapshot()
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    changed += [f"new System V IPC object {o}" for o in sorted(set(sysv_ipc()) - set(ipc_before))]
+    changed += [f"cgroup left behind: {c}" for c in sorted(set(worker_cgroups()) - set(cgroups_before))]
+    deadline = time.monotonic() + 10  # containers are removed in the background
+    while (left := sandbox_processes() - procs_before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    leftovers = []
+    for pid in sorted(left):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            leftovers.append(f"{pid} {stat[stat.rindex(')') + 2:].split()[:2]} {stat[:stat.rindex(')') + 1]}")
+        except (OSError, ValueError):
+            pass
+    entries = {e.student: e for e in summary.entries}
+    return CorpusRun(backend, AssignmentConfig.load(SOLUTION / "assignment.toml"), entries, summary.faults,
+                     work / "feedback", entries.get("00-clean"), changed,
+                     sorted(set(planted_markers()) - set(markers_before)), list(listener.got), leftovers,
+                     seconds)
+
+
+def _student(a: Attack, suffix: str) -> str:
+    return f"{ATTACKS.index(a) + 1:02d}{suffix}"
+
+
+def _failing(result) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in result.tests:
+        if not t.passed:
+            for ex in t.exercises:
+                out.setdefault(ex, []).append(t.name)
+    return out
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_attack(corpus: CorpusRun, attack: Attack):
+    if corpus.backend not in attack.backends:
+        pytest.skip(f"{attack.name} runs on {', '.join(attack.backends)} only here (see its 'why:' line)")
+    student = _student(attack, "a-" + attack.name)
+    assert student not in corpus.faults, f"the grader failed on the attack: {corpus.faults[student]}"
+    entry = corpus.entries[student]
+    res = entry.result
+    everything = json.dumps(res.to_dict())
+
+    # 1. Its expected outcome, to the point.
+    if attack.expect == "ungradable":
+        assert res.status == "ungradable" and entry.raw == 0, (res.status, res.error)
+    else:
+        assert res.status == "graded", res.error
+        failing = _failing(res)
+        assert set(failing) == set(attack.exercises), \
+            f"failing exercises {sorted(failing)}, expected {sorted(attack.exercises)}: " + \
+            "; ".join(f"{t.name}: {t.message[:200]}" for t in res.tests if not t.passed)[:3000]
+        own = [t for t in res.tests if set(t.exercises) & attack.exercises]
+        assert all(not t.passed for t in own), [t.name for t in own if t.passed]
+        assert entry.raw == pytest.approx(res.possible - sum(t.max_score for t in own))
+        # The student is told what went wrong, where the public tests can say it.
+        public = [t for t in own if t.visibility == "public"]
+        assert public, "a failing exercise should fail a public test too"
+        if attack.says:
+            assert all(re.search(attack.says, t.message) for t in public), [t.message[:300] for t in public]
+
+    # 2. Nothing it tried worked (each attack says ATTACK-BREACH when a step succeeds).
+    assert BREACH not in everything, re.findall(rf"{BREACH}[^\\\n]*", everything)[:10]
+
+    # 3. Nothing secret in what the student gets back.
+    visible = "\n".join((corpus.feedback / student / name).read_text(encoding="utf-8")
+                        for name in ("feedback.md", "results.json"))
+    leaked = [line for line in SECRETS if line in visible]
+    assert not leaked, f"hidden test lines in the student's feedback: {leaked[:5]}"
+    assert CANARY_SECRET not in visible, "another student's submission reached this student's feedback"
+
+    # 4. The clean submission graded next gets exactly its own grade.
+    clean = corpus.entries[_student(attack, "b-clean")].result
+    base = corpus.baseline.result
+    assert (clean.status, clean.score) == (base.status, base.score), \
+        [f"{t.name}: {t.message[:300]}" for t in clean.tests if not t.passed]
+    assert [(t.name, t.passed) for t in clean.tests] == [(t.name, t.passed) for t in base.tests]
+
+
+def test_corpus_leaves_the_host_unchanged(corpus: CorpusRun):
+    base = corpus.baseline.result
+    assert not corpus.faults, corpus.faults
+    # The canary's own grade: the one bug it carries, nothing else.
+    assert base.status == "graded" and set(_failing(base)) == {"one_hot"}, [t.name for t in base.tests]
+    assert not corpus.host_changed, f"files changed on the host: {corpus.host_changed[:20]}"
+    assert not corpus.markers, f"attack files on the host: {corpus.markers}"
+    assert not corpus.received, f"the host's listener received: {corpus.received}"
+    assert not corpus.leftover_processes, f"sandbox processes outlived the batch: {corpus.leftover_processes}"
+    slow = sorted(corpus.entries.values(), key=lambda e: -e.result.execution_time)[:5]
+    print(f"\n{corpus.backend}: {len(corpus.entries)} submissions graded in {corpus.seconds:.1f} s; slowest: "
+          + ", ".join(f"{e.student} {e.result.execution_time:.1f} s" for e in slow))
+
+
+SECRETS = secret_lines()
