@@ -243,9 +243,10 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
                 except sqlite3.OperationalError as e:
                     if not is_storage_full(e):
                         raise
-                    raise storage_full(opts.gradebook.parent, f"gradebook {opts.gradebook.name}; "
-                                       f"{o.job.student} was graded but could not be stored, and "
-                                       f"{summary.graded + summary.cached} grades are safe", str(e)) from None
+                    raise storage_full(opts.gradebook.parent, f"gradebook {opts.gradebook.name}", str(e),
+                                       f"{o.job.student} was graded but not stored (the next run grades "
+                                       f"them again); {summary.graded} grades of this run and "
+                                       f"{summary.cached} earlier ones are safe. ") from None
                 summary.graded += 1
                 host = o.worker.rsplit("/", 1)[0]
                 summary.workers[host] = summary.workers.get(host, 0) + 1

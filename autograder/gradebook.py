@@ -42,10 +42,10 @@ class StorageFull(GradebookError):
     """A folder the batch writes to is full. What was committed before is kept."""
 
 
-def storage_full(folder: Path, what: str, detail: str = "") -> StorageFull:
+def storage_full(folder: Path, what: str, detail: str = "", extra: str = "") -> StorageFull:
     """The one message for a full disk: which folder, what to do, and that nothing is lost."""
     return StorageFull(
-        f"no space left in {folder} ({what}{': ' + detail if detail else ''}). Free space there (or point "
+        f"no space left in {folder} ({what}{': ' + detail if detail else ''}). {extra}Free space there (or point "
         f"the option at another disk) and run the same command again: every grade committed so far is kept "
         f"in the gradebook and only the missing submissions are graded; no student was charged for this.")
 

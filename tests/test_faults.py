@@ -357,10 +357,17 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
         sandbox = json.loads((tmp_path / "fb" / "b_slow" / "results.json").read_text())["extra_data"]["sandbox"]
         assert "lost" in sandbox.get("retried_after", ""), sandbox
     assert _rows(db) == expected
-    # The in-process backend of the other Docker tests lost its spare too: after recover() it
-    # hands out a live one (and its teardown removes it).
+    # The in-process backend of the other Docker tests lost its prestarted spare too: it is
+    # never handed out, and after recover() the spares are live (its teardown removes them).
+    spares = list(backend._spares)
+    _wait_for(lambda: all(c.dead for c in spares), 30, "the session backend's spare to be seen dead")
+    zygote = backend.acquire()
+    try:
+        assert zygote.container is None or zygote.container not in spares
+    finally:
+        backend.release(zygote)
     backend.recover()
-    assert all(not c.dead for c in backend._spares)
+    assert backend._spares and not any(c.dead for c in backend._spares)
 
 
 # =========================================================================== 4. disk full
@@ -488,16 +495,26 @@ def test_a_grading_process_that_meets_a_full_disk_names_the_folder(tmp_path):
 
 # =========================================================================== 5. corrupt gradebook
 
-@pytest.fixture
-def graded_class(tmp_path):
-    course = make_course(tmp_path / "course")
-    subs = tmp_path / "subs"
+@pytest.fixture(scope="module")
+def _graded_once(tmp_path_factory):
+    root = tmp_path_factory.mktemp("graded")
+    course = make_course(root / "course")
+    subs = root / "subs"
     expected = make_class(subs, {"ann": GOOD, "ben": NO_SCALE, "cat": BAD_ADD, "dan": GOOD})
+    first = run_batch(BatchOptions(submissions=subs, assignment="tiny", course=course, jobs=1,
+                                   gradebook=root / "g.db", device="cpu"), _quiet())
+    assert first.graded == 4 and _rows(root / "g.db") == expected
+    return course, subs, root / "g.db", expected
+
+
+@pytest.fixture
+def graded_class(_graded_once, tmp_path):
+    """A graded class whose gradebook (a copy, to damage) is tmp_path/g.db."""
+    course, subs, db, expected = _graded_once
+    shutil.copy(db, tmp_path / "g.db")  # closed cleanly: the WAL was checkpointed into it
     opts = BatchOptions(submissions=subs, assignment="tiny", course=course, jobs=1, gradebook=tmp_path / "g.db",
                         csv=tmp_path / "g.csv", feedback_dir=tmp_path / "fb", report=tmp_path / "report.html",
                         device="cpu")
-    first = run_batch(opts, _quiet())
-    assert first.graded == 4 and _rows(tmp_path / "g.db") == expected
     return opts, expected
 
 
@@ -541,7 +558,6 @@ def test_exports_skip_unreadable_rows(graded_class, tmp_path):
     opts, expected = graded_class
     _corrupt(tmp_path / "g.db")
     cfg = AssignmentConfig.load(assignment_paths("tiny", opts.course).config)
-    shutil.rmtree(tmp_path / "fb")
     with Gradebook(tmp_path / "g.db") as gb:
         entries = gb.entries(cfg)
         assert [e.student for e in entries] == ["dan"]
