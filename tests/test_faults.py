@@ -266,10 +266,12 @@ def _ping() -> bool:
 def restart_dockerd() -> None:
     """Restart the Docker daemon for real: systemd where it manages docker, else SIGTERM the
     dockerd found in /proc and start it again with the same command line and environment."""
+    how = "systemctl start docker"
     if Path("/run/systemd/system").is_dir() and shutil.which("systemctl"):
         subprocess.run(["systemctl", "restart", "docker"], check=True, timeout=180)
     else:
         pid, cmd, env, cwd, log = _dockerd()
+        how = f"cd {cwd} && nohup {' '.join(cmd)} >>{log or '/dev/null'} 2>&1 &"
         os.kill(pid, signal.SIGTERM)
         _wait_for(lambda: _gone(pid), 90, "dockerd to stop", interval=0.1)
         out = open(log, "ab") if log else subprocess.DEVNULL
@@ -280,7 +282,8 @@ def restart_dockerd() -> None:
         finally:
             if log:
                 out.close()
-    _wait_for(_ping, 90, "the restarted Docker daemon to answer", interval=0.5)
+    # If it does not come back, say how to start it by hand: other work may need it.
+    _wait_for(_ping, 90, f"the restarted Docker daemon to answer (start it by hand: {how})", interval=0.5)
 
 
 def _foreign_containers(client) -> list[str]:
