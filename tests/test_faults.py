@@ -157,7 +157,7 @@ def test_worker_killed_mid_call_local(grader, tmp_path):
     course = make_course(tmp_path / "course")
     sub = tmp_path / "blocker.py"
     sub.write_text(BLOCKS_IN_ADD)
-    result, pid = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.proc.pid])
+    result, _ = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.proc.pid])
     _check_killed_mid_call(result)
 
 
@@ -166,7 +166,7 @@ def test_worker_killed_mid_call_docker(docker_grader, backend, tmp_path):
     course = make_course(tmp_path / "course")
     sub = tmp_path / "blocker.py"
     sub.write_text(BLOCKS_IN_ADD)
-    result, pid = _kill_mid_call(docker_grader, course, sub, lambda: _container_pids(backend.client))
+    result, _ = _kill_mid_call(docker_grader, course, sub, lambda: _container_pids(backend.client))
     _check_killed_mid_call(result)
     assert "retried_after" not in result.sandbox  # a dead worker is the submission's; the container lived
 
@@ -558,7 +558,7 @@ def test_exports_skip_unreadable_rows(graded_class, tmp_path):
     from autograder.batch import _export
     from autograder.config import AssignmentConfig, assignment_paths
 
-    opts, expected = graded_class
+    opts, _ = graded_class
     _corrupt(tmp_path / "g.db")
     cfg = AssignmentConfig.load(assignment_paths("tiny", opts.course).config)
     with Gradebook(tmp_path / "g.db") as gb:
