@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import shutil
+import sqlite3
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +29,14 @@ from rich.table import Table
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
 from autograder.feedback import render_markdown
-from autograder.gradebook import Entry, Gradebook, result_from_dict, suite_hash, write_csv
+from autograder.gradebook import (Entry, Gradebook, is_storage_full, result_from_dict, storage_full,
+                                  suite_hash, write_csv)
 from autograder.submission import SubmissionError, load_submission
 
 SUFFIXES = (".ipynb", ".py", ".zip")
+# Below this much free space a folder the batch writes to counts as full before we start:
+# a grade row is tens of KB, a feedback folder less, and SQLite needs room for its WAL.
+MIN_FREE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class BatchSummary:
     seconds: float = 0.0
     workers: dict[str, int] = field(default_factory=dict)  # where submissions were graded
     entries: list[Entry] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)  # student -> why their stored row was unreadable
 
 
 @dataclass
@@ -147,25 +156,64 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
             raise ConfigError(f"no submission of {opts.student!r} in {opts.submissions}; check the name "
                               "(the file name without .ipynb, or the nbgrader folder name)")
     summary = BatchSummary(total=len(found))
+    check_space(opts)
     todo: list[Job] = []
     keys: dict[str, str] = {}
     with Gradebook(opts.gradebook) as gb:
-        for f in found:
-            sha = submission_hash(f.path, opts.assignment)
-            keys[f.student] = sha
-            gb.set_current(cfg.id, f.student, str(f.path), sha, suite, f.submitted_at)
-            if opts.student is not None:
-                gb.forget(cfg.id, f.student)  # --student: regrade even when nothing changed
-            if gb.has(cfg.id, f.student, sha, suite):
-                summary.cached += 1
-            else:
-                todo.append(Job(f.student, f.path))
+        try:
+            for f in found:
+                sha = submission_hash(f.path, opts.assignment)
+                keys[f.student] = sha
+                gb.set_current(cfg.id, f.student, str(f.path), sha, suite, f.submitted_at)
+                if opts.student is not None:
+                    gb.forget(cfg.id, f.student)  # --student: regrade even when nothing changed
+                if gb.has(cfg.id, f.student, sha, suite):
+                    summary.cached += 1
+                else:
+                    todo.append(Job(f.student, f.path))
+        except sqlite3.OperationalError as e:
+            if is_storage_full(e):
+                raise storage_full(opts.gradebook.parent, f"gradebook {opts.gradebook.name}", str(e)) from None
+            raise
+        for student, why in gb.unreadable.items():
+            summary.unreadable[student] = why
+            console.print(f"[yellow]warning:[/] the gradebook's row for {student} is unreadable ({why}): "
+                          f"regrading {student}; every other row is kept", highlight=False)
         if todo:
             _grade(opts, cfg, suite, todo, keys, gb, summary, console)
+        gb.unreadable.clear()
         summary.entries = gb.entries(cfg)
+        for student, why in gb.unreadable.items():  # still unreadable (its regrade failed): not exported
+            console.print(f"[yellow]warning:[/] {student} is left out of the exports: their gradebook row is "
+                          f"unreadable ({why}); run the batch again to regrade them", highlight=False)
     _export(opts, cfg, summary.entries, console)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def check_space(opts: BatchOptions) -> None:
+    """Refuse to start on a full output or temp folder: say which, before grading anything.
+
+    Python's tempfile quietly falls back to /tmp when TMPDIR is full; an operator who set
+    TMPDIR means that folder, so it is checked as given."""
+    folders = [(opts.gradebook.parent, "the gradebook's folder (--gradebook)")]
+    for path, what in ((opts.csv, "--csv"), (opts.report, "--report")):
+        if path is not None:
+            folders.append((Path(path).parent, f"the {what} folder"))
+    if opts.feedback_dir is not None:
+        folders.append((Path(opts.feedback_dir), "the --feedback-dir folder"))
+    tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
+    folders.append((Path(tmp), "the grader's temp folder (TMPDIR)"))
+    for folder, what in folders:
+        probe = folder
+        while not probe.exists() and probe != probe.parent:  # created later: its disk is what counts
+            probe = probe.parent
+        try:
+            free = shutil.disk_usage(probe).free
+        except OSError:
+            continue
+        if free < MIN_FREE_BYTES:
+            raise storage_full(folder, what, f"{free // 1024} KiB free")
 
 
 def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job], keys: dict[str, str],
@@ -189,7 +237,16 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
         def on_outcome(o: Outcome) -> None:
             if o.result is not None:
                 result = result_from_dict(o.result)
-                gb.record(cfg.id, o.job.student, keys[o.job.student], suite, result, o.seconds, o.worker)
+                try:
+                    # One transaction: on a full disk SQLite rolls it back whole, no half row.
+                    gb.record(cfg.id, o.job.student, keys[o.job.student], suite, result, o.seconds, o.worker)
+                except sqlite3.OperationalError as e:
+                    if not is_storage_full(e):
+                        raise
+                    raise storage_full(opts.gradebook.parent, f"gradebook {opts.gradebook.name}", str(e),
+                                       f"{o.job.student} was graded but not stored (the next run grades "
+                                       f"them again); {summary.graded} grades of this run and "
+                                       f"{summary.cached} earlier ones are safe. ") from None
                 summary.graded += 1
                 host = o.worker.rsplit("/", 1)[0]
                 summary.workers[host] = summary.workers.get(host, 0) + 1
@@ -216,15 +273,27 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
 
 
 def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], console: Console) -> None:
+    steps = []
     if opts.csv:
-        write_csv(entries, cfg, opts.csv)
+        steps.append((Path(opts.csv).parent, "the CSV export (--csv)", lambda: write_csv(entries, cfg, opts.csv)))
     if opts.feedback_dir:
-        for e in entries:
-            write_feedback(e, cfg, opts.feedback_dir)
+        def feedback() -> None:
+            for e in entries:
+                write_feedback(e, cfg, opts.feedback_dir)
+        steps.append((Path(opts.feedback_dir), "the feedback files (--feedback-dir)", feedback))
     if opts.report:
-        from autograder.report import write_report
+        def report() -> None:
+            from autograder.report import write_report
 
-        write_report(entries, cfg, opts.report)
+            write_report(entries, cfg, opts.report)
+        steps.append((Path(opts.report).parent, "the class report (--report)", report))
+    for folder, what, step in steps:
+        try:
+            step()
+        except OSError as e:
+            if not is_storage_full(e):
+                raise
+            raise storage_full(folder, what, e.strerror or str(e)) from None
 
 
 def _safe_name(student: str) -> str:
@@ -274,6 +343,10 @@ def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts:
                   f"{summary.seconds:.1f} s.")
     for student, why in summary.faults.items():
         console.print(f"[red]not graded[/] {student}: {why} (run the batch again to retry)", highlight=False)
+    for student, why in summary.unreadable.items():
+        fixed = any(e.student == student for e in entries) and student not in summary.faults
+        console.print(f"[yellow]unreadable gradebook row[/] {student}: {why}; "
+                      f"{'regraded' if fixed else 'not regraded yet: run the batch again'}", highlight=False)
     for what, path in (("CSV", opts.csv), ("feedback", opts.feedback_dir), ("report", opts.report)):
         if path:
             console.print(f"{what}: {path}")

@@ -192,7 +192,12 @@ class LocalExecutor:
                     job = todo.get_nowait()
                 except queue.Empty:
                     return
-                done.put(self._grade(slot, job))
+                try:
+                    done.put(self._grade(slot, job))
+                except Exception:
+                    if self._stop.is_set():  # closed under us (the batch stopped, e.g. a full disk)
+                        return
+                    raise
         finally:
             done.put(None)
 
@@ -218,6 +223,8 @@ class LocalExecutor:
             except GradingProcessFault as e:
                 return Outcome(job, fault=str(e), fatal=True)
             except (EOFError, OSError, json.JSONDecodeError) as e:
+                if self._stop.is_set():  # the batch is stopping (closed under us): no successor
+                    return Outcome(job, fault="the batch stopped before this submission was graded")
                 code = proc.proc.poll()
                 last = (f"the grading process died while grading {job.path.name} "
                         f"(exit status {code if code is not None else 'unknown'}: {type(e).__name__})")
@@ -275,13 +282,13 @@ def _serve(fd: int) -> None:
     conn = Connection(fd)
     spec = GradeSpec(**json.loads(conn.recv_bytes()))
     from autograder.config import ConfigError
-    from autograder.grader import GradeOptions, GraderFault
+    from autograder.grader import GradeOptions, GraderFault, InfrastructureFault
 
     try:
         grader = _make_grader(spec)
     except Exception as e:  # noqa: BLE001 - reported to the coordinator, which stops the batch
-        conn.send_bytes(json.dumps({"fault": f"cannot start grading ({type(e).__name__}: {e})",
-                                    "fatal": True}).encode())
+        why = _no_space(e) or f"cannot start grading ({type(e).__name__}: {e})"
+        conn.send_bytes(json.dumps({"fault": why, "fatal": True}).encode())
         return
     zygote = getattr(grader.backend, "zygote", None)
     conn.send_bytes(json.dumps({"ready": os.getpid(), "warmup": grader.warmup,
@@ -298,8 +305,15 @@ def _serve(fd: int) -> None:
                 reply = {"result": result.to_dict()}
                 del result
                 _release_memory()
+            except InfrastructureFault as e:  # this submission only: marked, graded by the next run
+                reply = {"fault": f"not graded: {e}"}
             except (GraderFault, ConfigError) as e:
                 reply = {"fault": str(e), "fatal": True}
+            except OSError as e:
+                if not _no_space(e):
+                    raise
+                # A full temp folder fails every submission alike: stop, say where.
+                reply = {"fault": _no_space(e), "fatal": True}
             except Exception as e:  # noqa: BLE001 - one submission's grader error, not the batch's
                 import traceback
 
@@ -309,6 +323,17 @@ def _serve(fd: int) -> None:
             conn.send_bytes(json.dumps(reply).encode())
     finally:
         grader.close()
+
+
+def _no_space(e: BaseException) -> str | None:
+    """The message for a full disk met by a grading process (the temp folder, usually), else None."""
+    from autograder.gradebook import NO_SPACE, storage_full
+
+    if not isinstance(e, OSError) or e.errno not in NO_SPACE:
+        return None
+    where = Path(e.filename).parent if e.filename else Path(tempfile.gettempdir())
+    return str(storage_full(where, "the grader's temp folder (TMPDIR)" if str(where).startswith(
+        tempfile.gettempdir()) else "a folder the grader writes to", e.strerror or str(e)))
 
 
 def _make_grader(spec: GradeSpec, course: Path | None = None):
@@ -398,7 +423,7 @@ def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: byt
     import ray
 
     from autograder.config import ConfigError
-    from autograder.grader import GradeOptions, GraderFault
+    from autograder.grader import GradeOptions, GraderFault, InfrastructureFault
 
     gspec = GradeSpec(**spec)
     ctx = ray.get_runtime_context()
@@ -414,6 +439,8 @@ def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: byt
             result = _RAY_GRADER.grade(Path(tmp) / name, gspec.assignment,
                                        GradeOptions(device=gspec.device, course=course))
         _release_memory()
+    except InfrastructureFault as e:
+        return {"fault": f"not graded: {e}", "worker": worker}
     except (GraderFault, ConfigError) as e:
         return {"fault": str(e), "fatal": True, "worker": worker}
     return {"result": result.to_dict(), "seconds": time.perf_counter() - t0, "worker": worker,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.backends import SandboxLost
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
 from autograder.results import GradeResult, TestResult
@@ -24,6 +25,12 @@ from autograder.submission import Submission, SubmissionError, load_submission
 
 class GraderFault(Exception):
     """The grader itself is broken (a suite that does not collect, points that do not add up)."""
+
+
+class InfrastructureFault(GraderFault):
+    """Where the worker ran failed under a submission (its container or the Docker daemon
+    was lost) and a retry failed too: the submission is not graded, never charged. A batch
+    marks it and grades it on its next run; unlike other GraderFaults it does not stop one."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +70,11 @@ class Grader:
     """Grades submissions; where the worker runs is the backend's business (local: one warm
     zygote for all submissions)."""
 
-    def __init__(self, zygote: Zygote | None = None, backend=None):
+    def __init__(self, zygote: Zygote | None = None, backend=None, infra_retries: int = 1):
         from autograder.backends.local import LocalBackend
 
         self.backend = backend if backend is not None else LocalBackend(zygote)
+        self.infra_retries = infra_retries  # regrades after a lost container, each after backend.recover()
 
     @property
     def zygote(self) -> Zygote:
@@ -85,7 +93,37 @@ class Grader:
     # ------------------------------------------------------------------------
     def grade(self, path: Path, assignment_id: str, options: GradeOptions = GradeOptions(),
               submission: Submission | None = None) -> GradeResult:
-        """Grade ``path``. Raises ConfigError/GraderFault for grader-side problems only."""
+        """Grade ``path``. Raises ConfigError/GraderFault for grader-side problems only.
+
+        When the backend loses the worker's container (the Docker daemon restarted, a
+        container removed from outside) the tests that ran meanwhile failed through no
+        fault of the student: that grade is thrown away, the backend waits (bounded) for
+        its engine, and the submission is graded again from scratch, up to
+        ``infra_retries`` times; then InfrastructureFault (not graded, never charged)."""
+        lost = ""
+        for attempt in range(self.infra_retries + 1):
+            try:
+                result = self._grade_once(path, assignment_id, options, submission)
+            except SandboxLost as e:
+                lost = f"{lost}; then {e}" if lost else str(e)
+            else:
+                if attempt:  # recorded in results.json's extra_data.sandbox, for the operator
+                    result.sandbox = {**result.sandbox, "retried_after": lost}
+                return result
+            if attempt < self.infra_retries:
+                recover = getattr(self.backend, "recover", None)
+                try:
+                    if recover is not None:
+                        recover()
+                except SandboxLost as e:
+                    lost = f"{lost}; then {e}"
+                    break
+        raise InfrastructureFault(f"the grading sandbox was lost while grading {Path(path).name} ({lost}). "
+                                  "Not graded, and not charged to the student: check the Docker daemon "
+                                  "(`docker info`), then run the same command again")
+
+    def _grade_once(self, path: Path, assignment_id: str, options: GradeOptions,
+                    submission: Submission | None) -> GradeResult:
         started = time.perf_counter()
         paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
         cfg = AssignmentConfig.load(paths.config)
@@ -115,34 +153,43 @@ class Grader:
         result.sandbox = self.backend.describe()
         session = WorkerSession(zygote, sandbox, cells, probes, import_budget=cfg.import_budget_s)
         try:
-            t0 = time.perf_counter()
-            try:
-                report = session.start()
-            except WorkerFailure as e:
-                why = (f"running your notebook took longer than the {cfg.import_budget_s:g} s allowed; "
-                       "move long training or demo code out of the graded cells (or tag those cells 'demo')"
-                       if e.kind == "timeout" else
-                       f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
-                       "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
-                result.output = session.output.take()
-                return _ungradable(result, why, started)
-            result.timings["load_s"] = round(time.perf_counter() - t0, 4)
-            result.output = report.output
-            result.sandbox = {**result.sandbox, **report.sandbox}
-            for cell in report.cells:
-                if not cell.get("ok"):
-                    # Worker data: anything may be missing or of the wrong type.
-                    err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
-                    detail = str(err.get("traceback") or err.get("message") or "")[-4000:]
-                    result.notes.append(f"{str(cell.get('label'))[:80]} raised an error and was skipped; "
-                                        f"the rest of the notebook was loaded:\n{detail}")
-            t0 = time.perf_counter()
-            result.tests = self._run_suites(cfg, paths, session, devices, options)
-            result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
-            result.timings["worker_restarts"] = session.restarts
+            result = self._run(result, cfg, paths, session, devices, options, started)
+        except Exception:
+            _raise_if_lost(zygote)  # what failed then was the sandbox, not the student's code
+            raise
         finally:
             session.close()
             self.backend.release(zygote)
+        _raise_if_lost(zygote)
+        return result
+
+    def _run(self, result: GradeResult, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
+             devices: list[str], options: GradeOptions, started: float) -> GradeResult:
+        t0 = time.perf_counter()
+        try:
+            report = session.start()
+        except WorkerFailure as e:
+            why = (f"running your notebook took longer than the {cfg.import_budget_s:g} s allowed; "
+                   "move long training or demo code out of the graded cells (or tag those cells 'demo')"
+                   if e.kind == "timeout" else
+                   f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
+                   "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
+            result.output = session.output.take()
+            return _ungradable(result, why, started)
+        result.timings["load_s"] = round(time.perf_counter() - t0, 4)
+        result.output = report.output
+        result.sandbox = {**result.sandbox, **report.sandbox}
+        for cell in report.cells:
+            if not cell.get("ok"):
+                # Worker data: anything may be missing or of the wrong type.
+                err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
+                detail = str(err.get("traceback") or err.get("message") or "")[-4000:]
+                result.notes.append(f"{str(cell.get('label'))[:80]} raised an error and was skipped; "
+                                    f"the rest of the notebook was loaded:\n{detail}")
+        t0 = time.perf_counter()
+        result.tests = self._run_suites(cfg, paths, session, devices, options)
+        result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
+        result.timings["worker_restarts"] = session.restarts
         result.execution_time = time.perf_counter() - started
         return result
 
@@ -182,6 +229,12 @@ class Grader:
             raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
                               f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
         return tests
+
+
+def _raise_if_lost(zygote) -> None:
+    lost = getattr(zygote, "lost", None)  # only backends that can lose their sandbox define it
+    if lost:
+        raise SandboxLost(lost)
 
 
 def _forget_test_modules(dirs, before: set[str]) -> None:

@@ -162,5 +162,9 @@ addEventListener("load", () => {{
 def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(build_html(entries, cfg), encoding="utf-8")
+    try:
+        tmp.write_text(build_html(entries, cfg), encoding="utf-8")
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half report behind
+        raise
     tmp.replace(path)

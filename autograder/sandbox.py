@@ -24,7 +24,11 @@ from dataclasses import dataclass, field
 from autograder import protocol
 
 SIGNAL_HINTS = {
-    -signal.SIGKILL: "killed (SIGKILL): usually out of memory, or killed after a timeout",
+    # Students read this: say both causes (their memory use, or an operator / the OOM
+    # killer from outside) and what to do about each.
+    -signal.SIGKILL: ("killed by SIGKILL: out of memory (the memory limit or the OOM killer), or killed "
+                      "from outside by an operator. Reduce your code's memory use; if it uses little, "
+                      "ask for a regrade"),
     -signal.SIGSEGV: "segmentation fault (SIGSEGV)",
     -signal.SIGXCPU: "CPU time limit exceeded (SIGXCPU)",
     -signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)",

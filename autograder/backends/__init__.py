@@ -13,6 +13,12 @@ from typing import Protocol
 from autograder.sandbox import Zygote
 
 
+class SandboxLost(Exception):
+    """The place a submission's worker ran in was lost under it (its container stopped or was
+    removed from outside, the Docker daemon restarted or went away): the grader's problem,
+    never the student's. Backends that can lose it say so in their zygote's ``lost``."""
+
+
 class Backend(Protocol):
     name: str
 
@@ -26,6 +32,9 @@ class Backend(Protocol):
         """What results.json's extra_data records about where the worker ran."""
 
     def close(self) -> None: ...
+
+    # Optional: ``recover()`` waits (bounded) until the backend can start sandboxes again
+    # after a SandboxLost, and raises SandboxLost when it cannot. The local backend has none.
 
 
 BACKENDS = ("local", "docker", "auto")

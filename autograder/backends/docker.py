@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 
 from autograder import protocol
+from autograder.backends import SandboxLost
 from autograder.backends.docker_image import LABEL, ImageError, find_image
 from autograder.sandbox import SandboxConfig
 
@@ -43,6 +44,9 @@ CTRL_MOUNT = "/run/autograder"
 ZYGOTE_MB = 1024
 START_TIMEOUT_S = 120.0
 KILL_ACK_S = 3.0
+# After a lost container: how long the grader waits for the Docker daemon to answer again
+# (a restart takes seconds) before it marks the submission "not graded".
+RECOVER_S = 120.0
 MAX_CTRL_BUFFER = 1 << 20  # a zygote (possibly hijacked by a student) cannot flood us
 
 
@@ -116,6 +120,10 @@ class _Container:
         self.ready = threading.Event()
         self.dead = False
         self._destroyed = False
+        self._closing = False  # we are removing it: the channel closing then is no loss
+        self._vanished = False  # the channel closed under us: the container stopped or was removed
+        self._verdict: str | None = None  # loss(), once decided ("" = not an infrastructure loss)
+        self._id: str | None = None
         self._lock = threading.Lock()
         self._spawned: queue.Queue = queue.Queue()
         self._exits: dict[int, int] = {}
@@ -138,6 +146,7 @@ class _Container:
             container = self.backend._run_container(self.limits, self._dir)
             with self._cv:
                 self.container = container
+                self._id = container.id
                 destroyed = self._destroyed
             if destroyed:  # disposed of while it was being created
                 self.destroy()
@@ -179,6 +188,10 @@ class _Container:
             except OSError:
                 data = b""
             try:
+                if not data and not self._closing:
+                    # Nothing inside can end PID 1 (signals from inside are dropped, the
+                    # workers go first on OOM): the container was stopped from outside.
+                    self._vanished = True
                 if not data or len(buf) + len(data) > MAX_CTRL_BUFFER:
                     raise protocol.ProtocolError("control channel closed")
                 msgs, buf = protocol.unpack_messages(buf + data)
@@ -269,6 +282,33 @@ class _Container:
         if not acked:
             self.destroy()
 
+    def loss(self) -> str | None:
+        """Why this container counts as lost to infrastructure (None: it was not, or the
+        submission did it). Asks the daemon once, briefly: a container the memory limit
+        killed as a whole is the submission's doing; stopped, removed, or a daemon that
+        does not answer is not."""
+        if self._verdict is None:
+            if self.error is not None:
+                self._verdict = f"a grading container could not start: {self.error[:500]}"
+            elif not self._vanished:
+                self._verdict = ""
+            else:
+                try:
+                    state = self.backend._state(self._id)
+                except Exception as e:  # noqa: BLE001 - gone, or no daemon: either way not the student's
+                    state = None
+                    why = f"the Docker daemon does not answer ({type(e).__name__})"
+                    if type(e).__name__ == "NotFound":
+                        why = "the container was removed"
+                if state is not None and state.get("OOMKilled"):
+                    self._verdict = ""
+                elif state is not None:
+                    self._verdict = (f"its container stopped from outside (Docker: {state.get('Status')}, "
+                                     f"exit code {state.get('ExitCode')})")
+                else:
+                    self._verdict = f"its container was lost: {why}"
+        return self._verdict or None
+
     def logs(self) -> str:
         try:
             return self.container.logs(tail=40).decode("utf-8", "replace") if self.container else ""
@@ -277,6 +317,7 @@ class _Container:
 
     def destroy(self) -> None:
         """Kill and remove the container (its zygote, workers and tmpfs go with it)."""
+        self._closing = True
         self._mark_dead()
         if self.ctrl is not None:
             with contextlib.suppress(OSError):
@@ -304,7 +345,26 @@ class DockerZygote:
         self.backend = backend
         self.container = container
         self._pids: dict[int, _Container] = {}
+        self._used: list[_Container] = []  # every container this submission's workers ran in
+        self._lost: str | None = None
         self.containers_started = 0
+
+    @property
+    def lost(self) -> str | None:
+        """Why this submission's sandbox was lost under it (grader's fault), else None."""
+        if self._lost is None:
+            for c in self._used:
+                why = c.loss()
+                if why:
+                    self._lost = why
+                    break
+        return self._lost
+
+    def _check(self) -> None:
+        # Once a container was lost, grading on would only charge the remaining tests to
+        # the student: fail them fast, and the grader throws the whole grade away.
+        if self.lost:
+            raise RuntimeError(f"the grading sandbox was lost ({self._lost}); this grade will be discarded")
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
         if self.container is None:
@@ -313,6 +373,7 @@ class DockerZygote:
 
     def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
         limits = ContainerLimits.of(cfg)
+        self._check()
         c = self.container
         if c is None or c.dead or c.limits != limits:
             if c is not None:
@@ -320,18 +381,27 @@ class DockerZygote:
             c = self.container = self.backend._take(limits)
             self.containers_started += 1
         try:
-            pid, sock, out_r = c.spawn(cfg)
+            pid, sock, out_r = self._spawn_in(c, cfg)
         except RuntimeError:
             if not c.dead:
                 raise
-            # Its container died since the last worker (nothing a worker does should kill
-            # PID 1, but the kernel might): a fresh container, the cells run again.
+            # Its container died since the last worker without being lost to infrastructure
+            # (the pids limit left no room to fork, say): a fresh one, the cells run again.
             self.backend._dispose(c)
             c = self.container = self.backend._take(limits)
             self.containers_started += 1
-            pid, sock, out_r = c.spawn(cfg)
+            pid, sock, out_r = self._spawn_in(c, cfg)
         self._pids[pid] = c
         return pid, sock, out_r
+
+    def _spawn_in(self, c: _Container, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
+        if c not in self._used:
+            self._used.append(c)
+        try:
+            return c.spawn(cfg)
+        except RuntimeError:
+            self._check()  # lost (it could not start, or it vanished): not the student's doing
+            raise
 
     def exit_code(self, pid: int, timeout: float = 1.0) -> int | None:
         c = self._pids.get(pid)
@@ -354,8 +424,11 @@ class DockerBackend:
     name = "docker"
 
     def __init__(self, image: str | None = None, gpus: str | int | None = None, *, client=None,
-                 limits: ContainerLimits | None = None, spares: int = 1):
+                 limits: ContainerLimits | None = None, spares: int = 1, recover_s: float = RECOVER_S):
+        self._own_client = client is None
         self.client = client or docker_client()
+        self.recover_s = recover_s
+        self._probe = None  # a short-timeout client for _state()
         self.device_requests = parse_gpus(gpus)
         self.gpus = None if self.device_requests is None else str(gpus)
         variant = "gpu" if self.device_requests else "cpu"
@@ -381,6 +454,9 @@ class DockerBackend:
     def acquire(self) -> DockerZygote:
         with self._lock:
             spare = self._spares.pop(0) if self._spares else None
+        if spare is not None and spare.dead:  # died while waiting (a daemon restart): never handed out
+            self._dispose(spare)
+            spare = None
         zygote = DockerZygote(self, spare)
         self._prestart()
         return zygote
@@ -406,6 +482,55 @@ class DockerBackend:
         with self._lock:
             self._live.clear()
 
+    def recover(self, timeout: float | None = None) -> None:
+        """After a lost container: wait until the daemon answers again (at most ``timeout``,
+        default ``recover_s``), then drop every spare (started before the loss, it may be dead
+        or half-started) and start fresh ones. Raises SandboxLost when the daemon stays away."""
+        timeout = self.recover_s if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                # A fresh client: the old connection pool may hold sockets to the old daemon.
+                client = docker_client(timeout=60) if self._own_client else self.client
+                client.ping()
+                break
+            except Exception as e:  # noqa: BLE001 - DockerUnavailable, or the SDK's connection errors
+                if time.monotonic() >= deadline:
+                    raise SandboxLost(f"the Docker daemon did not answer within {timeout:g} s "
+                                      f"({str(e)[:300]})") from None
+                time.sleep(1.0)
+        if client is not self.client:
+            old, self.client = self.client, client
+            self._probe = None
+            with contextlib.suppress(Exception):
+                old.close()
+        with self._lock:
+            stale, self._spares = self._spares, []
+        for c in stale:
+            self._dispose(c)
+        self._remove_exited()
+        self._prestart()
+
+    def _remove_exited(self) -> None:
+        """Our containers that stopped while the daemon could not remove them (it was down)."""
+        try:
+            ours = self.client.containers.list(all=True, filters={"label": f"{LABEL}.owner={self._owner}",
+                                                                  "status": "exited"})
+        except Exception:  # noqa: BLE001 - best effort, as _remove_stale
+            return
+        for c in ours:
+            with contextlib.suppress(Exception):
+                c.remove(force=True)
+
+    def _state(self, container_id: str | None) -> dict:
+        """A container's State as the daemon reports it now (raises when it does not answer)."""
+        if container_id is None:
+            raise RuntimeError("never created")
+        if self._probe is None:
+            # Short timeout: this asks, mid-grading, whether the daemon is still there.
+            self._probe = docker_client(timeout=5) if self._own_client else self.client
+        return self._probe.api.inspect_container(container_id)["State"]
+
     def __enter__(self) -> "DockerBackend":
         return self
 
@@ -427,7 +552,10 @@ class DockerBackend:
             spare = self._spares.pop(0) if self._spares else None
         for c in stale:
             self._dispose(c)
-        if spare is None or spare.dead:
+        if spare is not None and spare.dead:
+            self._dispose(spare)
+            spare = None
+        if spare is None:
             spare = self._new(limits)
         self._prestart()
         return spare
@@ -468,6 +596,9 @@ class DockerBackend:
             memswap_limit=memory,  # no swap: the limit is the limit
             nano_cpus=int(limits.cpus * 1e9),
             pids_limit=limits.pids,
+            # PID 1 ignores SIGTERM and nothing in here is worth a graceful stop: a daemon
+            # shutting down (or `docker stop`) kills it at once instead of after 10 s.
+            stop_signal="SIGKILL",
             volumes={ctrl_dir: {"bind": CTRL_MOUNT, "mode": "ro"}},
             environment={"OMP_NUM_THREADS": str(int(limits.cpus)), "PYTHONDONTWRITEBYTECODE": "1"},
             device_requests=self.device_requests,
