@@ -454,7 +454,9 @@ def _join_cgroups(pid: int, cfg: dict) -> dict:
     values = {"memory": int(cfg.get("memory_mb") or 0) * 2**20, "pids": int(cfg.get("nproc", 256))}
     for controller, limit_file in _CONTROLLERS.items():
         path = _cgroup_dir(controller, pid)
-        if path is None or not values[controller] or cfg.get("cuda"):  # CUDA: see RLIMIT_AS
+        # With CUDA the driver's own host memory would count against memory_mb: not capped
+        # there, as RLIMIT_AS is not.
+        if path is None or not values[controller] or (controller == "memory" and cfg.get("cuda")):
             continue
         try:
             os.makedirs(path, exist_ok=True)

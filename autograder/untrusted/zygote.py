@@ -27,6 +27,7 @@ import sys
 import time
 
 from autograder import protocol
+from autograder.untrusted import confine
 
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
@@ -57,7 +58,7 @@ def _spawn(cfg: dict, fds: list[int]) -> int:
         os.dup2(out_fd, 2)
         os.closerange(3, sock_fd)
         os.closerange(sock_fd + 1, 65536)
-        from autograder.untrusted import confine, worker
+        from autograder.untrusted import worker
 
         held = confine.confine(cfg)
         import torch
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     # pay it once here, not in every worker that trains a model.
     import torch._dynamo  # noqa: F401
 
-    from autograder.untrusted import confine, worker  # noqa: F401
+    from autograder.untrusted import worker  # noqa: F401
 
     if CONTAINER:
         confine.MODE = "container"
@@ -148,8 +149,6 @@ def _kill(ctrl: socket.socket, pid: int, children: set[int]) -> None:
         except OSError:
             pass
     if not CONTAINER:
-        from autograder.untrusted import confine
-
         confine.kill_cgroup(pid)  # whatever of it is left, however detached
     if not CONTAINER or children - {pid}:
         return
@@ -182,14 +181,10 @@ def _reap(ctrl: socket.socket, children: set[int]) -> None:
             children.discard(pid)
             _send(ctrl, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
             if not CONTAINER:
-                from autograder.untrusted import confine
-
                 confine.release_cgroups(pid)
 
 
 def _serve(ctrl: socket.socket) -> None:
-    from autograder.untrusted import confine
-
     _send(ctrl, {"ready": True, "pid": os.getpid()})
     children: set[int] = set()
     buf = b""
