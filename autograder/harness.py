@@ -20,6 +20,19 @@ from autograder.config import AssignmentConfig
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
 
+def _register_profile() -> None:
+    # At import, not per grading: hypothesis warns when a profile is registered while
+    # other settings are in force (a grade run inside a test that uses hypothesis).
+    from hypothesis import Phase, settings
+
+    settings.register_profile("grading", derandomize=True, database=None, deadline=None,
+                              max_examples=20, print_blob=False, report_multiple_bugs=False,
+                              phases=(Phase.explicit, Phase.reuse, Phase.generate))
+
+
+_register_profile()
+
+
 # ----------------------------------------------------------------------------- errors
 
 class StudentError(AssertionError):
@@ -274,11 +287,8 @@ class HarnessPlugin:
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "exercise(*names): the exercises a test checks (its tags)")
-        from hypothesis import Phase, settings
+        from hypothesis import settings
 
-        settings.register_profile("grading", derandomize=True, database=None, deadline=None,
-                                  max_examples=20, print_blob=False, report_multiple_bugs=False,
-                                  phases=(Phase.explicit, Phase.reuse, Phase.generate))
         settings.load_profile("grading")
 
     def _visibility(self, path: Path) -> str:
