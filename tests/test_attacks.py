@@ -221,7 +221,6 @@ def sandbox_processes() -> set[int]:
 @dataclass
 class CorpusRun:
     backend: str
-    cfg: AssignmentConfig
     entries: dict
     faults: dict
     feedback: Path
@@ -283,8 +282,7 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
         except (OSError, ValueError):
             pass
     entries = {e.student: e for e in summary.entries}
-    return CorpusRun(backend, AssignmentConfig.load(SOLUTION / "assignment.toml"), entries, summary.faults,
-                     work / "feedback", entries.get("00-clean"), changed,
+    return CorpusRun(backend, entries, summary.faults, work / "feedback", entries.get("00-clean"), changed,
                      sorted(set(planted_markers()) - set(markers_before)), list(listener.got), leftovers,
                      seconds)
 
