@@ -303,13 +303,14 @@ def test_memory_limit_kills_the_workers_not_the_zygote(raw_backend):
     """Children that outgrow the container's memory limit are OOM-killed first (their OOM
     score is raised); the zygote, and so the container, stays for the next worker."""
     source = '''
-import os
+import os, time
 def bomb():
     kids = []
     for _ in range(4):
         pid = os.fork()
         if pid == 0:
             block = b"x" * (1024 * 2**20)
+            time.sleep(5)  # held together, however the children are scheduled: 4 GiB > 3 GiB
             os._exit(0)
         kids.append(pid)
     return [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in kids]
