@@ -44,18 +44,9 @@ def test_100_mb_of_printing_is_capped(grader, make_submission, tmp_path):
     assert any("more bytes of output not shown" in t.output for t in res.tests if "standardize" in t.exercises)
 
 
-RESULTS_WRITER = """
-import json, os
-_fake = {"score": 100, "tests": [], "output": "pwned"}
-for d in [".", "..", "../..", "/tmp", "/autograder/results", os.environ.get("HOME", ".")]:
-    try:
-        with open(os.path.join(d, "results.json"), "w") as f:
-            json.dump(_fake, f)
-    except OSError:
-        pass
-def to_numpy(t):
-    return None
-"""
+# The corpus's forged-results attack, here run through the CLI in a folder of its own.
+RESULTS_WRITER = (ROOT / "tests" / "attacks" / "forged_results_files.py").read_text(encoding="utf-8")
+FORGED = {"score": 100, "tests": [], "output": "ag-attack: forged results"}
 
 
 def test_results_written_by_the_student_are_ignored(tmp_path, make_submission):
@@ -66,10 +57,9 @@ def test_results_written_by_the_student_are_ignored(tmp_path, make_submission):
                            "--device", "cpu"], cwd=work, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((work / "results.json").read_text())
-    assert "pwned" not in json.dumps(data)
+    assert FORGED["output"] not in json.dumps(data)
     failed = {tag for t in data["tests"] if t["status"] == "failed" for tag in t["tags"]}
     assert failed == {"to_numpy"} and 0 < data["score"] < 100
     if IS_ROOT:  # the worker's /tmp is private and it cannot write anywhere it could be read back
-        assert not Path("/tmp/results.json").exists() or json.loads(Path("/tmp/results.json").read_text()) != \
-            {"score": 100, "tests": [], "output": "pwned"}
+        assert not Path("/tmp/results.json").exists() or json.loads(Path("/tmp/results.json").read_text()) != FORGED
         assert not (tmp_path / "results.json").exists()

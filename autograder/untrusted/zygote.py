@@ -191,8 +191,7 @@ def _serve(ctrl: socket.socket) -> None:
     while True:
         ready, _, _ = select.select([ctrl], [], [], 0.05)
         _reap(ctrl, children)
-        if confine._leftover_cgroups:
-            confine.release_cgroups()  # those that were still emptying
+        confine.release_cgroups()  # those that were still emptying (nothing to do mostly)
         if not ready:
             continue
         data, fds, _, _ = socket.recv_fds(ctrl, 65536, 4)
