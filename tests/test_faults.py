@@ -32,7 +32,8 @@ import pytest
 from rich.console import Console
 
 from autograder.batch import BatchOptions, run_batch
-from autograder.gradebook import Gradebook, GradebookError, write_csv
+from autograder.csv_export import write_csv
+from autograder.gradebook import Gradebook, GradebookError
 from batch_fixtures import BAD_ADD, GOOD, NO_SCALE, descendants, make_class, make_course
 from conftest import IS_ROOT, ROOT
 
@@ -157,7 +158,7 @@ def test_worker_killed_mid_call_local(grader, tmp_path):
     course = make_course(tmp_path / "course")
     sub = tmp_path / "blocker.py"
     sub.write_text(BLOCKS_IN_ADD)
-    result, _ = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.proc.pid])
+    result, _ = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.pid])
     _check_killed_mid_call(result)
 
 
@@ -488,7 +489,7 @@ def test_full_temp_folder_is_refused_and_graded_work_kept(tmp_path):
 def test_a_grading_process_that_meets_a_full_disk_names_the_folder(tmp_path):
     """Mid-batch, a full temp folder fails every submission alike: the grading process's
     fault says which folder and what to do (and the coordinator stops the batch on it)."""
-    from autograder.executors import _no_space
+    from autograder.errors import no_space as _no_space
 
     e = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ag-docker-x" / "ctrl.sock"))
     why = _no_space(e)
@@ -609,13 +610,13 @@ def test_a_file_that_is_not_a_gradebook_is_never_overwritten(tmp_path):
 
 def test_write_csv_leaves_no_partial_file_on_a_full_disk(tmp_path, monkeypatch):
     """The CSV is written to a temporary file and renamed: a failure mid-write removes it."""
-    from autograder import gradebook
+    from autograder import csv_export
 
     def full(tmp, *a, **k):
         tmp.write_text("student,status")  # part of the header, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(gradebook, "_write_rows", full)
+    monkeypatch.setattr(csv_export, "_write_rows", full)
     with pytest.raises(OSError):
         write_csv([], type("Cfg", (), {"exercises": ["add"]})(), tmp_path / "g.csv")
     assert list(tmp_path.iterdir()) == []
