@@ -497,6 +497,59 @@ def test_a_grading_process_that_meets_a_full_disk_names_the_folder(tmp_path):
     assert _no_space(OSError(errno.EACCES, "Permission denied")) is None
 
 
+@pytest.mark.slow
+def test_a_ray_task_handles_a_full_disk_and_an_internal_error_as_a_grading_process_does(tmp_path, monkeypatch):
+    """The body of a Ray task, run here on a real warm Grader: an unexpected error costs that
+    submission only (the grader grades the next one), and a full temp folder stops the batch
+    with the folder named, both at the submission's unpacking and at the course's."""
+    pytest.importorskip("ray")
+    import tempfile
+
+    from autograder.backends.channel import ZygoteGone
+    from autograder.executors import GradeSpec, RayExecutor, ray_cluster
+
+    course = make_course(tmp_path / "course")
+    make_class(tmp_path / "subs", {"ann": GOOD})
+    sub_tar = ray_cluster.pack(tmp_path / "subs" / "ann.py", "ann.py")
+    spec = GradeSpec(assignment="tiny", course=str(course), device="cpu")
+    course_tar = RayExecutor(spec, "suite-a").course_tar()
+    task_spec = dict(spec.to_json(), course="")
+    with tmpfs(tmp_path / "scratch", "8m") as scratch:
+        monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+        monkeypatch.setattr(ray_cluster, "_RAY_GRADER", None)
+        try:
+            def task(name: str, suite: str = "suite-a") -> dict:
+                return ray_cluster.grade_task(course_tar, suite, task_spec, name, sub_tar, "node0123456789")
+
+            first = task("ann.py")
+            assert first["result"]["status"] == "graded" and first["worker"].startswith("node01234567/"), first
+            assert sum(t["score"] for t in first["result"]["tests"]) == 10.0
+            grader = ray_cluster._RAY_GRADER
+
+            def gone():  # the zygote died under the grader mid-acquire: an error nothing expects
+                raise ZygoteGone("the worker zygote died or could not start a worker")
+
+            with monkeypatch.context() as m:
+                m.setattr(grader.backend, "acquire", gone)
+                broken = task("ann.py")
+            assert "internal grader error" in broken["fault"] and not broken.get("fatal"), broken
+            assert "ZygoteGone" in broken["fault"]
+            assert task("ann.py")["result"]["status"] == "graded"  # the same warm grader goes on
+
+            filler = fill(scratch)
+            full = task("ann.py")
+            assert full.get("fatal") and full["fault"].startswith(f"no space left in {scratch}"), full
+            assert "run the same command again" in full["fault"]
+            ray_cluster._RAY_GRADER.close()
+            monkeypatch.setattr(ray_cluster, "_RAY_GRADER", None)
+            fresh = task("ann.py", suite="suite-b")  # a node that must unpack the course first
+            assert fresh.get("fatal") and fresh["fault"].startswith(f"no space left in {scratch}"), fresh
+            filler.unlink()
+        finally:
+            if ray_cluster._RAY_GRADER is not None:
+                ray_cluster._RAY_GRADER.close()
+
+
 # =========================================================================== 5. corrupt gradebook
 
 @pytest.fixture(scope="module")

@@ -127,13 +127,16 @@ class RayExecutor(Executor):
             self.ray.init(address=self.address, log_to_driver=False, include_dashboard=False)
             self.started_here = True
 
+    def course_tar(self) -> bytes:
+        """The course's grading files of this assignment, as every node unpacks them."""
+        course = Path(self.spec.course)
+        return pack(course / "solutions" / self.spec.assignment, f"solutions/{self.spec.assignment}",
+                    only=tuple(f.format(id=self.spec.assignment) for f in self.course_files))
+
     def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None:
         ray = self.ray
         self.start()
-        course = Path(self.spec.course)
-        course_tar = pack(course / "solutions" / self.spec.assignment, f"solutions/{self.spec.assignment}",
-                          only=tuple(f.format(id=self.spec.assignment) for f in self.course_files))
-        course_ref = ray.put(course_tar)
+        course_ref = ray.put(self.course_tar())
         spec = dict(self.spec.to_json(), course="")  # each node unpacks its own copy
         task = ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
                                              scheduling_strategy="SPREAD")
