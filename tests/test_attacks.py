@@ -6,7 +6,7 @@ same grading process and must score exactly what it scored before any attack. Th
 attack is judged on its expected outcome and on what holds for all of them: nothing it
 prints claims a breach, nothing secret reaches a student, the host is unchanged.
 
-The local backend is a security boundary only as root (DESIGN.md), so it runs there only
+The local backend is a security boundary only as root (ARCHITECTURE.md), so it runs there only
 as root; CI runs as root and starts a Docker engine, so both run there.
 """
 
@@ -241,7 +241,7 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
     backend = request.param
     if backend == "local" and not IS_ROOT:
         pytest.skip("the local backend is a security boundary only when the grader runs as root "
-                    "(DESIGN.md); run the corpus as root, as CI does")
+                    "(ARCHITECTURE.md); run the corpus as root, as CI does")
     if backend == "docker":
         request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
     work = tmp_path_factory.mktemp(f"corpus-{backend}")
