@@ -386,7 +386,7 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
         pytest.skip("the local backend is a security boundary only when the grader runs as root "
                     "(ARCHITECTURE.md); run the corpus as root, as CI does")
     if backend == "docker":
-        request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
+        image = request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
     work = tmp_path_factory.mktemp(f"corpus-{backend}")
     listener = Listener()
     subs = work / "submissions"
@@ -400,8 +400,10 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
             (subs / f"{i:02d}b-clean.py").write_text(canary, encoding="utf-8")
     before, procs_before, markers_before = snapshot(), sandbox_processes(), planted_markers()
     ipc_before = sysv_ipc()
+    options = {"image": image} if backend == "docker" else {}  # its content tag: :cpu may move
     opts = BatchOptions(submissions=subs, assignment=AID, course=ROOT, jobs=1, backend=backend,
-                        gradebook=work / "grades.db", feedback_dir=work / "feedback", device="cpu")
+                        backend_options=options, gradebook=work / "grades.db", feedback_dir=work / "feedback",
+                        device="cpu")
     from rich.console import Console
 
     t0 = time.perf_counter()

@@ -174,9 +174,9 @@ def test_worker_killed_mid_call_docker(docker_grader, backend, tmp_path):
 
 # =========================================================================== 3. Docker
 
-def _docker_opts(course, subs, tmp_path, **kw) -> BatchOptions:
+def _docker_opts(course, subs, tmp_path, image: str, **kw) -> BatchOptions:
     base = dict(submissions=subs, assignment="tiny", course=course, jobs=1, backend="docker",
-                gradebook=tmp_path / "g.db", device="cpu")
+                backend_options={"image": image}, gradebook=tmp_path / "g.db", device="cpu")
     return BatchOptions(**{**base, **kw})
 
 
@@ -210,7 +210,7 @@ def test_a_container_lost_twice_is_marked_and_graded_by_the_rerun(docker_image, 
     killer = threading.Thread(target=remove_cats_container, daemon=True)
     killer.start()
     try:
-        first = run_batch(_docker_opts(course, subs, tmp_path), _quiet())
+        first = run_batch(_docker_opts(course, subs, tmp_path, docker_image), _quiet())
     finally:
         stop.set()
         killer.join()
@@ -221,7 +221,7 @@ def test_a_container_lost_twice_is_marked_and_graded_by_the_rerun(docker_image, 
     assert "container" in why and "run the same command again" in why, why
     assert _rows(tmp_path / "g.db") == {"ann": 10.0, "ben": 6.0}  # no row for cat, nobody's score lowered
 
-    second = run_batch(_docker_opts(course, subs, tmp_path), _quiet())
+    second = run_batch(_docker_opts(course, subs, tmp_path, docker_image), _quiet())
     assert (second.graded, second.cached, second.faults) == (1, 2, {})
     assert _rows(tmp_path / "g.db") == expected
 
@@ -337,7 +337,8 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
             assert r.score < 100
     db = tmp_path / "g.db"
     cmd = [sys.executable, "-m", "autograder.cli", "--course", str(ROOT), "batch", str(subs),
-           "--assignment", "01_tensors", "--jobs", "1", "--backend", "docker", "--gradebook", str(db),
+           "--assignment", "01_tensors", "--jobs", "1", "--backend", "docker", "--image", backend.image,
+           "--gradebook", str(db),
            "--feedback-dir", str(tmp_path / "fb"), "--device", "cpu"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
