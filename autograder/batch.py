@@ -114,6 +114,7 @@ def submission_hash(path: Path, assignment_id: str) -> str:
 
 @dataclass
 class BatchSummary:
+    title: str = ""  # the assignment's title (assignment.toml), for the summary table
     total: int = 0
     cached: int = 0
     graded: int = 0
@@ -158,7 +159,7 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
         if not found:
             raise ConfigError(f"no submission of {opts.student!r} in {opts.submissions}; check the name "
                               "(the file name without .ipynb, or the nbgrader folder name)")
-    summary = BatchSummary(total=len(found))
+    summary = BatchSummary(title=cfg.title, total=len(found))
     check_space(opts)
     todo: list[Job] = []
     keys: dict[str, str] = {}

@@ -285,7 +285,7 @@ def cmd_gradescope(args, console: Console) -> int:
 
 def cmd_batch(args, console: Console) -> int:
     from autograder.batch import BatchOptions, print_summary, run_batch
-    from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+    from autograder.config import ConfigError
 
     course = _course(args)
     if course is None:
@@ -301,8 +301,7 @@ def cmd_batch(args, console: Console) -> int:
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
                         student=args.student, device=args.device)
     summary = run_batch(opts, console)
-    cfg = AssignmentConfig.load(assignment_paths(args.assignment, course).config)
-    print_summary(summary, cfg.title, console, opts)
+    print_summary(summary, summary.title, console, opts)
     return EXIT_FAULT if summary.faults else EXIT_GRADED
 
 
