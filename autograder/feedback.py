@@ -20,7 +20,7 @@ def _pts(x: float) -> str:
 
 
 def render_markdown(result: GradeResult, title: str = "") -> str:
-    title = title or result.assignment_id
+    title = title or result.display_title
     lines = [f"# Feedback: {title}", ""]
     if result.status == "ungradable":
         lines += ["**Your submission could not be graded.**", "", result.error, "",
@@ -54,7 +54,13 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
             if text and not (t.passed and t.visibility == "public"):
                 lines += [""] + _fenced(text)
             lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    text = "\n".join(lines).rstrip() + "\n"
+    if result.late is not None:
+        late = result.late
+        text += (f"\n## Late submission\n\nSubmitted {late.days} day(s) after the due date ({late.due}): "
+                 f"{late.penalty:g} points off ({late.per_day:.0%} per day). Final score: "
+                 f"**{late.final:g} / {result.max_score:g}**.\n")
+    return text
 
 
 def _fenced(text: str) -> list[str]:

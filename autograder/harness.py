@@ -19,6 +19,8 @@ from autograder import protocol
 from autograder.config import AssignmentConfig
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 
 def _register_profile() -> None:
     # At import, not per grading: hypothesis warns when a profile is registered while
