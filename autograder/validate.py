@@ -5,6 +5,11 @@ The solution must score full marks, the released stub zero, and every mutant in
 exercise it names, and in no other test (a bug in one function costs points there only),
 and one of the tests that catch it must be public, with a message that names the exercise
 and gives a hint (what the student sees when checking locally).
+
+Its dual: every correct alternative in ``solutions/<id>/alternatives/`` (at least
+``MIN_ALTERNATIVES`` per exercise, written independently of the solution) must keep full
+marks; one that loses a point names the test and its message, since a hidden test that
+fails an implementation the contract allows is the test's defect.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from rich.table import Table
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
 from autograder.results import GradeResult
-from autograder.submission import CodeCell, load_submission
+from autograder.submission import CodeCell, Submission, load_submission
 
-_HEADER = re.compile(r"^#\s*(exercise|bug):\s*(.+?)\s*$", re.M)
+_HEADER = re.compile(r"^#\s*(exercise|bug|approach):\s*(.+?)\s*$", re.M)
+MIN_ALTERNATIVES = 3
 
 
 @dataclass(frozen=True)
@@ -33,15 +39,38 @@ class Mutant:
     source: str
 
 
-def read_mutants(folder: Path) -> list[Mutant]:
-    mutants = []
+@dataclass(frozen=True)
+class Alternative:
+    name: str
+    exercise: str
+    approach: str
+    source: str
+
+
+def _read_headed(folder: Path, kind: str, what: str) -> list[tuple[str, dict[str, str], str]]:
+    out = []
     for f in sorted(folder.glob("*.py")):
         text = f.read_text(encoding="utf-8")
         meta = dict(_HEADER.findall(text))
         if "exercise" not in meta:
-            raise ConfigError(f"{f}: a mutant starts with a '# exercise: NAME' line naming what it breaks")
-        mutants.append(Mutant(f.stem, meta["exercise"], meta.get("bug", ""), text))
-    return mutants
+            raise ConfigError(f"{f}: {kind} starts with a '# exercise: NAME' line naming {what}")
+        out.append((f.stem, meta, text))
+    return out
+
+
+def read_mutants(folder: Path) -> list[Mutant]:
+    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text)
+            for name, meta, text in _read_headed(folder, "a mutant", "what it breaks")]
+
+
+def read_alternatives(folder: Path) -> list[Alternative]:
+    alts = []
+    for name, meta, text in _read_headed(folder, "an alternative", "the exercise it solves"):
+        if not meta.get("approach"):
+            raise ConfigError(f"{folder / name}.py: an alternative has a '# approach: ...' line saying "
+                              "how it differs from the solution")
+        alts.append(Alternative(name, meta["exercise"], meta["approach"], text))
+    return alts
 
 
 @dataclass
@@ -79,12 +108,41 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     checks.append(Check("every exercise has a mutant", not missing, f"missing: {', '.join(missing)}" if missing else
                         f"{len(mutants)} mutants"))
     for m in mutants:
-        cell = CodeCell(index=len(base.cells), label=f"mutant {m.name}", source=m.source,
-                        filename=f"<mutant {m.name}>", first_line=1)
-        sub = dataclasses.replace(base, cells=(*base.cells, cell))
-        res = grader.grade(paths.notebook, aid, opts, submission=sub)
+        res = grader.grade(paths.notebook, aid, opts, submission=_with_cell(base, f"mutant {m.name}", m.source))
         checks.append(_judge_mutant(m, res, cfg))
+
+    folder = paths.notebook.parent / "alternatives"
+    alts = read_alternatives(folder) if folder.is_dir() else []
+    few = [f"{e} ({sum(a.exercise == e for a in alts)})" for e in cfg.exercises
+           if sum(a.exercise == e for a in alts) < MIN_ALTERNATIVES]
+    checks.append(Check(f"every exercise has {MIN_ALTERNATIVES} correct alternatives", not few,
+                        f"too few in {folder}: {', '.join(few)}" if few else f"{len(alts)} alternatives"))
+    for a in alts:
+        res = grader.grade(paths.notebook, aid, opts, submission=_with_cell(base, f"alternative {a.name}", a.source))
+        checks.append(_judge_alternative(a, res, cfg))
     return checks
+
+
+def _with_cell(base: Submission, label: str, source: str) -> Submission:
+    """The solution with one more cell: its definitions replace the solution's."""
+    cell = CodeCell(index=len(base.cells), label=label, source=source, filename=f"<{label}>", first_line=1)
+    return dataclasses.replace(base, cells=(*base.cells, cell))
+
+
+def _judge_alternative(a: Alternative, res: GradeResult, cfg: AssignmentConfig) -> Check:
+    what = f"alternative {a.name} ({a.exercise}: {a.approach})"
+    if a.exercise not in cfg.exercises:
+        return Check(what, False, f"names unknown exercise {a.exercise!r}")
+    if res.status != "graded":
+        return Check(what, False, f"not graded: {res.error}")
+    lost = [t for t in res.tests if not t.passed]
+    if not lost:
+        return Check(what, True, f"{res.score:g}/{cfg.total_points:g}")
+    # A correct implementation that loses a point shows a test relying on more than the
+    # contract (or an alternative that is not correct): the author needs the full message.
+    detail = "; ".join(f"{t.name} (-{t.max_score - t.score:g}): {t.message.strip()[:600]}" for t in lost)
+    return Check(what, False, f"a correct alternative must keep full marks ({res.score:g}/{cfg.total_points:g}); "
+                              f"lost {detail}")
 
 
 def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
