@@ -83,6 +83,7 @@ class ProtocolViolation(StudentAbort):
 _MEMO: dict = {}
 _MEMO_BYTES = [0]
 MEMO_LIMIT_BYTES = 1 << 30
+TRACEBACK_CHARS = 8000
 
 
 def memo(key, make: Callable[[], Any]) -> Any:
@@ -124,6 +125,7 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    traceback: str = ""  # pytest's report of a failure, test source included: staff only
 
 
 @dataclass
@@ -342,6 +344,7 @@ class HarnessPlugin:
             else:
                 outcome.status = "failed"
                 outcome.message = _failure_message(call.excinfo)
+                outcome.traceback = report.longreprtext[-TRACEBACK_CHARS:]
             outcome.output = self.ctx.session.output.take()
         return report
 
