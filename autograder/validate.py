@@ -80,13 +80,42 @@ class Check:
     detail: str
 
 
-def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu") -> list[Check]:
+@dataclass(frozen=True)
+class Variant:
+    """One submission validate grades: the solution, or the solution plus a mutant's or an
+    alternative's cell. ``label``: "solution", "mutant NAME", "alternative NAME"."""
+
+    label: str
+    submission: Submission
+
+
+def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[Alternative]]:
+    """The solution, every mutant and every alternative of ``aid``, ready to grade."""
+    paths = assignment_paths(aid, course)
+    base = load_submission(paths.notebook, aid)
+    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
+    folder = paths.notebook.parent / "alternatives"
+    alts = read_alternatives(folder) if folder.is_dir() else []
+    out = [Variant("solution", base)]
+    out += [Variant(f"mutant {m.name}", _with_cell(base, f"mutant {m.name}", m.source)) for m in mutants]
+    out += [Variant(f"alternative {a.name}", _with_cell(base, f"alternative {a.name}", a.source)) for a in alts]
+    return out, mutants, alts
+
+
+def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu",
+                        graded: dict[str, GradeResult] | None = None) -> list[Check]:
+    """Grade and judge every variant (and the released stub). ``graded``, when given, receives
+    each variant's result by label (tests reuse them instead of grading again)."""
     paths = assignment_paths(aid, course)
     cfg = AssignmentConfig.load(paths.config)
     opts = GradeOptions(device=device, course=course)
+    found, mutants, alts = variants(course, aid)
+    results = graded if graded is not None else {}
+    for v in found:
+        results[v.label] = grader.grade(paths.notebook, aid, opts, submission=v.submission)
     checks: list[Check] = []
 
-    sol = grader.grade(paths.notebook, aid, opts)
+    sol = results["solution"]
     failing = [t.name for t in sol.tests if not t.passed]
     checks.append(Check("solution scores full marks", sol.status == "graded" and sol.score == cfg.total_points,
                         f"{sol.score:g}/{cfg.total_points:g}" + (f"; failing: {', '.join(failing)}" if failing else "")
@@ -101,25 +130,17 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     else:
         checks.append(Check("released stub scores zero", False, f"{stub_path} missing: run `autograder release {aid}`"))
 
-    base = load_submission(paths.notebook, aid)
-    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
-    covered = {m.exercise for m in mutants}
-    missing = [e for e in cfg.exercises if e not in covered]
+    missing = [e for e in cfg.exercises if e not in {m.exercise for m in mutants}]
     checks.append(Check("every exercise has a mutant", not missing, f"missing: {', '.join(missing)}" if missing else
                         f"{len(mutants)} mutants"))
-    for m in mutants:
-        res = grader.grade(paths.notebook, aid, opts, submission=_with_cell(base, f"mutant {m.name}", m.source))
-        checks.append(_judge_mutant(m, res, cfg))
+    checks += [_judge_mutant(m, results[f"mutant {m.name}"], cfg) for m in mutants]
 
-    folder = paths.notebook.parent / "alternatives"
-    alts = read_alternatives(folder) if folder.is_dir() else []
     few = [f"{e} ({sum(a.exercise == e for a in alts)})" for e in cfg.exercises
            if sum(a.exercise == e for a in alts) < MIN_ALTERNATIVES]
     checks.append(Check(f"every exercise has {MIN_ALTERNATIVES} correct alternatives", not few,
-                        f"too few in {folder}: {', '.join(few)}" if few else f"{len(alts)} alternatives"))
-    for a in alts:
-        res = grader.grade(paths.notebook, aid, opts, submission=_with_cell(base, f"alternative {a.name}", a.source))
-        checks.append(_judge_alternative(a, res, cfg))
+                        f"too few in {paths.notebook.parent / 'alternatives'}: {', '.join(few)}" if few
+                        else f"{len(alts)} alternatives"))
+    checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
     return checks
 
 
