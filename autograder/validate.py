@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
@@ -212,7 +213,8 @@ def validate_all(course: Path | None, ids: list[str], console: Console, device: 
             table.add_column("detail", overflow="fold")
             for c in validate_assignment(grader, course, aid, device):
                 bad += not c.ok
-                table.add_row(c.what, "[green]ok[/]" if c.ok else "[red]FAIL[/]", c.detail)
+                # escape: details quote code and messages, whose [brackets] are not markup
+                table.add_row(escape(c.what), "[green]ok[/]" if c.ok else "[red]FAIL[/]", escape(c.detail))
             console.print(table)
     console.print("[green]all checks passed[/]" if not bad else f"[red]{bad} check(s) failed[/]")
     return 1 if bad else 0
