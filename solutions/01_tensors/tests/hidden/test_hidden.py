@@ -301,12 +301,12 @@ def test_pairwise_sq_dists_vectorised(student):
     assert_loop_free(student, "pairwise_sq_dists",
                      lambda n: (_randn(n, 4, seed=46, dtype=torch.float32), _randn(n, 4, seed=47, dtype=torch.float32)),
                      sizes=(64, 256), unit="rows of x and y")
-    x = _randn(1000, 4, seed=44, dtype=torch.float32)
-    y = _randn(1000, 4, seed=45, dtype=torch.float32)
+    x = memo("01:pairwise_large_x", lambda: _randn(1000, 4, seed=44, dtype=torch.float32))
+    y = memo("01:pairwise_large_y", lambda: _randn(1000, 4, seed=45, dtype=torch.float32))
     got = _safety_net(student, "pairwise_sq_dists", (x, y), "x[1000, 4], y[1000, 4]")
-    rtol, atol = _pairwise_tols(x, y, torch.float32)
-    assert_close(got, _pairwise_ref(x.double(), y.double()), dtype=torch.float32, rtol=rtol, atol=atol,
-                 what="pairwise_sq_dists(large x, y)")
+    rtol, atol = memo("01:pairwise_large_tols", lambda: _pairwise_tols(x, y, torch.float32))
+    ref = memo("01:pairwise_large_ref", lambda: _pairwise_ref(x.double(), y.double()))
+    assert_close(got, ref, dtype=torch.float32, rtol=rtol, atol=atol, what="pairwise_sq_dists(large x, y)")
 
 
 # ---------------------------------------------------------------------- batched_matvec
