@@ -228,7 +228,7 @@ class Grader:
                 name=o.name, number=str(i), exercises=o.exercises,
                 score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
                 visibility=o.visibility, message=o.message, author_message=o.author_message,
-                output=o.output, seconds=round(o.seconds, 4)))
+                output=o.output, seconds=round(o.seconds, 4), traceback=o.traceback))
         total = sum(t.max_score for t in tests)
         if options.scope == "all" and abs(total - cfg.total_points) > 1e-6:
             raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "

@@ -85,6 +85,7 @@ class ProtocolViolation(StudentAbort):
 _MEMO: dict = {}
 _MEMO_BYTES = [0]
 MEMO_LIMIT_BYTES = 1 << 30
+TRACEBACK_CHARS = 6000  # per failed hidden test, kept in the gradebook: staff only
 
 
 def memo(key, make: Callable[[], Any]) -> Any:
@@ -126,6 +127,7 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    traceback: str = ""  # pytest's report of a hidden test's failure, test source included: staff only
 
 
 @dataclass
@@ -344,6 +346,8 @@ class HarnessPlugin:
             else:
                 outcome.status = "failed"
                 outcome.message = _failure_message(call.excinfo)
+                if outcome.visibility == "hidden":  # public failures already say it all, to everyone
+                    outcome.traceback = report.longreprtext[-TRACEBACK_CHARS:]
             outcome.output = self.ctx.session.output.take()
         return report
 

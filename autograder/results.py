@@ -35,6 +35,7 @@ class TestResult:
     author_message: str
     output: str = ""  # what the student's code printed during the test
     seconds: float = 0.0
+    traceback: str = ""  # the test's own traceback on failure: staff only, never in student_text
 
     @property
     def passed(self) -> bool:

@@ -2,14 +2,15 @@
 
 Run them with `autograder check`. Passing them is a good sign, not a guarantee: the
 hidden tests also check float64, negative dims, size-1 dimensions, gradients, that your
-inputs are left unchanged, large inputs (a time budget) and extreme values.
+inputs are left unchanged, that the work does not grow with the batch (no Python loop
+over rows) and extreme values.
 """
 import numpy as np
 import pytest
 import torch
 
 from autograder.compare import assert_close, expect_raises
-from autograder.harness import StudentTimeout
+from autograder.scaling import assert_loop_free
 
 
 def _randn(*shape, seed, dtype=torch.float32):
@@ -131,16 +132,13 @@ def test_masked_mean_basic(student):
     assert_close(got, ref, what="masked_mean(x[2, 4, 3], lengths=[4, 2])",
                  hint="build a mask [B, T] from torch.arange(T) < lengths[:, None], zero the padding, "
                       "sum over time and divide by lengths (not by T).")
-    # A large batch within a time budget: vectorised code needs a fraction of a second.
+    # No Python loop over the batch: the work (Python lines run, torch operations dispatched)
+    # must not grow with B. Counted, not timed, so a busy machine does not change the verdict.
     g = torch.Generator().manual_seed(7)
-    big = torch.randn(1_000_000, 2, 2, generator=g)
-    big_len = torch.randint(1, 3, (1_000_000,), generator=g)
-    try:
-        student.masked_mean(big, big_len, timeout=5.0)
-    except StudentTimeout:
-        raise AssertionError("masked_mean did not finish within 5 s on x[1000000, 2, 2]. "
-                             "Hint: no Python loop over the batch: one mask for all rows, "
-                             "one sum, one division.") from None
+    assert_loop_free(student, "masked_mean",
+                     lambda n: (torch.randn(n, 2, 2, generator=g), torch.randint(1, 3, (n,), generator=g)),
+                     sizes=(256, 1024), unit="rows",
+                     hint="no Python loop over the batch: one mask for all rows, one sum, one division.")
 
 
 @pytest.mark.exercise("softmax")
