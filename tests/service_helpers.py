@@ -41,7 +41,7 @@ def make_course(tmp: Path, service: str = "", visibility: str = "after_published
     closed.mkdir(parents=True)
     (closed / "assignment.toml").write_text(
         '[assignment]\nid = "99_closed"\ntitle = "Closed"\ndue = "2020-01-01T00:00:00+00:00"\n\n'
-        '[service]\ncloses = "2020-01-02T00:00:00+00:00"\n')
+        '[service]\ncloses = "2020-01-02T00:00:00+00:00"\ngraded_per_window = 1\n')
     return course
 
 

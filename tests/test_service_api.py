@@ -349,3 +349,41 @@ def test_roster_commands(svc):
     with svc.client(new) as c:
         assert c.get("/api/v1/me").status_code == 401
     assert cli("roster", "revoke", "nobody", "--db", str(svc.db), check=False).returncode != 0
+
+
+def test_submit_client_exit_codes(svc, tmp_path):
+    env_free = ["--server", svc.url, "--token", svc.tokens["eve"]]
+    f = tmp_path / "01_tensors.py"
+    f.write_bytes(BROKEN_PY)
+    r = cli("submit", str(f), *env_free, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr  # graded, whatever the score
+    assert "Score: 0 / 100" in r.stdout  # published by now: the whole grade
+    r = cli("submit", str(f), "--no-wait", *env_free, check=False)
+    assert r.returncode == 0 and r.stdout.strip().splitlines()[-1].startswith("s_")
+    png = tmp_path / "01_tensors.ipynb"
+    png.write_bytes(PNG)
+    r = cli("submit", str(png), *env_free, check=False)  # eve is at her limit: refused with the reason
+    assert r.returncode == 2 and "429" in r.stdout and "Retry after" in r.stdout
+    r = cli("submit", str(f), "--server", svc.url, "--token", "0123456789ab.nope", check=False)
+    assert r.returncode == 2 and "token" in r.stdout
+    r = cli("submit", str(f), "--server", "http://127.0.0.1:9", "--token", "x", check=False)
+    assert r.returncode == 1 and "Cannot reach" in r.stdout
+
+
+def test_not_graded_when_the_machinery_fails_twice(svc):
+    """carol's extension opens 99_closed, which has no tests: the grader fails on it (twice),
+    the submission ends not_graded and does not count against her limit."""
+    cli("roster", "extend", "carol", "--assignment", "99_closed", "--closes", "2099-01-01T00:00:00+00:00",
+        "--extra", "2", "--db", str(svc.db))
+    with http(svc, "carol") as c:
+        r = submit(c, "99_closed", "99_closed.py", b"x = 1\n")
+        assert r.status_code == 202
+        sub = wait_done(c, r.json()["id"], timeout=180)
+        assert sub["status"] == "not_graded" and "not your fault" in sub["feedback_md"]
+        assert sub["score"] is None and sub["results"] is None and "fault" not in sub
+        got = {a["id"]: a for a in c.get("/api/v1/assignments").json()}
+        assert got["99_closed"]["graded_left"] == 3  # 1 per window + 2 extra, none used
+    db = sqlite3.connect(svc.db)
+    attempts = db.execute("SELECT attempts FROM submissions WHERE id=?", (sub["id"],)).fetchone()[0]
+    db.close()
+    assert attempts == 2
