@@ -103,6 +103,13 @@ class Server:
         return time.monotonic() - t0
 
 
+    def ensure_stopped(self) -> None:
+        """Teardown after a failed test: never leave a server (and its graders) running."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(30)
+
+
 def descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):

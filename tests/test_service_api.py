@@ -31,10 +31,14 @@ def svc(tmp_path_factory):
     course = make_course(tmp, "max_upload_mb = 1\ngraded_per_window = 3\nwindow_hours = 1\n")
     db = tmp / "svc.db"
     tokens, staff = make_roster(tmp, db)
-    server = Server(course, db, tmp / "data").start()
-    server.tokens, server.staff, server.tmp = tokens, staff, tmp
-    yield server
-    server.stop()
+    server = Server(course, db, tmp / "data")
+    try:
+        server.start()
+        server.tokens, server.staff, server.tmp = tokens, staff, tmp
+        yield server
+        server.stop()
+    finally:
+        server.ensure_stopped()
 
 
 def http(svc, who: str | None):
@@ -338,6 +342,7 @@ def test_backup_while_serving(svc, graded, tmp_path):
 def test_roster_commands(svc):
     r = cli("roster", "import", str(svc.tmp / "roster.csv"), "--db", str(svc.db),
             "--tokens-out", str(svc.tmp / "again.csv"))
+    assert "0 new student(s)" in r.stdout
     assert (svc.tmp / "again.csv").read_text().strip() == "student_id,token"  # idempotent: nobody new
     old = svc.tokens["grace"]
     new = cli("roster", "rotate", "grace", "--db", str(svc.db)).stdout.strip().splitlines()[-1]
