@@ -82,18 +82,30 @@ class GradingPool:
         for p in procs:
             _kill(p)
         tree = descendants(os.getpid())
-        if self._ray is not None:
-            self._ray.close()  # a slot waiting on a Ray task returns
-        deadline = time.monotonic() + timeout
-        for t in self.threads:
-            t.join(max(0.1, deadline - time.monotonic()))
-        # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
-        # server leaves no process behind.
-        for pid in tree:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        try:
+            if self._ray is not None:
+                self._ray.close()  # a slot waiting on a Ray task returns
+            deadline = time.monotonic() + timeout
+            for t in self.threads:
+                t.join(max(0.1, deadline - time.monotonic()))
+        finally:
+            # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
+            # server leaves no process behind.
+            left = set(tree) | set(descendants(os.getpid()))
+            groups = set()
+            for pid in left:
+                try:
+                    groups.add(os.getpgid(pid))
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            for group in groups - {os.getpgid(0)}:  # Ray's own process groups
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except OSError:
+                    pass
+            if left:
+                self.log(f"ended {len(left)} leftover process(es) below the server")
         n = queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
