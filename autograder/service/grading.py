@@ -58,6 +58,20 @@ class GradingPool:
         self.on_library_start = lambda: None  # called after Ray started (it installs signal handlers)
         self.work = Path(config.data) / "work"
 
+    def preflight(self) -> None:
+        """Say now, not on every submission, when the docker backend cannot grade here (no
+        engine, no image, an image built from other engine sources)."""
+        if self.config.backend != "docker" or self.config.executor != "local":
+            return
+        from autograder.backends.docker import docker_client
+        from autograder.backends.docker_image import find_image
+        from autograder.config import ConfigError
+
+        try:
+            find_image(docker_client(), self.config.image, "gpu" if self.config.gpus else "cpu")
+        except RuntimeError as e:  # DockerUnavailable, ImageError: their messages say what to do
+            raise ConfigError(f"--backend docker cannot grade: {e}") from None
+
     def start(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         n = queue.requeue_interrupted(self.db.conn)

@@ -27,6 +27,7 @@ def serve(config: ServiceConfig) -> int:
 
         raise ConfigError(f"{config.course} has no solutions/<id>/assignment.toml: pass --course with the "
                           "instructor's course folder")
+    app.state.service.pool.preflight()
     log(f"{len(ids)} assignment(s) ({', '.join(ids)}), {config.jobs} grading slot(s), executor "
         f"{config.executor}, backend {config.backend}; database {config.db}, uploads in {config.data}")
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, lifespan="on",
