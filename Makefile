@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image \
+.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image serve bench-serve \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -22,6 +22,18 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(AG) demo --assignment $(ID)
+
+# The submission service for the sample class on 127.0.0.1:8000: prints the URL, the tokens and
+# an `autograder submit` to try (a fresh database in out/serve each run).
+PORT ?= 8000
+serve: setup
+	$(BIN)/python -m autograder.service.demo --port $(PORT) --jobs $(JOBS)
+
+# N students submit at once on loopback; the same submissions through `autograder batch` in the
+# same run. Prints accept and upload-to-feedback latency and graded submissions per minute.
+BENCH_STUDENTS ?= 8
+bench-serve: setup
+	$(BIN)/python -m autograder.service.bench --students $(BENCH_STUDENTS) --jobs $(JOBS)
 
 # The class report is checked in a real headless browser: Debian's chromium.
 browser:
