@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test release check grade validate batch bench clean docker-base image \
+.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -95,6 +95,18 @@ batch: setup
 # Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
 bench: setup
 	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
+
+# Messages in English and Korean (autograder/i18n.py): extract what the code marks with
+# _(), N_(), gettext() or ngettext(), then merge it into the Korean catalogs to translate.
+I18N_KEYWORDS = -k _ -k N_ -k gettext -k ngettext:1,2
+i18n: setup
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --no-location --ignore-dirs 'service locale' \
+	  --project torch-autograder -o build/autograder.pot autograder
+	$(BIN)/pybabel -q update -D autograder -i build/autograder.pot -d autograder/locale -l ko
+	$(if $(wildcard autograder/service),$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --no-location \
+	  --project torch-autograder -o build/service.pot autograder/service && \
+	  $(BIN)/pybabel -q update -D service -i build/service.pot -d autograder/locale -l ko)
 
 clean:
 	rm -rf $(VENV) out results.json feedback.md
