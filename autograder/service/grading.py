@@ -319,7 +319,15 @@ class Counted:
 
 def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
     """The columns of ``batch --csv``, one row per roster student."""
-    entries = []
+    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
+        path = Path(tmp) / "gradebook.csv"
+        write_csv(entries(counted, cfg, per_day), cfg, path)
+        return path.read_text(encoding="utf-8")
+
+
+def entries(counted: list[Counted], cfg, per_day: float) -> list[Entry]:
+    """The gradebook's entries (the CSV's rows, the class report's input)."""
+    out = []
     for c in counted:
         if c.result_json is not None:
             result = decode(c.result_json)
@@ -327,12 +335,9 @@ def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
             result = GradeResult(assignment_id=cfg.id, submission="", status=c.status)
         raw = result.score if result.status == "graded" else 0.0
         off = penalty(raw, c.late_days, per_day)
-        entries.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
-                             result, c.graded_at, c.worker))
-    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
-        path = Path(tmp) / "gradebook.csv"
-        write_csv(entries, cfg, path)
-        return path.read_text(encoding="utf-8")
+        out.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
+                         result, c.graded_at, c.worker))
+    return out
 
 
 def final_score(result_json: str, late_days: int, per_day: float) -> float:
