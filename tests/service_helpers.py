@@ -25,8 +25,8 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([*AG, *args], capture_output=True, text=True, env=env, check=check, timeout=120)
 
 
-def make_course(tmp: Path, service: str = "", visibility: str = "after_published") -> Path:
-    """A course holding 01_tensors (with this [service] table) and 99_closed (closed)."""
+def make_course(tmp: Path, service: str = "", visibility: str = "after_published", due: str | None = None) -> Path:
+    """A course holding 01_tensors (with this [service] table and due date) and 99_closed (closed)."""
     course = tmp / "course"
     for part in ("solutions", "assignments"):
         shutil.copytree(ROOT / part / "01_tensors", course / part / "01_tensors",
@@ -35,6 +35,8 @@ def make_course(tmp: Path, service: str = "", visibility: str = "after_published
     text = toml.read_text()
     text = "\n".join(line for line in text.splitlines() if not line.startswith("hidden_visibility"))
     text = text.replace("[assignment]\n", f'[assignment]\nhidden_visibility = "{visibility}"\n', 1)
+    if due is not None:
+        text = "\n".join(f'due = "{due}"' if line.startswith("due = ") else line for line in text.splitlines())
     text = text.split("\n[service]")[0] + "\n\n[service]\n" + service + "\n"
     toml.write_text(text)
     closed = course / "solutions/99_closed"
@@ -101,6 +103,13 @@ class Server:
         self.proc.send_signal(sig)
         self.proc.wait(timeout)
         return time.monotonic() - t0
+
+
+    def ensure_stopped(self) -> None:
+        """Teardown after a failed test: never leave a server (and its graders) running."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(30)
 
 
 def descendants(pid: int) -> list[int]:

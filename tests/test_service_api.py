@@ -7,6 +7,7 @@ docs/SERVICE.md, the order of the checks, isolation between students, hostile in
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import secrets
 import sqlite3
@@ -28,13 +29,19 @@ STAFF_ROUTES = [("POST", "/api/v1/regrade", {"assignment": "01_tensors"}),
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("service")
-    course = make_course(tmp, "max_upload_mb = 1\ngraded_per_window = 3\nwindow_hours = 1\n")
+    # Due an hour ago (no hard close): every upload is 1 day late, 10% off once visible.
+    due = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    course = make_course(tmp, "max_upload_mb = 1\ngraded_per_window = 3\nwindow_hours = 1\n", due=due)
     db = tmp / "svc.db"
     tokens, staff = make_roster(tmp, db)
-    server = Server(course, db, tmp / "data").start()
-    server.tokens, server.staff, server.tmp = tokens, staff, tmp
-    yield server
-    server.stop()
+    server = Server(course, db, tmp / "data")
+    try:
+        server.start()
+        server.tokens, server.staff, server.tmp = tokens, staff, tmp
+        yield server
+        server.stop()
+    finally:
+        server.ensure_stopped()
 
 
 def http(svc, who: str | None):
@@ -120,7 +127,9 @@ def test_graded_submission_hides_hidden_results_until_published(svc, graded):
     with http(svc, "alice") as c:
         after = c.get(f"/api/v1/submissions/{sub['id']}").json()
         assert after["hidden_pending"] is False and after["max_score"] == 100
-        assert after["final"] == after["score"] == full["score"]
+        assert after["score"] == full["score"] and after["late_days"] == 1
+        assert after["final"] == pytest.approx(0.9 * after["score"])  # late_penalty_per_day = 0.10
+        assert "Late submission" in after["feedback_md"]
         hidden = [t for t in after["results"] if t["visibility"] == "hidden"]
         assert hidden and any(t["status"] == "failed" for t in hidden)
         staff_text = {t["name"]: t["output"] for t in full["results"]}
@@ -338,6 +347,7 @@ def test_backup_while_serving(svc, graded, tmp_path):
 def test_roster_commands(svc):
     r = cli("roster", "import", str(svc.tmp / "roster.csv"), "--db", str(svc.db),
             "--tokens-out", str(svc.tmp / "again.csv"))
+    assert "0 new student(s)" in r.stdout
     assert (svc.tmp / "again.csv").read_text().strip() == "student_id,token"  # idempotent: nobody new
     old = svc.tokens["grace"]
     new = cli("roster", "rotate", "grace", "--db", str(svc.db)).stdout.strip().splitlines()[-1]

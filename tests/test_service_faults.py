@@ -42,7 +42,15 @@ def test_sigterm_then_sigkill_then_restart_grades_everything_exactly_once(tmp_pa
     course = make_course(tmp_path, visibility="visible")
     db = tmp_path / "svc.db"
     tokens, staff = make_roster(tmp_path, db, CLASS + ["frank"])
-    server = Server(course, db, tmp_path / "data").start()
+    server = Server(course, db, tmp_path / "data")
+    try:
+        _scenario(server, db, tokens, staff)
+    finally:
+        server.ensure_stopped()
+
+
+def _scenario(server, db, tokens, staff):
+    server.start()
     ids = {}
     for name, f in (("alice", "alice.ipynb"), ("bob", "bob.py"), ("carol", "carol.py"), ("dave", "dave.py")):
         with server.client(tokens[name]) as c:
