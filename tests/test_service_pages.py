@@ -125,7 +125,8 @@ def shot(driver, tmp_path: Path, name: str, heading: str | None = None, width: i
     not_background = sum(n for n, c in colours if sum(c) < 700)
     assert len(colours) > 10 and not_background > 0.01 * small.size[0] * small.size[1], f"{name}: blank page"
     if docs and (DOCS / docs).parent.is_dir() and __import__("os").environ.get("AUTOGRADER_DOCS_SHOTS"):
-        img.save(DOCS / docs, optimize=True)  # the README's screenshots: AUTOGRADER_DOCS_SHOTS=1
+        # The README's screenshots (AUTOGRADER_DOCS_SHOTS=1): a palette keeps them small.
+        img.convert("P", palette=Image.Palette.ADAPTIVE, colors=96).save(DOCS / docs, optimize=True)
     return path
 
 
@@ -278,6 +279,10 @@ def test_pages_in_korean(site, browser, tmp_path):
     with page_client(site, "alice", lang="ko") as c:
         text = c.get("/a/01_tensors").text
         assert "내 제출 기록" in text and "채점 완료" in text
+    with site.client("0123456789ab.wrong") as api:  # the API's errors too
+        r = api.get("/api/v1/me", headers={"Accept-Language": "ko"})
+        assert r.status_code == 401 and r.json()["error"].startswith("다시 로그인하세요") and "token" in r.json()["error"]
+        assert api.get("/api/v1/me").json()["error"].startswith("no valid token")
     browser.delete_all_cookies()
     browser.get(site.url + "/?lang=ko")  # the switch (a cookie keeps the choice)
     assert h1(browser) == "로그인"

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from autograder.service import grading, policies, queue
+from autograder.service import grading, messages, policies, queue
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -474,7 +474,9 @@ def create_app(config: ServiceConfig, log=print, grade: bool = True) -> Starlett
                 await run_in_threadpool(svc.pool.stop)
 
     async def api_error(request: Request, exc: ApiError):
-        return _error(exc.status, exc.message, exc.headers)
+        # English, or for Accept-Language: ko a Korean headline before it (messages.py).
+        text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"))
+        return _error(exc.status, text, exc.headers)
 
     async def http_error(request: Request, exc: HTTPException):
         return _error(exc.status_code, exc.detail if isinstance(exc.detail, str) else "request failed", exc.headers)

@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 
 from autograder import i18n, report
 from autograder.config import ConfigError
-from autograder.service import grading, policies, queue, roster, sessions
+from autograder.service import grading, messages, policies, queue, roster, sessions
 from autograder.service.app import PAGE_USER, ApiError, Service, upload_form
 from autograder.service.auth import User
 from autograder.service.db import now
@@ -58,19 +58,6 @@ def N_(message: str) -> str:
     return message
 
 
-# What a refused request means, in the reader's language; the service's own sentence
-# (what exactly and what to do) follows it.
-HEADLINES = {
-    400: N_("The request was refused."),
-    401: N_("Log in again: your session ended or your token is no longer valid."),
-    403: N_("This page or action is not for your account."),
-    404: N_("Not found (or not yours)."),
-    409: N_("This assignment is closed."),
-    413: N_("The file is too large."),
-    415: N_("This file is not a notebook, a Python file or a zip."),
-    422: N_("The form was incomplete."),
-    429: N_("You have used all your submissions for now."),
-}
 STATUS = {"queued": N_("queued"), "grading": N_("grading"), "graded": N_("graded"),
           "ungradable": N_("ungradable"), "not_graded": N_("not graded"), "passed": N_("passed"),
           "failed": N_("failed"), "error": N_("error"), "public": N_("public"), "hidden": N_("hidden"),
@@ -171,8 +158,8 @@ class Page:
         return self.finish(RedirectResponse(url, status_code=303))
 
     def error(self, status: int, detail: str = "") -> HTMLResponse:
-        headline = self.gettext(HEADLINES.get(status, HEADLINES[400]))
-        return self.render("error.html", status=status, headline=headline, detail=detail, code=status)
+        return self.render("error.html", status=status, headline=messages.headline(status, self.lang),
+                           detail=detail, code=status)
 
 
 # ---------------------------------------------------------------------------- routes
