@@ -90,7 +90,8 @@ def by_css(driver, css):
 
 
 def h1(driver) -> str:
-    return by_css(driver, "h1")[0].text
+    # One script call: an element found in one call can be gone in the next (navigation, live refresh).
+    return driver.execute_script("const h = document.querySelector('h1'); return h ? h.innerText : ''")
 
 
 def login(driver, site, who: str) -> None:
@@ -106,7 +107,10 @@ def login(driver, site, who: str) -> None:
 def wait(driver, cond, timeout: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(cond)
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=[StaleElementReferenceException]).until(cond)
 
 
 def shot(driver, tmp_path: Path, name: str, heading: str | None = None, width: int = WIDTH,
@@ -270,6 +274,27 @@ def test_forms_without_their_csrf_token_are_refused(site):
         assert "revoked" not in page  # nothing was done
     with site.client(site.tokens["bob"]) as api:  # bob's token still works
         assert api.get("/api/v1/me").status_code == 200
+
+
+def test_staff_forms_extend_and_revoke_and_logout(site):
+    with page_client(site, "bob") as bob, page_client(site, "staff") as staff:
+        page = staff.get("/staff/a/01_tensors")
+        r = staff.post("/staff/a/01_tensors/extend", data={"csrf": csrf_of(page.text), "student": "bob",
+                                                            "due": "2030-01-01T00:00:00+00:00", "extra": "2"})
+        assert r.status_code == 303 and "done=extended" in r.headers["location"]
+        assert "2030-01-01 00:00 UTC" in bob.get("/a/01_tensors").text  # bob's own due date moved
+        bad = staff.post("/staff/a/01_tensors/extend", data={"csrf": csrf_of(page.text), "student": "nobody"})
+        assert bad.status_code == 422 and "nobody" in bad.text
+        csv = staff.get("/staff/a/01_tensors/gradebook.csv")
+        assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("student")
+        assert {"alice", "bob", "evil"} <= {line.split(",")[0] for line in csv.text.splitlines()[1:]}
+        r = staff.post("/staff/revoke", data={"csrf": csrf_of(staff.get("/staff").text), "user": "bob"})
+        assert r.status_code == 303
+        assert bob.get("/a/01_tensors").status_code == 303  # bob's session ended with his token
+        with site.client(site.tokens["bob"]) as api:
+            assert api.get("/api/v1/me").status_code == 401
+        r = staff.post("/logout", data={"csrf": csrf_of(staff.get("/staff").text)})
+        assert r.status_code == 303 and staff.get("/staff").status_code == 303
 
 
 def test_pages_in_korean(site, browser, tmp_path):
