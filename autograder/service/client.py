@@ -82,13 +82,25 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
 
 
 def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
+    import httpx
+
     from autograder.feedback import print_table
     from autograder.service.grading import view_to_result
 
     t0 = time.monotonic()
     with console.status("waiting for the grader") as status:
+        failures = 0
         while True:
-            r = http.get(f"/api/v1/submissions/{sub_id}")
+            try:
+                r = http.get(f"/api/v1/submissions/{sub_id}")
+                failures = 0
+            except httpx.TransportError:
+                # Accepted means stored: a dropped connection while waiting is retried.
+                failures += 1
+                if failures > 20:
+                    raise
+                time.sleep(min(5.0, poll_s * failures))
+                continue
             if r.status_code != 200:
                 console.print(f"[red]Cannot read submission {sub_id} ({r.status_code}):[/] {_message(r)}")
                 return EXIT_FAULT

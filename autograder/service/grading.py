@@ -79,11 +79,19 @@ class GradingPool:
             procs = [p for slot in self._procs for p in slot.values()]
         for p in procs:
             _kill(p)
+        tree = descendants(os.getpid())
+        if self._ray is not None:
+            self._ray.close()  # a slot waiting on a Ray task returns
         deadline = time.monotonic() + timeout
         for t in self.threads:
             t.join(max(0.1, deadline - time.monotonic()))
-        if self._ray is not None:
-            self._ray.close()
+        # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
+        # server leaves no process behind.
+        for pid in tree:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         n = queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
@@ -190,6 +198,8 @@ class GradingPool:
         per_task = (float(gpus) if gpus and gpus.replace(".", "", 1).isdigit() else 1.0) if gpus else 0.0
         one = RayExecutor(spec, suite_hash(assignment_paths(row["assignment"], Path(spec.course))),
                           address=self.config.address, gpus=per_task)
+        # Ray's C++ failure handler would end the server on SIGTERM before it puts work back.
+        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
         one.start()
         with self._lock:
             if one.started_here and self._ray is None:
