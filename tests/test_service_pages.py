@@ -47,7 +47,7 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pages")
     course = make_course(tmp, "")
     db = tmp / "svc.db"
-    tokens, staff = make_roster(tmp, db, students=["alice", "bob"])
+    tokens, staff = make_roster(tmp, db, students=["alice", "bob", "carol"])
     roster = tmp / "evil.csv"
     roster.write_text(f"student_id,name\nevil,{EVIL_NAME}\n")
     cli("roster", "import", str(roster), "--db", str(db), "--tokens-out", str(tmp / "evil-tokens.csv"))
@@ -274,6 +274,25 @@ def test_forms_without_their_csrf_token_are_refused(site):
         assert "revoked" not in page  # nothing was done
     with site.client(site.tokens["bob"]) as api:  # bob's token still works
         assert api.get("/api/v1/me").status_code == 200
+
+
+def test_upload_and_feedback_without_javascript(site):
+    """A plain form post, as a browser without JavaScript sends it; pending pages refresh themselves."""
+    with page_client(site, "carol") as c:
+        page = c.get("/a/01_tensors").text
+        assert 'enctype="multipart/form-data"' in page
+        r = c.post("/a/01_tensors", data={"csrf": csrf_of(page)}, files={"file": ("carol.py", b"def f(:\n")})
+        assert r.status_code == 303
+        sid = re.search(r"sent=([\w-]+)", r.headers["location"]).group(1)
+        page = c.get(r.headers["location"]).text
+        assert f'id="row-{sid}"' in page
+        if 'data-status="queued"' in page or 'data-status="grading"' in page:
+            assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+        with site.client(site.tokens["carol"]) as api:
+            sub = wait_done(api, sid)
+        page = c.get(f"/s/{sid}").text  # the feedback is in the HTML itself: no script needed to read it
+        assert '<article class="feedback">' in page and f'data-status="{sub["status"]}"' in page
+        assert "<h1>Feedback: " in page and "<noscript>" not in page
 
 
 def test_staff_forms_extend_and_revoke_and_logout(site):
