@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
+from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor, rss_kib
 from autograder.feedback import render_markdown
 from autograder.gradebook import Entry, penalty_points, result_from_dict, suite_hash, write_csv
 from autograder.results import GradeResult, TestResult
@@ -69,6 +69,13 @@ class GradingPool:
             t = threading.Thread(target=self._slot, args=(procs,), name=f"grading-slot-{i}", daemon=True)
             t.start()
             self.threads.append(t)
+
+    def processes(self) -> list[dict]:
+        """The warm grading processes of each slot (the staff page shows them): slot, assignment,
+        pid, resident memory in KiB."""
+        with self._lock:
+            return [{"slot": i, "assignment": aid, "pid": p.proc.pid, "rss_kib": rss_kib(p.proc.pid)}
+                    for i, slot in enumerate(self._procs) for aid, p in slot.items()]
 
     def stop(self, timeout: float = 20) -> None:
         """Stop grading now: kill the grading processes (their zygotes and workers die with

@@ -320,7 +320,7 @@ def routes(svc: Service) -> list:
                 if r["status"] == "grading" and r["started_at"] else None
         grading_rows = sorted((r for r in rows if r["status"] == "grading"), key=lambda r: r["started_at"] or "")
         queued = sorted((r for r in rows if r["status"] == "queued"), key=lambda r: r["position"] or 0)
-        return {"grading": grading_rows, "queued": queued}
+        return {"grading": grading_rows, "queued": queued, "processes": svc.pool.processes()}
 
     async def staff_assignment(p: Page):
         aid = p.request.path_params["aid"]
