@@ -30,6 +30,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!busy()) return;
       try {
         const r = await fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } });
+        if (r.redirected) { location.reload(); return; }  // the session ended: the page goes to the login form
         if (r.ok) box.innerHTML = await r.text();
       } catch (e) { /* the network hiccuped: try again at the next tick */ }
       setTimeout(tick, 2000);
