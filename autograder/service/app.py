@@ -9,12 +9,14 @@ loop. Web pages (Jinja2) are a separate router added next to ``api_routes``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import io
 import json
 import math
 import secrets
+import signal
 import sqlite3
 import unicodedata
 import zipfile
@@ -465,6 +467,17 @@ def create_app(config: ServiceConfig, log=print, grade: bool = True) -> Starlett
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        # uvicorn's SIGTERM/SIGINT handlers, put back if a library replaces them (Ray's C++
+        # failure handler would end the process before the pool puts work back).
+        loop = asyncio.get_running_loop()
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+        def restore() -> None:
+            for sig, handler in saved.items():
+                if callable(handler):
+                    signal.signal(sig, handler)
+
+        svc.pool.on_library_start = lambda: loop.call_soon_threadsafe(restore)
         if grade:
             svc.pool.start()
         try:

@@ -54,6 +54,8 @@ class GradingPool:
         self._procs: list[dict[str, GradingProcess]] = []
         self._lock = threading.Lock()
         self._ray: RayExecutor | None = None
+        self._ray_lock = threading.Lock()
+        self.on_library_start = lambda: None  # called after Ray started (it installs signal handlers)
         self.work = Path(config.data) / "work"
 
     def start(self) -> None:
@@ -205,9 +207,15 @@ class GradingPool:
         per_task = (float(gpus) if gpus and gpus.replace(".", "", 1).isdigit() else 1.0) if gpus else 0.0
         one = RayExecutor(spec, suite_hash(assignment_paths(row["assignment"], Path(spec.course))),
                           address=self.config.address, gpus=per_task)
-        # Ray's C++ failure handler would end the server on SIGTERM before it puts work back.
+        # Started from a slot thread, which lives as long as Ray is used (and is not the main
+        # thread, whose SIGTERM handler is uvicorn's). Ray's C++ failure handler would end the
+        # server on SIGTERM before it puts work back.
         os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
-        one.start()
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        with self._ray_lock:  # one slot starts Ray; the others wait and connect
+            one.start()
+            if one.started_here:
+                self.on_library_start()
         with self._lock:
             if one.started_here and self._ray is None:
                 self._ray = one  # shut down at stop()

@@ -31,6 +31,7 @@ def serve(config: ServiceConfig) -> int:
         f"{config.executor}, backend {config.backend}; database {config.db}, uploads in {config.data}")
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, lifespan="on",
                                            timeout_graceful_shutdown=5, log_level="info",
+                                           timeout_keep_alive=30,
                                            proxy_headers=False, server_header=False))
     log(f"listening on http://{config.host}:{config.port}")
     server.run()
