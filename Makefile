@@ -35,11 +35,14 @@ BENCH_STUDENTS ?= 8
 bench-serve: setup
 	$(BIN)/python -m autograder.service.bench --students $(BENCH_STUDENTS) --jobs $(JOBS)
 
-# The class report is checked in a real headless browser: Debian's chromium.
+# The class report and the service's pages are checked in a real headless browser: Debian's
+# chromium, driven by Selenium through chromium-driver (Selenium Manager downloads nothing), and a
+# Korean font (fonts-nanum) so that Korean pages render as text in the screenshots.
 browser:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	@{ command -v chromium >/dev/null || command -v chromium-browser >/dev/null; } && command -v chromedriver >/dev/null \
+	  && { fc-list 2>/dev/null | grep -qi nanum; } || \
 	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
 test: setup browser
 	$(BIN)/pytest -q

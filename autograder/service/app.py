@@ -29,13 +29,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from autograder.service import grading, policies, queue
+from autograder.service import grading, messages, policies, queue
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
 from autograder.service.store import BlobStore
 
 MULTIPART_SLACK = 1 << 20  # bytes of multipart framing and fields allowed above the file limit
+PAGE_USER = "autograder.page_user"  # scope key: the user of a web page request (cookie session)
 
 
 class ApiError(Exception):
@@ -97,6 +98,9 @@ class Service:
 
     # ------------------------------------------------------------ helpers (thread pool)
     def user(self, request: Request) -> User:
+        # The web pages (pages.py) put the cookie session's user here; API routes never do.
+        if isinstance(request.scope.get(PAGE_USER), User):
+            return request.scope[PAGE_USER]
         user = self.auth.user(self.db.conn, request.headers.get("authorization"))
         if user is None:
             raise ApiError(401, "no valid token: send `Authorization: Bearer <your token>` (a revoked token "
@@ -298,6 +302,10 @@ class Service:
         if not name.endswith(".csv"):
             raise ApiError(404, "the gradebook is at /api/v1/gradebook/<assignment>.csv")
         cfg, policy = self.assignment(name[:-4])
+        return grading.gradebook_csv(self.counted(cfg, policy), cfg, cfg.late_penalty_per_day)
+
+    def counted(self, cfg, policy) -> list[grading.Counted]:
+        """The submission that makes each roster student's grade (the CSV's and the report's rows)."""
         conn = self.db.conn
         counted = []
         for (student,) in conn.execute("SELECT id FROM users WHERE role='student' ORDER BY id").fetchall():
@@ -321,7 +329,7 @@ class Service:
                 pending = [r["status"] for r in rows if r["status"] in ("queued", "grading")]
                 status = pending[-1] if pending else ("not_graded" if rows else "missing")
                 counted.append(grading.Counted(student, status))
-        return grading.gradebook_csv(counted, cfg, cfg.late_penalty_per_day)
+        return counted
 
 
 def _human(seconds: int) -> str:
@@ -360,6 +368,25 @@ async def _read_capped(request: Request, cap: int) -> bytes:
     return bytes(buf)
 
 
+async def upload_form(svc: Service, request: Request):
+    """The multipart form of an upload, its size capped before it is parsed (API and pages)."""
+    body = await _read_capped(request, await run_in_threadpool(svc.upload_limit))
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        return await Request(request.scope, replay).form(max_files=1, max_fields=10)
+    except Exception:  # noqa: BLE001 - python-multipart's and Starlette's errors alike
+        raise ApiError(422, "malformed multipart body: send multipart/form-data with the fields "
+                            "`assignment` and `file`") from None
+
+
 def api_routes(svc: Service) -> list[Route]:
     def threaded(fn, *args):
         return run_in_threadpool(fn, *args)
@@ -383,21 +410,7 @@ def api_routes(svc: Service) -> list[Route]:
         if request.method == "GET":
             return JSONResponse(await threaded(svc.list_submissions, request))
         u = await threaded(svc.pre_upload, request)
-        body = await _read_capped(request, await threaded(svc.upload_limit))
-        sent = False
-
-        async def replay():
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        try:
-            form = await Request(request.scope, replay).form(max_files=1, max_fields=10)
-        except Exception:  # noqa: BLE001 - python-multipart's and Starlette's errors alike
-            raise ApiError(422, "malformed multipart body: send multipart/form-data with the fields "
-                                "`assignment` and `file`") from None
+        form = await upload_form(svc, request)
         aid, upload = form.get("assignment"), form.get("file")
         if not isinstance(aid, str) or upload is None or isinstance(upload, str):
             raise ApiError(422, "send multipart/form-data with a text field `assignment` and a file field `file`")
@@ -474,12 +487,16 @@ def create_app(config: ServiceConfig, log=print, grade: bool = True) -> Starlett
                 await run_in_threadpool(svc.pool.stop)
 
     async def api_error(request: Request, exc: ApiError):
-        return _error(exc.status, exc.message, exc.headers)
+        # English, or for Accept-Language: ko a Korean headline before it (messages.py).
+        text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"))
+        return _error(exc.status, text, exc.headers)
 
     async def http_error(request: Request, exc: HTTPException):
         return _error(exc.status_code, exc.detail if isinstance(exc.detail, str) else "request failed", exc.headers)
 
-    app = Starlette(routes=api_routes(svc), lifespan=lifespan,
+    from autograder.service import pages
+
+    app = Starlette(routes=api_routes(svc) + pages.routes(svc), lifespan=lifespan,
                     exception_handlers={ApiError: api_error, HTTPException: http_error})
     app.state.service = svc
     return app

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
+from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor, rss_kib
 from autograder.feedback import render_markdown
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
@@ -88,6 +88,13 @@ class GradingPool:
             t = threading.Thread(target=self._slot, args=(procs,), name=f"grading-slot-{i}", daemon=True)
             t.start()
             self.threads.append(t)
+
+    def processes(self) -> list[dict]:
+        """The warm grading processes of each slot (the staff page shows them): slot, assignment,
+        pid, resident memory in KiB."""
+        with self._lock:
+            return [{"slot": i, "assignment": aid, "pid": p.proc.pid, "rss_kib": rss_kib(p.proc.pid)}
+                    for i, slot in enumerate(self._procs) for aid, p in slot.items()]
 
     def stop(self, timeout: float = 20) -> None:
         """Stop grading now: kill the grading processes (their zygotes and workers die with
@@ -367,7 +374,15 @@ class Counted:
 
 def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
     """The columns of ``batch --csv``, one row per roster student."""
-    entries = []
+    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
+        path = Path(tmp) / "gradebook.csv"
+        write_csv(entries(counted, cfg, per_day), cfg, path)
+        return path.read_text(encoding="utf-8")
+
+
+def entries(counted: list[Counted], cfg, per_day: float) -> list[Entry]:
+    """The gradebook's entries (the CSV's rows, the class report's input)."""
+    out = []
     for c in counted:
         if c.result_json is not None:
             result = decode(c.result_json)
@@ -375,12 +390,9 @@ def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
             result = GradeResult(assignment_id=cfg.id, submission="", status=c.status)
         raw = result.score if result.status == "graded" else 0.0
         off = penalty(raw, c.late_days, per_day)
-        entries.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
-                             result, c.graded_at, c.worker))
-    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
-        path = Path(tmp) / "gradebook.csv"
-        write_csv(entries, cfg, path)
-        return path.read_text(encoding="utf-8")
+        out.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
+                         result, c.graded_at, c.worker))
+    return out
 
 
 def final_score(result_json: str, late_days: int, per_day: float) -> float:
