@@ -25,7 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor, rss_kib
+from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
+from autograder.executors.grading_process import rss_kib
 from autograder.feedback import render_markdown
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
