@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from autograder import protocol
+from autograder import protocol, sanitize
 
 SIGNAL_HINTS = {
     # Students read this: say both causes (their memory use, or an operator / the OOM
@@ -34,6 +34,12 @@ SIGNAL_HINTS = {
     -signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)",
     -signal.SIGABRT: "aborted (SIGABRT)",
 }
+
+
+# Bounded waits on the zygote and a fresh worker (a loaded machine slows both, never forever).
+ZYGOTE_START_S = 120.0  # the zygote imports torch
+SPAWN_REPLY_S = 60.0  # the zygote answers a spawn request with the worker's pid
+WORKER_HELLO_S = 60.0  # a forked worker confines itself and says hello
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,8 @@ class OutputBuffer:
         self.dropped += max(0, len(chunk) - max(room, 0))
 
     def take(self) -> str:
-        text = self.data.decode("utf-8", "replace")
+        # Student bytes enter the trusted side here: cleaned once, for every writer.
+        text = sanitize.clean(bytes(self.data))
         if self.dropped:
             text += f"\n... [{self.dropped} more bytes of output not shown]\n"
         self.data = bytearray()
@@ -140,7 +147,7 @@ class Zygote:
                         self._exits[int(msg["exited"])] = int(msg["code"])
                         self._exit_cv.notify_all()
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = ZYGOTE_START_S) -> None:
         if not self._ready.wait(timeout) or self._closed:
             raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
                                "to see why (is torch installed in this environment?)")
@@ -151,13 +158,22 @@ class Zygote:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         msg = protocol.pack_message({"op": "spawn", "config": cfg.as_message()})
-        with self._lock:
-            socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
-            pid = self._spawned.get(timeout=60)
-        theirs.close()
-        os.close(out_w)
+        try:
+            with self._lock:
+                socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
+                pid = self._spawned.get(timeout=SPAWN_REPLY_S)
+        except queue.Empty:
+            pid = None
+            why = f"the worker zygote did not answer a spawn request within {SPAWN_REPLY_S:g} s"
+        else:
+            why = "the worker zygote died"
+        finally:
+            theirs.close()
+            os.close(out_w)
         if pid is None:
-            raise RuntimeError("the worker zygote died")
+            mine.close()
+            os.close(out_r)
+            raise RuntimeError(why)
         return pid, mine, out_r
 
     def exit_code(self, pid: int, timeout: float = 1.0) -> int | None:
@@ -205,8 +221,9 @@ class WorkerProcess:
         self.sandbox: dict = {}
         self.reader = protocol.FrameReader(self.sock)
         self.reader.extra[self.out_r] = self._drain
-        hello, _ = self._read(60.0, "start")
-        self.sandbox: dict = hello.get("sandbox", {}) if isinstance(hello.get("sandbox"), dict) else {}
+        hello, _ = self._read(WORKER_HELLO_S, "start")
+        sandbox = hello.get("sandbox")  # worker data: its strings are cleaned like any student text
+        self.sandbox: dict = sanitize.clean_tree(sandbox) if isinstance(sandbox, dict) else {}
 
     def _drain(self, fd: int) -> None:
         try:
