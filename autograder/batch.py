@@ -29,7 +29,7 @@ from rich.text import Text
 
 from autograder import sanitize
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
-from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
+from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome, RayExecutor, submission_timeout
 from autograder.feedback import render_markdown
 from autograder.gradebook import (Entry, Gradebook, is_storage_full, result_from_dict, storage_full,
                                   suite_hash, write_csv)
@@ -147,6 +147,7 @@ class BatchOptions:
     report: Path | None = None
     student: str | None = None
     device: str = "auto"
+    submission_timeout_s: float | None = None  # None: from the suite's budgets (executors.submission_timeout)
 
 
 def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -173,7 +174,7 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
             for f in found:
                 sha = submission_hash(f.path, opts.assignment)
                 keys[f.student] = sha
-                gb.set_current(cfg.id, f.student, str(f.path), sha, suite, f.submitted_at)
+                gb.set_current(cfg.id, f.student, sanitize.clean_name(str(f.path), 1000), sha, suite, f.submitted_at)
                 if opts.student is not None:
                     gb.forget(cfg.id, f.student)  # --student: regrade even when nothing changed
                 if gb.has(cfg.id, f.student, sha, suite):
@@ -234,7 +235,9 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
         executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus)
     elif opts.executor == "local":
         log = opts.gradebook.with_name(opts.gradebook.name + ".workers.log")
-        executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log)
+        bound = opts.submission_timeout_s or submission_timeout(cfg.import_budget_s,
+                                                                (t.timeout_s for t in cfg.tests.values()))
+        executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log, submission_timeout_s=bound)
     else:
         raise ConfigError(f"unknown executor {opts.executor!r}: use local or ray")
     fatal: list[str] = []

@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--report", type=Path, help="write the class report (HTML with plots) here")
     b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
     b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    b.add_argument("--submission-timeout", type=float, metavar="S",
+                   help="seconds one submission may take before it is stopped and marked not graded "
+                        "(default: twice the suite's time budgets plus 240 s)")
 
     n = sub.add_parser("bench", help="throughput and overhead: pytest-per-submission vs local vs docker")
     n.add_argument("-n", "--n", type=int, default=20, help="generated submissions per contender")
@@ -304,7 +307,7 @@ def cmd_batch(args, console: Console) -> int:
                         jobs=args.jobs, backend=args.backend, backend_options=backend_options,
                         executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
-                        student=args.student, device=args.device)
+                        student=args.student, device=args.device, submission_timeout_s=args.submission_timeout)
     summary = run_batch(opts, console)
     cfg = AssignmentConfig.load(assignment_paths(args.assignment, course).config)
     print_summary(summary, cfg.title, console, opts)

@@ -71,6 +71,21 @@ class Outcome:
 
 OnOutcome = Callable[[Outcome], None]
 
+# Bounded waits on a grading process. Its warm-up (torch, a zygote or container, the reference
+# solution graded once) is slow on a loaded machine, never this slow; a submission's own bound
+# comes from its suite (``submission_timeout``).
+READY_TIMEOUT_S = 900.0
+
+
+def submission_timeout(import_budget_s: float, test_timeouts: Iterable[float]) -> float:
+    """How long one submission may take before its grading counts as stuck: twice what its
+    suite allows (the cells, every test's budget), plus a container start and a margin."""
+    return 2 * (import_budget_s + sum(test_timeouts)) + 240.0
+
+
+class GradingStuck(Exception):
+    """A grading process gave no answer within its bound (it is killed; a fresh one follows)."""
+
 
 # =========================================================================== local processes
 
@@ -92,10 +107,15 @@ class GradingProcess:
         self.conn.send_bytes(json.dumps(spec.to_json()).encode())
         self.hello: dict | None = None
 
-    def wait_ready(self) -> dict:
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> dict:
         if self.hello is None:
+            self._wait(timeout, "did not finish warming up")
             self.hello = self._recv()
         return self.hello
+
+    def _wait(self, timeout: float | None, what: str) -> None:
+        if timeout is not None and not self.conn.poll(timeout):
+            raise GradingStuck(f"the grading process {what} within {timeout:g} s")
 
     def _recv(self) -> dict:
         msg = json.loads(self.conn.recv_bytes())
@@ -103,10 +123,12 @@ class GradingProcess:
             raise GradingProcessFault(msg["fault"])
         return msg
 
-    def grade(self, path: Path) -> dict:
-        """Grade one submission; raises EOFError/OSError when the process died."""
+    def grade(self, path: Path, timeout: float | None = None) -> dict:
+        """Grade one submission; raises EOFError/OSError when the process died, GradingStuck
+        when it gave no answer within ``timeout`` seconds."""
         self.wait_ready()
         self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
+        self._wait(timeout, f"did not finish grading {path.name}")
         return json.loads(self.conn.recv_bytes())
 
     def memory(self) -> dict[str, int]:
@@ -126,8 +148,15 @@ class GradingProcess:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: its zygote (or container) sees its control channel close and ends too."""
+        self.proc.kill()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass  # unkillable (D state): left to the OS, never waited on forever
 
 
 class GradingProcessFault(Exception):
@@ -149,10 +178,12 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, spec: GradeSpec, jobs: int = 1, log: Path | None = None):
+    def __init__(self, spec: GradeSpec, jobs: int = 1, log: Path | None = None,
+                 submission_timeout_s: float | None = None):
         self.spec = spec
         self.jobs = max(1, jobs)
         self.log = log
+        self.submission_timeout_s = submission_timeout_s  # None: wait as long as grading takes
         self.procs: list[GradingProcess] = []
         self._stop = threading.Event()
         self._checked: set = set()
@@ -219,9 +250,19 @@ class LocalExecutor:
             try:
                 self._check_warmup(proc)
                 t0 = time.perf_counter()
-                reply = proc.grade(job.path)
+                reply = proc.grade(job.path, self.submission_timeout_s)
             except GradingProcessFault as e:
                 return Outcome(job, fault=str(e), fatal=True)
+            except GradingStuck as e:
+                # Not retried now (a stuck submission would stall the batch again): marked
+                # not graded, and the batch goes on with a fresh process in this slot.
+                proc.kill()
+                proc.close()
+                if not self._stop.is_set():
+                    self.procs[slot] = GradingProcess(self.spec, self.log)
+                return Outcome(job, fault=f"not graded: {e}; it was stopped so the batch could go on. "
+                                          "Run the batch again to retry; see the workers' log",
+                               seconds=time.perf_counter() - t0)
             except (EOFError, OSError, json.JSONDecodeError) as e:
                 if self._stop.is_set():  # the batch is stopping (closed under us): no successor
                     return Outcome(job, fault="the batch stopped before this submission was graded")

@@ -55,9 +55,10 @@ def clean(text: object, *, max_line: int = MAX_LINE, max_chars: int = MAX_CHARS)
         except Exception:  # noqa: BLE001 - a value whose __str__ raises is shown, not obeyed
             s = f"<{type(text).__name__} that cannot be shown>"
     # Bound the work before anything else: a 50 MB message costs one slice, not a regex pass.
-    cut = len(s) - max_chars * 2
+    keep = max_chars * 2 + 4096  # room for escapes; more than clean() ever returns
+    cut = len(s) - keep
     if cut > 0:
-        s = s[:max_chars * 2]
+        s = s[:keep]
     s = _SURROGATE.sub("\ufffd", s)
     s = s.replace("\r\n", "\n")  # Windows line ends are line ends; a lone \r is an overwrite
     s = _UNSAFE.sub(_escape, s)
