@@ -264,10 +264,12 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
                 host = o.worker.rsplit("/", 1)[0]
                 summary.workers[host] = summary.workers.get(host, 0) + 1
             else:
-                summary.faults[o.job.student] = o.fault or "unknown grader fault"
+                # A fault can quote a container's log or a file name: shown, never obeyed.
+                summary.faults[o.job.student] = sanitize.clean(o.fault or "unknown grader fault", max_chars=4000)
                 if o.fatal:
                     fatal.append(o.fault or "")
-                progress.console.print(Text.assemble((f"grader fault on {o.job.student}:", "red"), f" {o.fault}"),
+                progress.console.print(Text.assemble((f"grader fault on {o.job.student}:", "red"),
+                                                     f" {summary.faults[o.job.student]}"),
                                        highlight=False)
             parts = [f"{summary.cached} cached"] if summary.cached else []
             parts += [f"{len(summary.faults)} faults"] if summary.faults else []

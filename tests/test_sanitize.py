@@ -335,7 +335,7 @@ def test_hostile_text_through_the_grade_command(echo_course, tmp_path, capsys):
 HOSTILE_NAMES = [b"evil\x1b[31m[red]<b>x", b"bad\xff\xfename", b"rtl\xe2\x80\xaegpj.py"]
 
 
-@settings(max_examples=1, derandomize=True, database=None, deadline=None, phases=NO_SHRINK,
+@settings(max_examples=2, derandomize=True, database=None, deadline=None, phases=NO_SHRINK,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(extras=st.lists(PAYLOAD, min_size=len(HOSTILE_NAMES), max_size=len(HOSTILE_NAMES)))
 def test_hostile_text_through_batch(echo_course, tmp_path_factory, extras):
