@@ -163,6 +163,9 @@ class Zygote:
                 socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
                 pid = self._spawned.get(timeout=SPAWN_REPLY_S)
         except queue.Empty:
+            # A zygote that stops answering is replaced (the backend starts another when this
+            # one is dead): its late reply must never answer the next spawn.
+            self.proc.kill()
             pid = None
             why = f"the worker zygote did not answer a spawn request within {SPAWN_REPLY_S:g} s"
         else:
