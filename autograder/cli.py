@@ -13,8 +13,9 @@ import traceback
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
-from autograder import __version__
+from autograder import __version__, sanitize
 from autograder.service.commands import register as register_service
 
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
@@ -92,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="staff: the report lists each failed hidden test's full message and traceback per student")
     b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
     b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    b.add_argument("--submission-timeout", type=float, metavar="S",
+                   help="seconds one submission may take before it is stopped and marked not graded "
+                        "(default: twice the suite's time budgets plus 240 s)")
 
     n = sub.add_parser("bench", help="throughput and overhead: pytest-per-submission vs local vs docker")
     n.add_argument("-n", "--n", type=int, default=20, help="generated submissions per contender")
@@ -125,10 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.grader import GraderFault
 
         if isinstance(e, (ConfigError, GraderFault)):
-            console.print(f"[bold red]error:[/] {e}")
+            console.print(Text.assemble(("error:", "bold red"), " ", sanitize.clean(str(e))), highlight=False)
         else:
             console.print("[bold red]internal grader error[/] (please report it with this traceback):")
-            console.print(traceback.format_exc(), markup=False, highlight=False)
+            console.print(sanitize.clean(traceback.format_exc()), markup=False, highlight=False)
         return EXIT_FAULT
 
 
@@ -161,11 +165,12 @@ def cmd_grade(args, console: Console) -> int:
         except ConfigError as e:
             problem = str(e)
     if problem:
-        result = GradeResult(assignment_id=aid or "", submission=str(args.submission), status="ungradable",
-                             error=problem)
+        shown = sanitize.clean_name(str(args.submission), 1000)
+        result = GradeResult(assignment_id=aid or "", submission=shown, status="ungradable",
+                             error=sanitize.clean(problem))
         result.write_json(args.results)
         write_markdown(result, args.feedback)
-        console.print(f"[bold red]Could not grade {args.submission}:[/] {problem}")
+        console.print(Text.assemble((f"Could not grade {shown}:", "bold red"), " ", result.error), highlight=False)
         return EXIT_UNGRADABLE
     from autograder.grader import GradeOptions, Grader
 
@@ -173,7 +178,7 @@ def cmd_grade(args, console: Console) -> int:
         result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course))
     result.write_json(args.results)
     write_markdown(result, args.feedback)
-    print_table(result, console, f"{result.display_title}: {args.submission}")
+    print_table(result, console, f"{result.display_title}: {result.submission}")
     if args.show_hidden:
         print_staff_details(result, console)
     _sandbox_warning(result, console)
@@ -211,7 +216,8 @@ def cmd_check(args, console: Console) -> int:
 
     aid = _assignment_id(args)
     if aid is None:
-        console.print(f"[red]Cannot tell the assignment of {args.submission.name}:[/] pass --assignment ID")
+        console.print(Text.assemble((f"Cannot tell the assignment of {sanitize.clean_name(args.submission.name)}:",
+                                     "red"), " pass --assignment ID"), highlight=False)
         return EXIT_GRADED
     folder = args.submission.resolve().parent
     # A student's downloaded release folder (notebook + tests/ + assignment.toml) works alone.
@@ -222,12 +228,12 @@ def cmd_check(args, console: Console) -> int:
             result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
                                                                       course=course))
     except ConfigError as e:
-        console.print(f"[red]{e}[/]")
+        console.print(Text(sanitize.clean(str(e)), "red"), highlight=False)
         return EXIT_GRADED
-    print_table(result, console, f"{aid} public tests: {args.submission}")
+    print_table(result, console, f"{aid} public tests: {result.submission}")
     for t in result.tests:
         if not t.passed:
-            console.rule(f"[red]{t.name}[/] ({', '.join(t.exercises)})")
+            console.rule(Text.assemble((t.name, "red"), f" ({', '.join(t.exercises)})"))
             console.print(t.student_text(), markup=False, highlight=False)
     _sandbox_warning(result, console)
     if result.status == "graded":
@@ -310,10 +316,11 @@ def cmd_batch(args, console: Console) -> int:
                         jobs=args.jobs, backend=args.backend, backend_options=backend_options,
                         executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
-                        student=args.student, device=args.device, show_hidden=args.show_hidden)
+                        student=args.student, device=args.device, show_hidden=args.show_hidden,
+                        submission_timeout_s=args.submission_timeout)
     summary = run_batch(opts, console)
     print_summary(summary, summary.title, console, opts)
-    return EXIT_FAULT if summary.faults else EXIT_GRADED
+    return EXIT_FAULT if summary.faults or summary.export_faults else EXIT_GRADED
 
 
 def cmd_bench(args, console: Console) -> int:

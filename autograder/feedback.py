@@ -2,6 +2,10 @@
 
 Both draw every test's text from ``TestResult.student_text``, so a hidden test shows its
 name, points and the author's message, never source, expected values or tracebacks.
+
+Student text (cleaned by ``sanitize`` where it entered the trusted side) stays text here:
+in Markdown it sits in fences it cannot close, in the terminal it is a rich ``Text``, never
+parsed as markup. Neither writer raises on what a student wrote.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from pathlib import Path
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from autograder import sanitize
 from autograder.results import GradeResult
 
 
@@ -23,7 +29,7 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
     title = title or result.display_title
     lines = [f"# Feedback: {title}", ""]
     if result.status == "ungradable":
-        lines += ["**Your submission could not be graded.**", "", result.error, "",
+        lines += ["**Your submission could not be graded.**", ""] + _fenced(result.error) + ["",
                   f"Score: **0 / {_pts(result.max_score)}**" if result.max_score else "Score: **0**", ""]
     else:
         scope = " (public tests only; the hidden tests count too when graded)" if result.scope == "public" else ""
@@ -35,8 +41,8 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
         lines.append("")
     if result.notes or result.output.strip():
         lines += ["## Loading your notebook", ""]
-        for note in result.notes:
-            lines += _fenced(note) if "\n" in note else [f"- {note}"]
+        if result.notes:  # they quote the student's cells: in a fence, never as Markdown
+            lines += _fenced("\n\n".join(result.notes))
         if result.output.strip():
             lines += ["", "Output while your cells ran:", ""] + _fenced(result.output[:4000])
         lines.append("")
@@ -64,13 +70,12 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
 
 
 def _fenced(text: str) -> list[str]:
-    fence = "````" if "```" in text else "```"
-    return [fence, text.rstrip(), fence]
+    return sanitize.fence(sanitize.clean(text))
 
 
 def write_markdown(result: GradeResult, path: Path, title: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(result, title), encoding="utf-8")
+    path.write_bytes(sanitize.utf8(render_markdown(result, title)))
 
 
 def staff_details(result: GradeResult) -> list[tuple[str, str]]:
@@ -101,23 +106,23 @@ def print_staff_details(result: GradeResult, console: Console) -> None:
 def print_table(result: GradeResult, console: Console | None = None, title: str = "") -> None:
     console = console or Console()
     if result.status == "ungradable":
-        console.print(f"[bold red]Could not grade {result.submission}:[/] {result.error}")
+        console.print(Text.assemble((f"Could not grade {result.submission}:", "bold red"), " ", result.error))
         return
-    table = Table(title=title or f"{result.assignment_id}: {result.submission}", box=box.SIMPLE_HEAD)
+    table = Table(title=Text(title or f"{result.assignment_id}: {result.submission}"), box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", style="dim")
     table.add_column("test", overflow="fold")
     table.add_column("exercise", overflow="fold")
     table.add_column("points", justify="right")
     table.add_column("result", justify="center")
     for t in result.tests:
-        status = "[green]pass[/]" if t.passed else "[red]FAIL[/]"
-        name = t.name + (" [dim](hidden)[/]" if t.visibility == "hidden" else "")
+        status = Text("pass", "green") if t.passed else Text("FAIL", "red")
+        name = Text.assemble(t.name, (" (hidden)", "dim") if t.visibility == "hidden" else "")
         table.add_row(t.number, name, ", ".join(t.exercises), f"{t.score:g}/{t.max_score:g}", status)
     console.print(table)
     failed = [t for t in result.tests if not t.passed]
     for t in failed[:12]:
         first = (t.student_text().strip().splitlines() or ["failed"])[0]
-        console.print(f"[red]{t.number}[/] {t.name}: {first}", highlight=False, markup=False)
+        console.print(Text.assemble((t.number, "red"), f" {t.name}: {first}"), highlight=False)
     if len(failed) > 12:
         console.print(f"... and {len(failed) - 12} more failures: see feedback.md")
     demo = sum("tagged demo" in n for n in result.notes)
@@ -125,6 +130,7 @@ def print_table(result: GradeResult, console: Console | None = None, title: str 
         console.print(f"[dim]{demo} demo cell(s) skipped[/]")
     for note in result.notes:
         if "tagged demo" not in note:
-            console.print(f"[yellow]note:[/] {note.splitlines()[0]}", highlight=False)
+            first = (note.splitlines() or [""])[0]
+            console.print(Text.assemble(("note:", "yellow"), " ", first), highlight=False)
     scope = " (public tests only)" if result.scope == "public" else ""
     console.print(f"[bold]Score: {result.score:g} / {result.max_score:g}{scope}[/]")

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pytest
 
-from autograder import protocol
+from autograder import protocol, sanitize
 from autograder.config import AssignmentConfig
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
@@ -258,7 +258,8 @@ class Student:
 def _student_error(what: str, err) -> StudentError:
     err = err if isinstance(err, dict) else {}
     kind = err.get("kind")
-    message = str(err.get("message", ""))[:4000]
+    # The worker's report of the student's exception: student text, cleaned as it enters.
+    message = sanitize.clean(err.get("message", ""), max_chars=4000)
     if kind == "missing":
         detail = message if "is not a" in message else f"{what.removesuffix('()')} is not defined in your submission"
         return MissingName(f"{detail}. Define it at the top level of the notebook with exactly this name "
@@ -266,9 +267,10 @@ def _student_error(what: str, err) -> StudentError:
     if kind == "bad_return":
         return BadReturnValue(f"{what} returned {message}; the contract expects plain tensors, "
                               "arrays, numbers, lists, tuples or dicts.")
-    type_names = [str(n) for n in err.get("mro", []) if isinstance(n, str)][:20]
+    mro = err.get("mro")
+    type_names = [sanitize.clean_name(n, 200) for n in mro if isinstance(n, str)][:20] if isinstance(mro, list) else []
     exc_type = type_names[0] if type_names else "an exception"
-    tb = str(err.get("traceback", ""))[-4000:]
+    tb = sanitize.clean(str(err.get("traceback", ""))[-4000:])
     text = f"{what} raised {exc_type}: {message}"
     if exc_type == "NotImplementedError":
         text += "\n(It is still a stub: replace `raise NotImplementedError()` with your code.)"
@@ -345,9 +347,11 @@ class HarnessPlugin:
                 outcome.status, outcome.message = "passed", ""
             else:
                 outcome.status = "failed"
-                outcome.message = _failure_message(call.excinfo)
+                # A test's message can quote the student's values (their str, their repr):
+                # cleaned here, where every test's message is taken.
+                outcome.message = sanitize.clean(_failure_message(call.excinfo))
                 if outcome.visibility == "hidden":  # public failures already say it all, to everyone
-                    outcome.traceback = report.longreprtext[-TRACEBACK_CHARS:]
+                    outcome.traceback = sanitize.clean(report.longreprtext[-TRACEBACK_CHARS:])
             outcome.output = self.ctx.session.output.take()
         return report
 
