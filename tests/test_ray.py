@@ -36,7 +36,10 @@ def cluster():
     ray_bin = str(Path(sys.executable).with_name("ray"))
     temp = tempfile.mkdtemp(prefix="agray")  # short: Ray's unix socket paths must fit 107 bytes
     gcs, agent_head, agent_worker, mport_h, mport_w = _free_ports(5)
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    # A private two-node cluster on loopback: no token. Ray >= 2.5x turns token authentication
+    # on for a head when ~/.ray/auth_token exists (an earlier local ray.init() writes one),
+    # and then refuses every client of this test that does not send it.
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     common = ["--num-cpus=1", "--block", "--disable-usage-stats"]
     head = subprocess.Popen([ray_bin, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={gcs}",
                              "--include-dashboard=false",
@@ -60,6 +63,7 @@ def cluster():
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(worker)
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+        os.environ["RAY_AUTH_MODE"] = "disabled"
         ray.init(address=address, log_to_driver=False)
         while len([n for n in ray.nodes() if n["Alive"]]) < 2:
             assert worker.poll() is None and time.monotonic() < deadline, "the Ray worker node did not join"
