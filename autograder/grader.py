@@ -195,40 +195,51 @@ class Grader:
 
     def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                     devices: list[str], options: GradeOptions) -> list[TestResult]:
-        # Public tests run first (pytest keeps argument order): the worker sees hidden inputs
-        # only after every student-visible output has been taken, so it cannot echo them.
-        dirs = [paths.public_tests] if options.scope == "public" else paths.test_dirs
-        missing = [str(d) for d in dirs if not d.is_dir()]
-        if missing:
-            raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
-        hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
-        ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden)
-        args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
-                "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
-                # These two run a full gc several times per session: 0.4 s of every grading.
-                "-p", "no:unraisableexception", "-p", "no:threadexception",
-                "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        before = set(sys.modules)
-        try:
-            code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
-        finally:
-            _forget_test_modules(dirs, before)
-        if ctx.problems:
-            raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
-        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
-        tests = []
-        for i, o in enumerate(ctx.outcomes.values(), start=1):
-            tests.append(TestResult(
-                name=o.name, number=str(i), exercises=o.exercises,
-                score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
-                visibility=o.visibility, message=o.message, author_message=o.author_message,
-                output=o.output, seconds=round(o.seconds, 4)))
-        total = sum(t.max_score for t in tests)
-        if options.scope == "all" and abs(total - cfg.total_points) > 1e-6:
-            raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
-                              f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
-        return tests
+        return run_suites(cfg, paths, session, devices, options.scope)
+
+
+def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
+               devices: list[str], scope: str = "all", exercises: tuple[str, ...] = ()) -> list[TestResult]:
+    """Run the suites of ``scope`` (all: public then hidden; public: what `check` runs)
+    against the worker of ``session`` with the harness plugin. The notebook helper
+    (``autograder.notebook``) calls it with a session whose worker is a fork of the
+    student's kernel, so a test behaves the same in a check and in grading. ``exercises``:
+    run only the tests tagged with one of them."""
+    # Public tests run first (pytest keeps argument order): the worker sees hidden inputs
+    # only after every student-visible output has been taken, so it cannot echo them.
+    dirs = [paths.public_tests] if scope == "public" else paths.test_dirs
+    missing = [str(d) for d in dirs if not d.is_dir()]
+    if missing:
+        raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
+    hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
+    ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
+                         only_exercises=tuple(exercises))
+    args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
+            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+            # These two run a full gc several times per session: 0.4 s of every grading.
+            "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    before = set(sys.modules)
+    try:
+        code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+    finally:
+        _forget_test_modules(dirs, before)
+    if ctx.problems:
+        raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
+    tests = []
+    for i, o in enumerate(ctx.outcomes.values(), start=1):
+        tests.append(TestResult(
+            name=o.name, number=str(i), exercises=o.exercises,
+            score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
+            visibility=o.visibility, message=o.message, author_message=o.author_message,
+            output=o.output, seconds=round(o.seconds, 4)))
+    total = sum(t.max_score for t in tests)
+    if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
+        raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
+                          f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
+    return tests
 
 
 def _raise_if_lost(zygote) -> None:
