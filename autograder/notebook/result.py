@@ -178,10 +178,12 @@ class CheckResult:
 
 
 def _html_line(line: str) -> str:
-    text = html.escape(line)
-    if line.lstrip().startswith(("Hint:", "힌트:")):
-        return f"<b>{text}</b>\n"
-    return text + "\n"
+    """One escaped line of a message; from its hint on, bold."""
+    for mark in ("Hint:", "힌트:"):
+        if mark in line:
+            before, after = line.split(mark, 1)
+            return f"{html.escape(before)}<b>{mark}{html.escape(after)}</b>\n"
+    return html.escape(line) + "\n"
 
 
 def _b64(data: bytes) -> str:

@@ -1,0 +1,177 @@
+"""check() in a real IPython kernel: the released 01_tensors notebook, run by nbclient.
+
+One kernel for the module (starting one and importing torch costs seconds): the released
+notebook with every exercise filled by the solution, then each mutant redefined in the
+same kernel, then a function that never returns. The check cells' outputs are what a
+student sees in JupyterLab, the classic Notebook, VS Code or Colab (display data only).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.submission import is_check_cell
+from autograder.validate import read_mutants
+
+from conftest import ROOT
+
+AID = "01_tensors"
+PASSED = "Public tests passed; hidden tests run when it is graded"
+
+
+def _solution_cells() -> dict[str, str]:
+    nb = nbformat.read(ROOT / "solutions" / AID / f"{AID}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+class Kernel:
+    """A notebook client with a live kernel: run the notebook's cells, then more."""
+
+    def __init__(self, client: NotebookClient, nb):
+        self.client, self.nb = client, nb
+
+    def run(self, source: str) -> dict:
+        cell = nbformat.v4.new_code_cell(source)
+        self.nb.cells.append(cell)
+        self.client.execute_cell(cell, len(self.nb.cells) - 1)
+        return _texts(cell)
+
+
+def _texts(cell) -> dict:
+    """The cell's display output by MIME type (text/html, text/plain), and any error."""
+    out: dict = {"text/html": "", "text/plain": "", "error": "", "stream": ""}
+    for o in cell.get("outputs", []):
+        if o.output_type in ("execute_result", "display_data"):
+            for mime in ("text/html", "text/plain"):
+                out[mime] += o.data.get(mime, "")
+        elif o.output_type == "error":
+            out["error"] += f"{o.ename}: {o.evalue}"
+        elif o.output_type == "stream":
+            out["stream"] += o.text
+    return out
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """The released folder in a temporary place, its notebook filled with the solution and
+    executed top to bottom in one kernel (the kernel stays up for the module's tests)."""
+    folder = tmp_path_factory.mktemp("student") / AID
+    shutil.copytree(ROOT / "assignments" / AID, folder)
+    nb = nbformat.read(folder / f"{AID}.ipynb", as_version=4)
+    solutions = _solution_cells()
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in solutions:
+            cell.source = solutions[gid]
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(folder)}})
+    with client.setup_kernel():
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, i)
+        yield Kernel(client, nb)
+
+
+def test_released_notebook_has_tagged_check_cells_after_each_exercise():
+    nb = nbformat.read(ROOT / "assignments" / AID / f"{AID}.ipynb", as_version=4)
+    checks = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
+    import tomllib
+
+    exercises = tomllib.loads((ROOT / "assignments" / AID / "assignment.toml").read_text())["assignment"]["exercises"]
+    assert [c.source.splitlines()[-1] for c in checks[1:]] == [f'check("{e}")' for e in exercises]
+    assert all(is_check_cell(c.source) for c in checks)
+    # Each one right after the cell that defines its exercise.
+    for i, c in enumerate(nb.cells):
+        if c in checks[1:]:
+            name = c.source.splitlines()[-1][len('check("'):-2]
+            assert f"def {name}(" in nb.cells[i - 1].source
+
+
+def test_solution_passes_every_check_cell(kernel):
+    cells = [c for c in kernel.nb.cells if "check" in c.metadata.get("tags", [])][1:]
+    assert len(cells) == 8
+    for cell in cells:
+        out = _texts(cell)
+        name = cell.source.splitlines()[-1][len('check("'):-2]
+        assert not out["error"], out["error"]
+        assert PASSED in out["text/plain"] and PASSED in out["text/html"], (name, out["text/plain"])
+        assert f"{AID} / {name}" in out["text/plain"]
+        assert "all tests passed" not in out["text/plain"].lower()
+
+
+def test_check_returns_a_result_object(kernel):
+    out = kernel.run("r = check('softmax')\nprint(r.score, r.max_score, [t.name for t in r.passed], r.failed,"
+                     " r.passed[0].exercises)")
+    assert out["stream"].strip() == "4.0 4.0 ['test_softmax_basic'] [] ('softmax',)", out
+
+
+@pytest.mark.parametrize("mutant", read_mutants(ROOT / "solutions" / AID / "mutants"), ids=lambda m: m.name)
+def test_a_mutant_fails_its_check_with_a_hint(kernel, mutant):
+    solution = _solution_cells()
+    assert not kernel.run(mutant.source)["error"]
+    try:
+        out = kernel.run(f"check({mutant.exercise!r})")
+    finally:
+        kernel.run(solution[_grade_id(solution, mutant.exercise)])
+    text = out["text/plain"]
+    assert not out["error"], out["error"]
+    assert "FAIL" in text and PASSED not in text, text
+    assert "Hint:" in text and "<b>Hint:" in out["text/html"], text
+    assert mutant.exercise in text
+
+
+def _grade_id(solutions: dict[str, str], exercise: str) -> str:
+    return next(g for g, src in solutions.items() if f"def {exercise}(" in src)
+
+
+def test_a_hung_function_costs_its_own_checks_and_the_kernel_stays_usable(kernel):
+    solution = _solution_cells()
+    kernel.run("def softmax(x, dim=-1):\n    while True:\n        pass")
+    try:
+        out = kernel.run("r = check()\nprint([t.name for t in r.failed], r.score, r.max_score)\nr")
+        assert out["stream"].startswith("['test_softmax_basic'] 26.0 30.0"), out
+        assert "did not return within" in out["text/plain"]
+        after = kernel.run("import os\nprint(sum(range(10)), os.getpid() == __import__('os').getpid())")
+        assert after["stream"].strip() == "45 True"
+    finally:
+        kernel.run(solution["softmax"])
+    assert PASSED in kernel.run("check('softmax')")["text/plain"]
+    # No worker is left behind in the kernel.
+    left = kernel.run("import os, subprocess\n"
+                      "print(subprocess.run(['ps', '--ppid', str(os.getpid()), '-o', 'pid='], "
+                      "capture_output=True, text=True).stdout.split())")
+    assert left["stream"].strip().endswith("]")
+    assert len(eval(left["stream"].strip())) <= 1  # the ps itself at most
+
+
+def test_student_text_is_escaped_in_html(kernel):
+    kernel.run("def to_numpy(t):\n    raise ValueError('<script>alert(1)</script> [red]x[/]')")
+    try:
+        out = kernel.run("check('to_numpy')")
+    finally:
+        kernel.run(_solution_cells()["to_numpy"])
+    assert "<script>" not in out["text/html"] and "&lt;script&gt;" in out["text/html"]
+    assert "[red]x[/]" in out["text/plain"]
+
+
+def test_stub_says_not_started_once_per_exercise(kernel):
+    kernel.run("def one_hot(labels, num_classes):\n    raise NotImplementedError()")
+    try:
+        out = kernel.run("check('one_hot')")
+    finally:
+        kernel.run(_solution_cells()["one_hot"])
+    text = out["text/plain"]
+    assert "not started yet" in text and "Traceback" not in text
+    assert text.count("still raises NotImplementedError") == 1
+
+
+def test_without_fork_protection_it_says_so_and_still_runs(kernel):
+    out = kernel.run("check('standardize', protect=False)")
+    assert PASSED in out["text/plain"]
+    assert "no os.fork" in out["text/plain"]
