@@ -175,3 +175,51 @@ def test_without_fork_protection_it_says_so_and_still_runs(kernel):
     out = kernel.run("check('standardize', protect=False)")
     assert PASSED in out["text/plain"]
     assert "no os.fork" in out["text/plain"]
+
+
+@pytest.mark.parametrize("source, is_check", [
+    ('from autograder.notebook import check\ncheck("softmax")', True),
+    ('from autograder.notebook import check, use\nuse("01_tensors")', True),
+    ("import autograder.notebook\nautograder.notebook.check()", True),
+    ("r = check()", True),
+    ("submit('01_tensors.ipynb')", True),
+    ('from autograder.notebook import check\ndef softmax(x):\n    return x\ncheck("softmax")', False),
+    ("import torch", False),
+    ("def check(x):\n    return x", False),
+    ("", False),
+    ("check(", False),
+])
+def test_is_check_cell(source, is_check):
+    assert is_check_cell(source) is is_check
+
+
+def test_the_grader_skips_check_cells_without_a_note(tmp_path):
+    from autograder.submission import load_submission
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def softmax(x):\n    return x"),
+                nbformat.v4.new_code_cell('from autograder.notebook import check\ncheck("softmax")',
+                                          metadata={"tags": ["check"]}),
+                nbformat.v4.new_code_cell("check()"),  # the tag was lost: still not graded
+                nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["demo"]})]
+    path = tmp_path / f"{AID}.ipynb"
+    nbformat.write(nb, path)
+    sub = load_submission(path, AID)
+    assert [c.source for c in sub.cells] == ["def softmax(x):\n    return x"]
+    assert sub.notes == ("cell 4 skipped: tagged demo",)
+
+
+def test_a_downloaded_release_unpacks_inside_its_folder_only(tmp_path):
+    import io
+    import zipfile
+
+    from autograder.notebook.locate import _release_id, _unpack
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(f"{AID}/assignment.toml", f'[assignment]\nid = "{AID}"\n')
+        z.writestr(f"{AID}/tests/test_public.py", "")
+        z.writestr(f"{AID}/../escaped.txt", "no")
+    _unpack(buf.getvalue(), tmp_path / "cache" / AID)
+    assert _release_id(tmp_path / "cache" / AID) == AID
+    assert not list(tmp_path.rglob("escaped.txt"))
