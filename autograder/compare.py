@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from autograder import figures
 from autograder.harness import StudentException, StudentError
 
 # Deterministic, full-precision references: TF32 would make float32 CUDA references
@@ -169,9 +170,16 @@ def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0
                       "or a new tensor built from values)")
             continue
         g_rtol, g_atol = tolerances(args[i].dtype, device)
-        assert_close(got_g, ref_g, what=label, dtype=args[i].dtype, device=device,
-                     rtol=rtol if rtol is not None else g_rtol * 10,
-                     atol=atol if atol is not None else g_atol * 10, hint=hint)
+        try:
+            assert_close(got_g, ref_g, what=label, dtype=args[i].dtype, device=device,
+                         rtol=rtol if rtol is not None else g_rtol * 10,
+                         atol=atol if atol is not None else g_atol * 10, hint=hint)
+        except StudentError:
+            # Where the gradient differs, at a glance (same shape only; else the text says it).
+            if isinstance(got_g, torch.Tensor) and got_g.shape == ref_g.shape:
+                figures.attach(figures.difference_map(got_g, ref_g, title=f"{label}: where it differs"),
+                               f"heat map of |your gradient - expected| for {label}")
+            raise
     return got_out, got_grads
 
 

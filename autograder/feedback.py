@@ -53,6 +53,9 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
             text = t.student_text()
             if text and not (t.passed and t.visibility == "public"):
                 lines += [""] + _fenced(text)
+            for p in t.student_images():
+                alt = p.alt.replace("[", "(").replace("]", ")").replace("\n", " ")
+                lines += ["", f"![{alt}](data:image/png;base64,{p.png_base64})"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

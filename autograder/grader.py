@@ -234,7 +234,7 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             name=o.name, number=str(i), exercises=o.exercises,
             score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
             visibility=o.visibility, message=o.message, author_message=o.author_message,
-            output=o.output, seconds=round(o.seconds, 4)))
+            output=o.output, seconds=round(o.seconds, 4), images=tuple(o.images)))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
         raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "

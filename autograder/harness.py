@@ -17,6 +17,7 @@ import pytest
 
 from autograder import protocol
 from autograder.config import AssignmentConfig
+from autograder.results import Picture
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
 
@@ -124,6 +125,7 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    images: list[Picture] = field(default_factory=list)  # figures.attach() while it ran
 
 
 @dataclass
@@ -274,6 +276,21 @@ def _student_error(what: str, err) -> StudentError:
     return StudentException(text, type_names, message, tb)
 
 
+# ----------------------------------------------------------------------------- pictures
+
+_RUNNING: list[TestOutcome] = []  # the outcome of the test running now (one at a time)
+
+
+def attach_image(png: bytes, alt: str) -> None:
+    """Attach a PNG to the running test's outcome (``figures.attach`` draws and calls this)."""
+    import base64
+
+    from autograder.figures import MAX_PER_TEST
+
+    if _RUNNING and len(_RUNNING[-1].images) < MAX_PER_TEST:
+        _RUNNING[-1].images.append(Picture(alt=alt[:200], png_base64=base64.b64encode(png).decode("ascii")))
+
+
 # ----------------------------------------------------------------------------- the plugin
 
 class HarnessPlugin:
@@ -330,10 +347,16 @@ class HarnessPlugin:
         self.ctx.budget = spec.timeout_s if spec else self.ctx.config.default_timeout_s
         self.ctx.deadline = time.monotonic() + self.ctx.budget
         self.ctx.session.output.take()  # output belongs to the test that caused it
+        outcome = self.ctx.outcomes.get(item.nodeid)
+        if outcome is not None:
+            outcome.images.clear()  # a rerun's pictures replace the last run's
+            _RUNNING.append(outcome)
         try:
             return (yield)
         finally:
             self.ctx.deadline = None
+            if outcome is not None:
+                _RUNNING.remove(outcome)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):

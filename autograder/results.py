@@ -15,6 +15,14 @@ from autograder import __version__
 OUTPUT_CAP = 8_000  # characters of a test's output in results.json
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A PNG a test attached to its feedback (``figures``), base64 so results stay JSON."""
+
+    alt: str
+    png_base64: str
+
+
 @dataclass
 class TestResult:
     __test__ = False  # not a pytest test class, despite the name
@@ -29,10 +37,28 @@ class TestResult:
     author_message: str
     output: str = ""  # what the student's code printed during the test
     seconds: float = 0.0
+    images: tuple[Picture, ...] = ()  # pictures the test attached (trusted side: all of them)
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    def student_images(self) -> tuple[Picture, ...]:
+        """Pictures the student may see: a public test's; never a hidden test's (they show its inputs)."""
+        return self.images if self.visibility == "public" else ()
+
+    def gradescope_output(self) -> dict:
+        """``output`` and ``output_format``: text, or HTML (escaped text, then the pictures)
+        when the student may see pictures; Gradescope renders both."""
+        text = self.student_text()
+        pictures = self.student_images()
+        if not pictures:
+            return {"output": text, "output_format": "text"}
+        import html
+
+        body = f"<pre>{html.escape(text)}</pre>" + "".join(
+            f'<img alt="{html.escape(p.alt)}" src="data:image/png;base64,{p.png_base64}"/>' for p in pictures)
+        return {"output": body, "output_format": "html"}
 
     def student_text(self) -> str:
         """What the student may see: everything for public tests, the author's line for hidden ones."""
@@ -97,7 +123,7 @@ class GradeResult:
         for t in self.tests:
             tests.append({
                 "name": t.name, "number": t.number, "score": t.score, "max_score": t.max_score,
-                "status": t.status, "output": t.student_text(), "output_format": "text",
+                "status": t.status, **t.gradescope_output(),
                 "visibility": "visible" if t.visibility == "public" else hidden_visibility,
                 "tags": list(t.exercises),
             })

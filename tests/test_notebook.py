@@ -63,6 +63,8 @@ def kernel(tmp_path_factory):
     executed top to bottom in one kernel (the kernel stays up for the module's tests)."""
     folder = tmp_path_factory.mktemp("student") / AID
     shutil.copytree(ROOT / "assignments" / AID, folder)
+    # Another released assignment in a course checkout around it (check(assignment=...)).
+    shutil.copytree(ROOT / "assignments" / "03_training", folder.parent / "assignments" / "03_training")
     nb = nbformat.read(folder / f"{AID}.ipynb", as_version=4)
     solutions = _solution_cells()
     for cell in nb.cells:
@@ -223,3 +225,19 @@ def test_a_downloaded_release_unpacks_inside_its_folder_only(tmp_path):
     _unpack(buf.getvalue(), tmp_path / "cache" / AID)
     assert _release_id(tmp_path / "cache" / AID) == AID
     assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def test_a_failing_training_check_shows_the_loss_curves(kernel):
+    from autograder.submission import load_submission
+
+    sub = load_submission(ROOT / "solutions" / "03_training" / "03_training.ipynb", "03_training")
+    mutant = next(m for m in read_mutants(ROOT / "solutions" / "03_training" / "mutants")
+                  if m.name == "train_no_zero_grad")
+    code = "\n\n".join([c.source for c in sub.cells] + [mutant.source])
+    out = kernel.run(f"ns03 = {{'__name__': 'training'}}\nexec({code!r}, ns03)\n"
+                     "check('train_one_epoch', assignment='03_training', namespace=ns03)")
+    assert not out["error"], out["error"]
+    assert "without optimizer.zero_grad()" in out["text/plain"]
+    assert "(a picture is attached" in out["text/plain"]
+    html = out["text/html"]
+    assert html.count("src='data:image/png;base64,") == 1 and "replay: no zero grad" in html

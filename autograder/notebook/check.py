@@ -79,7 +79,8 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
     finally:
         session.close()
     checked = tuple(CheckedTest(name=t.name, exercises=t.exercises, points=t.score, max_points=t.max_score,
-                                passed=t.passed, message="" if t.passed else t.student_text())
+                                passed=t.passed, message="" if t.passed else t.student_text(),
+                                images=t.student_images())
                     for t in tests)
     return CheckResult(assignment=release.id, exercise=name, tests=checked, protected=protect,
                        origin=release.origin, lang=lang)

@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from autograder import i18n
+from autograder.results import Picture
 
 STUB_MARK = "It is still a stub"  # harness._student_error's note on NotImplementedError
 
@@ -26,7 +27,7 @@ class CheckedTest:
     max_points: float
     passed: bool
     message: str = ""  # what differs and the hint; empty when it passed
-    images: tuple[bytes, ...] = ()  # PNG pictures the test attached (feedback that shows)
+    images: tuple[Picture, ...] = ()  # PNG pictures the test attached (feedback that shows)
 
     @property
     def not_started(self) -> bool:
@@ -160,9 +161,8 @@ class CheckResult:
         details = []
         for t in self._failures():
             body = "".join(_html_line(line) for line in self._details(t).splitlines())
-            pics = "".join(
-                f"<img alt='{esc(_('feedback picture'))}' style='max-width:100%' "
-                f"src='data:image/png;base64,{_b64(png)}'/>" for png in t.images)
+            pics = "".join(f"<img alt='{esc(p.alt)}' style='max-width:100%' "
+                           f"src='data:image/png;base64,{p.png_base64}'/>" for p in t.images)
             details.append(
                 f"<div style='margin:.6em 0'><b>{esc(self._status(t))}</b> <code>{esc(t.name)}</code>"
                 f"<pre style='white-space:pre-wrap;margin:.3em 0'>{body}</pre>{pics}</div>")
@@ -184,12 +184,6 @@ def _html_line(line: str) -> str:
             before, after = line.split(mark, 1)
             return f"{html.escape(before)}<b>{mark}{html.escape(after)}</b>\n"
     return html.escape(line) + "\n"
-
-
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode("ascii")
 
 
 def _num(x: float) -> str:
