@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import i18n
 from autograder.backends import SandboxLost
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
@@ -38,6 +39,7 @@ class GradeOptions:
     device: str = "auto"  # auto | cpu | cuda
     scope: str = "all"  # all: public + hidden; public: what `check` runs
     course: Path | None = None
+    lang: str = "en"  # the language of the grading's texts (i18n.choose() picks it for a command)
 
 
 def resolve_devices(device: str) -> list[str]:
@@ -103,7 +105,8 @@ class Grader:
         lost = ""
         for attempt in range(self.infra_retries + 1):
             try:
-                result = self._grade_once(path, assignment_id, options, submission)
+                with i18n.using(options.lang):  # a grading's texts are fixed in the language it is graded in
+                    result = self._grade_once(path, assignment_id, options, submission)
             except SandboxLost as e:
                 lost = f"{lost}; then {e}" if lost else str(e)
             else:
@@ -127,7 +130,8 @@ class Grader:
         started = time.perf_counter()
         paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
         cfg = AssignmentConfig.load(paths.config)
-        result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope)
+        result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope,
+                             lang=i18n.normalise(options.lang) or i18n.DEFAULT)
         # A release's assignment.toml lists the public tests only.
         result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
                            else cfg.total_points)
@@ -234,7 +238,8 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             name=o.name, number=str(i), exercises=o.exercises,
             score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
             visibility=o.visibility, message=o.message, author_message=o.author_message,
-            output=o.output, seconds=round(o.seconds, 4), images=tuple(o.images)))
+            output=o.output, seconds=round(o.seconds, 4), images=tuple(o.images),
+            not_started=o.not_started))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
         raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "

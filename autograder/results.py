@@ -38,6 +38,7 @@ class TestResult:
     output: str = ""  # what the student's code printed during the test
     seconds: float = 0.0
     images: tuple[Picture, ...] = ()  # pictures the test attached (trusted side: all of them)
+    not_started: bool = False  # failed on a stub that still raises NotImplementedError
 
     @property
     def passed(self) -> bool:
@@ -88,6 +89,7 @@ class GradeResult:
     sandbox: dict = field(default_factory=dict)
     scope: str = "all"  # "all" (grade) | "public" (check)
     possible: float = 0.0  # points available, also when no test could run
+    lang: str = "en"  # the language its texts were written in (fixed when it was graded)
     grader_version: str = __version__
 
     @property

@@ -54,7 +54,7 @@ def check(name: str | None = None, *, assignment: str | None = None, lang: str |
     release = find_release(assignment or _STATE["assignment"], ns)
     cfg = AssignmentConfig.load(release.folder / "assignment.toml")
     if name is not None and name not in cfg.exercises:
-        raise CheckError(i18n.gettext("{assignment} has no exercise {name!r}; its exercises: {known}", lang)
+        raise CheckError(i18n.gettext("{assignment} has no exercise '{name}'; its exercises: {known}", lang)
                          .format(assignment=release.id, name=name, known=", ".join(cfg.exercises)))
     return _run(release, cfg, ns, name, lang, protect)
 
@@ -75,12 +75,13 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
         session = InProcessSession(ns, probes)
     try:
         # The CPU only: a fork of a kernel that has used CUDA cannot use it (GPU cases run when graded).
-        tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else ())
+        with i18n.using(lang):
+            tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else ())
     finally:
         session.close()
     checked = tuple(CheckedTest(name=t.name, exercises=t.exercises, points=t.score, max_points=t.max_score,
                                 passed=t.passed, message="" if t.passed else t.student_text(),
-                                images=t.student_images())
+                                images=t.student_images(), not_started=t.not_started)
                     for t in tests)
     return CheckResult(assignment=release.id, exercise=name, tests=checked, protected=protect,
                        origin=release.origin, lang=lang)

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from autograder import i18n
 from autograder.results import Picture
 
-STUB_MARK = "It is still a stub"  # harness._student_error's note on NotImplementedError
-
-
 @dataclass(frozen=True)
 class CheckedTest:
     """One public test's verdict."""
@@ -28,11 +25,7 @@ class CheckedTest:
     passed: bool
     message: str = ""  # what differs and the hint; empty when it passed
     images: tuple[Picture, ...] = ()  # PNG pictures the test attached (feedback that shows)
-
-    @property
-    def not_started(self) -> bool:
-        """The test failed on a stub that still raises NotImplementedError."""
-        return not self.passed and STUB_MARK in self.message
+    not_started: bool = False  # failed on a stub that still raises NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -166,11 +159,10 @@ class CheckResult:
             details.append(
                 f"<div style='margin:.6em 0'><b>{esc(self._status(t))}</b> <code>{esc(t.name)}</code>"
                 f"<pre style='white-space:pre-wrap;margin:.3em 0'>{body}</pre>{pics}</div>")
-        notes = "".join(f"<p style='color:#9a6700'>{esc(_('Note:'))} {esc(w)}</p>" for w in self.warnings())
-        head = (f"<tr><th style='text-align:left'>{esc(_('test'))}</th>"
-                f"<th style='text-align:left'>{esc(_('exercise'))}</th>"
-                f"<th style='text-align:right'>{esc(_('points'))}</th>"
-                f"<th style='text-align:center'>{esc(_('result'))}</th></tr>")
+        note = esc(_("Note:"))
+        notes = "".join(f"<p style='color:#9a6700'>{note} {esc(w)}</p>" for w in self.warnings())
+        cols = [(_("test"), "left"), (_("exercise"), "left"), (_("points"), "right"), (_("result"), "center")]
+        head = "<tr>" + "".join(f"<th style='text-align:{align}'>{esc(c)}</th>" for c, align in cols) + "</tr>"
         origin = esc(_("Public tests from {origin}.").format(origin=self.origin))
         return (f"<div class='autograder-check'><p style='color:{colour};font-weight:bold'>{esc(self.headline())}</p>"
                 f"<table>{head}{''.join(rows)}</table>{''.join(details)}{notes}"
