@@ -241,3 +241,20 @@ def test_a_failing_training_check_shows_the_loss_curves(kernel):
     assert "(a picture is attached" in out["text/plain"]
     html = out["text/html"]
     assert html.count("src='data:image/png;base64,") == 1 and "replay: no zero grad" in html
+
+
+def test_check_speaks_korean_with_autograder_lang(kernel):
+    kernel.run("import os\nos.environ['AUTOGRADER_LANG'] = 'ko'")
+    try:
+        ok = kernel.run("check('standardize')")
+        kernel.run("def softmax(x, dim=-1):\n    e = x.exp()\n    return e / e.sum(dim, keepdim=True)")
+        bad = kernel.run("check('softmax')")
+    finally:
+        kernel.run("del os.environ['AUTOGRADER_LANG']")
+        kernel.run(_solution_cells()["softmax"])
+    assert "공개 테스트 통과. 숨은 테스트는 채점할 때 실행됩니다" in ok["text/plain"]
+    assert "공개 테스트 4 / 4점" in ok["text/plain"] and "<th style='text-align:left'>테스트</th>" in ok["text/html"]
+    text = bad["text/plain"]
+    assert "공개 테스트 1개 중 1개 실패" in text and "실패" in text
+    assert "힌트: exp(1000)은 오버플로합니다" in text, text
+    assert "<b>힌트:" in bad["text/html"]
