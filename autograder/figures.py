@@ -68,6 +68,9 @@ def loss_curves(curves: Mapping[str, Sequence[float]], *, title: str, xlabel: st
     for k, (label, value) in enumerate((levels or {}).items()):
         ax.axhline(_finite([value])[0], label=label, color=_COLOURS[(k + len(curves)) % len(_COLOURS)],
                    linestyle=":", linewidth=1.4)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and batches are whole numbers
     ax.set_title(title[:80], fontsize=10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -184,14 +184,14 @@ def train_epochs(model: nn.Module, optimizer, batch_list, kind: str, epochs: int
 
 
 @contextlib.contextmanager
-def curves_on_failure(title: str, curves, levels=None):
+def curves_on_failure(title: str, curves, levels=None, xlabel: str = "step"):
     """On a failed comparison inside, attach a picture of the loss curves: ``curves()`` is
     called then only (drawing costs time, a passing test pays nothing)."""
     try:
         yield
     except AssertionError:
         made = curves()
-        figures.attach(figures.loss_curves(made, title=title, levels=levels() if levels else None),
+        figures.attach(figures.loss_curves(made, title=title, levels=levels() if levels else None, xlabel=xlabel),
                        f"loss curves: {', '.join(made)}")
         raise
 
@@ -511,7 +511,7 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
                     hint = text
                     curves[f"replay: {bug.replace('_', ' ')}"] = alt_losses
                     break
-        with curves_on_failure(f"{name}: the loss of each batch", lambda: curves):
+        with curves_on_failure(f"{name}: the loss of each batch", lambda: curves, xlabel="batch"):
             assert_state_close(got, ref_state, what=what, dtype=dtype, device=device, hint=hint, rtol=rtol,
                                atol=atol)
     value = as_float(report.get("value"), f"{name}: the returned loss",
@@ -540,7 +540,8 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
         levels["replay: plain mean of the batches"] = sum(per_batch) / len(per_batch)
     with curves_on_failure(f"{name}: the returned mean loss",
                            lambda: {"your batch losses": _floats(report.get("batch_losses")),
-                                    "reference": _batch_losses(state, opt, data, loss)}, lambda: levels):
+                                    "reference": _batch_losses(state, opt, data, loss)}, lambda: levels,
+                           xlabel="batch"):
         assert_close(value, means[0], what=f"{name}: the returned mean loss", dtype=dtype, rtol=rtol, atol=atol,
                      hint=hint)
 
