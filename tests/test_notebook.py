@@ -258,3 +258,45 @@ def test_check_speaks_korean_with_autograder_lang(kernel):
     assert "공개 테스트 1개 중 1개 실패" in text and "실패" in text
     assert "힌트: exp(1000)은 오버플로합니다" in text, text
     assert "<b>힌트:" in bad["text/html"]
+
+
+def _save(kernel, folder_name: str = "saved.ipynb") -> str:
+    """Write the kernel's notebook (solution filled in) where the kernel runs, as a save would."""
+    path = Path(kernel.client.resources["metadata"]["path"]) / folder_name
+    nb = nbformat.from_dict(kernel.nb)
+    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader") or "check" in
+                c.get("metadata", {}).get("tags", []) or c.cell_type == "markdown"]
+    nbformat.write(nb, path)
+    return str(path)
+
+
+def test_submit_without_a_service_says_how_to_hand_it_in(kernel):
+    path = _save(kernel, f"{AID}.ipynb")
+    out = kernel.run("import os\nfor k in ('AUTOGRADER_SERVER', 'AUTOGRADER_TOKEN'):\n    os.environ.pop(k, None)\n"
+                     f"from autograder.notebook import submit\nr = submit({path!r})\n"
+                     "print(r.uploaded, r.assignment, len(r.sha256))\nr")
+    assert not out["error"], out["error"]
+    assert out["stream"].strip() == f"False {AID} 64"
+    assert "No submission service is set" in out["text/plain"] and "Gradescope" in out["text/plain"]
+
+
+def test_submit_warns_about_unsaved_edits_and_refuses_a_notebook_that_does_not_run(kernel):
+    path = _save(kernel, f"{AID}.ipynb")
+    kernel.run("def softmax(x, dim=-1):\n    return x.softmax(dim)  # edited, not saved")
+    try:
+        out = kernel.run(f"r = submit({path!r})\nr")
+    finally:
+        kernel.run(_solution_cells()["softmax"])
+    assert "differs from what your kernel defines (softmax)" in out["text/plain"], out
+    broken = nbformat.read(path, as_version=4)
+    broken.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(broken, path)
+    out = kernel.run(f"submit({path!r})")
+    assert "SubmitError" in out["error"] and "ZeroDivisionError" in out["error"], out
+
+
+def test_the_notebook_file_comes_from_the_front_end():
+    from autograder.notebook.locate import notebook_path
+
+    assert notebook_path({"__session__": "/home/s/01_tensors.ipynb"}) == Path("/home/s/01_tensors.ipynb")
+    assert notebook_path({"__vsc_ipynb_file__": "/w/a.ipynb"}) == Path("/w/a.ipynb")
