@@ -27,10 +27,13 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
 from rich.table import Table
 
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
-from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
+from autograder.cache_key import suite_hash
+from autograder.csv_export import write_csv
+from autograder.errors import is_storage_full, storage_full
+from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
 from autograder.feedback import render_markdown
-from autograder.gradebook import (Entry, Gradebook, is_storage_full, result_from_dict, storage_full,
-                                  suite_hash, write_csv)
+from autograder.gradebook import Entry, Gradebook
+from autograder.results import result_from_dict
 from autograder.submission import SubmissionError, load_submission
 
 SUFFIXES = (".ipynb", ".py", ".zip")
@@ -111,6 +114,7 @@ def submission_hash(path: Path, assignment_id: str) -> str:
 
 @dataclass
 class BatchSummary:
+    title: str = ""  # the assignment's title (assignment.toml), for the summary table
     total: int = 0
     cached: int = 0
     graded: int = 0
@@ -155,7 +159,7 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
         if not found:
             raise ConfigError(f"no submission of {opts.student!r} in {opts.submissions}; check the name "
                               "(the file name without .ipynb, or the nbgrader folder name)")
-    summary = BatchSummary(total=len(found))
+    summary = BatchSummary(title=cfg.title, total=len(found))
     check_space(opts)
     todo: list[Job] = []
     keys: dict[str, str] = {}
@@ -220,6 +224,7 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
            gb: Gradebook, summary: BatchSummary, console: Console) -> None:
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
                      backend_options=opts.backend_options)
+    executor: Executor
     if opts.executor == "ray":
         executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus)
     elif opts.executor == "local":
@@ -264,7 +269,7 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
             executor.run(todo, on_outcome)
         finally:
             executor.close()
-    for warning in sorted(set(getattr(executor, "warnings", []))):
+    for warning in sorted(set(executor.warnings)):
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if fatal:
         from autograder.grader import GraderFault
@@ -279,7 +284,7 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
     if opts.feedback_dir:
         def feedback() -> None:
             for e in entries:
-                write_feedback(e, cfg, opts.feedback_dir)
+                write_feedback(e, opts.feedback_dir)
         steps.append((Path(opts.feedback_dir), "the feedback files (--feedback-dir)", feedback))
     if opts.report:
         def report() -> None:
@@ -301,25 +306,13 @@ def _safe_name(student: str) -> str:
     return name or "_"
 
 
-def write_feedback(e: Entry, cfg: AssignmentConfig, root: Path) -> Path:
-    """``root/<student>/feedback.md`` and ``results.json`` (score after the late penalty)."""
+def write_feedback(e: Entry, root: Path) -> Path:
+    """``root/<student>/feedback.md`` and ``results.json`` (score after the late penalty,
+    which the entry's result carries, as it carries the title and the hidden tests' visibility)."""
     folder = root / _safe_name(e.student)
     folder.mkdir(parents=True, exist_ok=True)
-    text = render_markdown(e.result, cfg.title)
-    if e.late_days:
-        text += (f"\n## Late submission\n\nSubmitted {e.late_days} day(s) after the due date "
-                 f"({cfg.due.isoformat() if cfg.due else ''}): {e.penalty:g} points off "
-                 f"({cfg.late_penalty_per_day:.0%} per day). Final score: **{e.final:g} / {e.max_score:g}**.\n")
-    (folder / "feedback.md").write_text(text, encoding="utf-8")
-    e.result.write_json(folder / "results.json", cfg.hidden_visibility)
-    if e.late_days:
-        # Gradescope's score is the final one; the raw score stays in extra_data.
-        import json
-
-        data = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-        data["score"] = e.final
-        data["extra_data"]["late"] = {"days": e.late_days, "raw": e.raw, "penalty": e.penalty}
-        (folder / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    (folder / "feedback.md").write_text(render_markdown(e.result), encoding="utf-8")
+    e.result.write_json(folder / "results.json")
     return folder
 
 

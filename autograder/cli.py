@@ -170,16 +170,14 @@ def cmd_grade(args, console: Console) -> int:
         write_markdown(result, args.feedback)
         print_table(result, console)
         return EXIT_UNGRADABLE
-    from autograder.config import AssignmentConfig
     from autograder.grader import GradeOptions, Grader
 
     with Grader(backend=_make_backend(args, console)) as grader:
         result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course,
                                                                  lang=i18n.current()))
-    cfg = AssignmentConfig.load(assignment_paths(aid, course).config)
-    result.write_json(args.results, cfg.hidden_visibility)
-    write_markdown(result, args.feedback, cfg.title)
-    print_table(result, console, f"{cfg.title}: {args.submission}")
+    result.write_json(args.results)
+    write_markdown(result, args.feedback)
+    print_table(result, console, f"{result.display_title}: {args.submission}")
     _sandbox_warning(result, console)
     console.print(_("Wrote {results} and {feedback}.").format(results=args.results, feedback=args.feedback),
                   highlight=False)
@@ -188,7 +186,7 @@ def cmd_grade(args, console: Console) -> int:
 
 def _make_backend(args, console: Console):
     """The backend the options ask for; raises GraderFault with what to do when it cannot run."""
-    from autograder.backends import make_backend
+    from autograder.backends import BackendError, make_backend
     from autograder.grader import GraderFault
 
     if args.backend == "local" and (args.image or args.gpus):
@@ -196,11 +194,11 @@ def _make_backend(args, console: Console):
     options = {"image": args.image, "gpus": args.gpus} if args.backend != "local" else {}
     try:
         backend = make_backend(args.backend, **options)
-    except (RuntimeError, ValueError) as e:  # DockerUnavailable, ImageError, a bad --gpus
+    except BackendError as e:  # DockerUnavailable, ImageError, a bad --gpus
         raise GraderFault(str(e)) from None
-    note = getattr(backend, "note", None)
-    if note:
-        console.print(Text(note, "cyan") if args.backend == "auto" else Text.assemble((_("note:"), "yellow"), " ", note))
+    if backend.note:
+        console.print(Text(backend.note, "cyan") if args.backend == "auto"
+                      else Text.assemble((_("note:"), "yellow"), " ", backend.note))
     return backend
 
 
@@ -264,6 +262,7 @@ def cmd_demo(args, console: Console) -> int:
 
 
 def cmd_image(args, console: Console) -> int:
+    from autograder.backends import BackendError
     from autograder.backends.docker import docker_client
     from autograder.backends.docker_image import ImageSpec, build_image, find_image, image_size_mb
     from autograder.grader import GraderFault
@@ -282,7 +281,7 @@ def cmd_image(args, console: Console) -> int:
                          wheels=args.wheels)
         tag = build_image(client, spec, log=lambda line: console.print(line, markup=False, highlight=False),
                           force=args.force)
-    except RuntimeError as e:  # DockerUnavailable, ImageError
+    except BackendError as e:  # DockerUnavailable, ImageError
         raise GraderFault(str(e)) from None
     console.print(f"[green]{tag}[/] (also tagged torch-autograder:{args.variant}), "
                   f"{image_size_mb(client, tag):.0f} MiB")
@@ -305,7 +304,7 @@ def cmd_gradescope(args, console: Console) -> int:
 
 def cmd_batch(args, console: Console) -> int:
     from autograder.batch import BatchOptions, print_summary, run_batch
-    from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+    from autograder.config import ConfigError
 
     course = _course(args)
     if course is None:
@@ -321,8 +320,7 @@ def cmd_batch(args, console: Console) -> int:
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
                         student=args.student, device=args.device)
     summary = run_batch(opts, console)
-    cfg = AssignmentConfig.load(assignment_paths(args.assignment, course).config)
-    print_summary(summary, cfg.title, console, opts)
+    print_summary(summary, summary.title, console, opts)
     return EXIT_FAULT if summary.faults else EXIT_GRADED
 
 

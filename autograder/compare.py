@@ -15,6 +15,8 @@ from autograder import figures
 from autograder.i18n import t as _
 from autograder.harness import StudentException, StudentError
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 # Deterministic, full-precision references: TF32 would make float32 CUDA references
 # less accurate than the student's result they are compared with.
 torch.backends.cuda.matmul.allow_tf32 = False

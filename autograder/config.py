@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 
 class ConfigError(Exception):
     """assignment.toml is missing or wrong; the message says where and how to fix it."""

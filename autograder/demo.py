@@ -33,8 +33,8 @@ def run_demo(course: Path | None, aid: str, out: Path, console: Console) -> int:
                 status.update(f"grading {f.name}...")
                 res = grader.grade(f, aid, GradeOptions(device="auto", course=course))
                 student = f.stem
-                res.write_json(out / student / "results.json", cfg.hidden_visibility)
-                write_markdown(res, out / student / "feedback.md", cfg.title)
+                res.write_json(out / student / "results.json")
+                write_markdown(res, out / student / "feedback.md")
                 rows.append((student, res))
     table = Table(title=f"Gradebook: {aid}")
     table.add_column("student", no_wrap=True)

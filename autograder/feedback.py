@@ -24,7 +24,7 @@ def _pts(x: float) -> str:
 def render_markdown(result: GradeResult, title: str = "") -> str:
     """feedback.md, its frame in the language the result was graded in."""
     _ = i18n.translations(result.lang).gettext
-    title = title or result.assignment_id
+    title = title or result.display_title
     lines = [_("# Feedback: {title}").format(title=title), ""]
     if result.status == "ungradable":
         lines += [_("**Your submission could not be graded.**"), "", result.error, "",
@@ -71,7 +71,15 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
                 alt = p.alt.replace("[", "(").replace("]", ")").replace("\n", " ")
                 lines += ["", f"![{alt}](data:image/png;base64,{p.png_base64})"]
             lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    text = "\n".join(lines).rstrip() + "\n"
+    if result.late is not None:
+        late = result.late
+        text += "\n" + _("## Late submission") + "\n\n" + _(
+            "Submitted {days} day(s) after the due date ({due}): {penalty} points off ({per_day} per day). "
+            "Final score: **{final} / {max}**.").format(
+            days=late.days, due=late.due, penalty=f"{late.penalty:g}", per_day=f"{late.per_day:.0%}",
+            final=f"{late.final:g}", max=f"{result.max_score:g}") + "\n"
+    return text
 
 
 def failures_to_explain(tests: list[TestResult]) -> list[TestResult]:

@@ -1,125 +1,40 @@
 """The class gradebook: every graded submission in SQLite, keyed so that nothing is graded twice.
 
-A grade is stored under (assignment, student, submission hash, suite hash). The suite hash
-covers everything that changes grades (tests, probes, assignment.toml, the grading engine
-and torch's version), so a rerun after a crash grades only what is missing, and editing a
-hidden test regrades everyone. Each grade is committed on its own, in WAL mode with full
-sync: a batch killed with SIGKILL loses at most the submissions that were being graded.
+Trusted side (the batch coordinator writes; reports read). A grade is stored under
+(assignment, student, submission hash, suite hash). The suite hash (``cache_key.py``)
+covers everything that changes grades, so a rerun after a crash grades only what is
+missing, and editing a hidden test regrades everyone. Each grade is committed on its own,
+in WAL mode with full sync: a batch killed with SIGKILL loses at most the submissions that
+were being graded.
 
-Late penalties are not stored but derived from the raw score, the submission time and the
-due date whenever the gradebook is read, so changing the due date needs no regrade.
+Late penalties are not stored but derived (``late.py``) whenever the gradebook is read,
+so changing the due date needs no regrade.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import errno
-import hashlib
-import importlib.metadata
 import json
 import math
 import sqlite3
-import struct
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from autograder import __version__
-from autograder.config import AssignmentConfig, AssignmentPaths, ConfigError
-from autograder.results import GradeResult, TestResult
+from autograder.config import AssignmentConfig, ConfigError
+from autograder.errors import NO_SPACE, is_storage_full, storage_full
+from autograder.late import late_penalty
+from autograder.results import GradeResult, result_from_dict
 
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# errno values that mean "the disk (or the user's quota) is full": the batch stops, says where.
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
 class GradebookError(ConfigError):
     """The gradebook file cannot be used as it is; the message says what to do."""
 
 
-class StorageFull(GradebookError):
-    """A folder the batch writes to is full. What was committed before is kept."""
-
-
-def storage_full(folder: Path, what: str, detail: str = "", extra: str = "") -> StorageFull:
-    """The one message for a full disk: which folder, what to do, and that nothing is lost."""
-    return StorageFull(
-        f"no space left in {folder} ({what}{': ' + detail if detail else ''}). {extra}Free space there (or point "
-        f"the option at another disk) and run the same command again: every grade committed so far is kept "
-        f"in the gradebook and only the missing submissions are graded; no student was charged for this.")
-
-
-def is_storage_full(e: BaseException) -> bool:
-    """An OSError for a full disk, or SQLite's SQLITE_FULL ("database or disk is full")."""
-    if isinstance(e, OSError):
-        return e.errno in NO_SPACE
-    if isinstance(e, sqlite3.OperationalError):
-        return getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(e)
-    return False
-
-
 class UnreadableRow(ValueError):
     """A stored grade that cannot be decoded (edited by hand, a disk error): it is regraded."""
-
-# Engine modules whose code decides a grade. Editing any of them regrades (cli, batch,
-# reports and the like do not).
-_ENGINE_FILES = ("harness.py", "compare.py", "grader.py", "strategies.py", "protocol.py", "sandbox.py",
-                 "submission.py", "results.py", "config.py", "untrusted/worker.py",
-                 "untrusted/zygote.py", "untrusted/confine.py")
-
-
-def _update(digest, label: str, data: bytes) -> None:
-    # Length-prefixed, so different (name, content) splits never collide.
-    for part in (label.encode("utf-8", "surrogateescape"), data):
-        digest.update(struct.pack(">Q", len(part)))
-        digest.update(part)
-
-
-def suite_hash(paths: AssignmentPaths) -> str:
-    """A digest of everything that decides grades for this assignment."""
-    digest = hashlib.sha256(b"torch-autograder suite v1\0")
-    _update(digest, "grader_version", __version__.encode())
-    try:
-        torch_version = importlib.metadata.version("torch")
-    except importlib.metadata.PackageNotFoundError:
-        torch_version = "none"
-    _update(digest, "torch", torch_version.encode())
-    engine = Path(__file__).resolve().parent
-    for name in _ENGINE_FILES:
-        f = engine / name
-        _update(digest, f"engine/{name}", f.read_bytes() if f.exists() else b"")
-    _update(digest, "assignment.toml", paths.config.read_bytes())
-    if paths.probes is not None:
-        _update(digest, "probes.py", paths.probes.read_bytes())
-    for root in paths.test_dirs:
-        for f in sorted(root.rglob("*")):
-            rel = f.relative_to(root.parent).as_posix()
-            if not f.is_file() or "__pycache__" in f.parts or ".hypothesis" in f.parts or f.suffix == ".pyc":
-                continue
-            _update(digest, f"tests/{rel}", f.read_bytes())
-    return digest.hexdigest()
-
-
-def late_days(submitted_at: dt.datetime | None, due: dt.datetime | None) -> int:
-    """Whole days late, a started day counting as a day (0 when on time or unknown)."""
-    if submitted_at is None or due is None or submitted_at <= due:
-        return 0
-    return math.ceil((submitted_at - due).total_seconds() / 86400)
-
-
-def penalty_points(raw: float, days: int, per_day: float) -> float:
-    """Points taken off: ``per_day`` of the raw score per day late, never below zero final."""
-    return round(raw * min(1.0, days * per_day), 6)
-
-
-def result_from_dict(d: dict) -> GradeResult:
-    """Rebuild a GradeResult from ``GradeResult.to_dict()`` (as stored or sent over a pipe)."""
-    known = {f.name for f in fields(GradeResult)}
-    test_fields = {f.name for f in fields(TestResult)}
-    tests = [TestResult(**{**{k: v for k, v in t.items() if k in test_fields},
-                           "exercises": tuple(t.get("exercises", ()))}) for t in d.get("tests", [])]
-    return GradeResult(**{k: v for k, v in d.items() if k in known and k != "tests"}, tests=tests)
 
 
 @dataclass
@@ -295,9 +210,11 @@ class Gradebook:
                 # Left out of the exports (which must not crash on it) and reported by the batch.
                 self.unreadable[student] = str(e)
                 continue
-            days = late_days(when, cfg.due)
-            pen = penalty_points(raw, days, cfg.late_penalty_per_day)
-            out.append(Entry(student, when, days, raw, max_score, pen, round(raw - pen, 6),
+            late = late_penalty(raw, when, cfg)
+            # The result carries its title, visibility and penalty: its writers need nothing else.
+            decoded = replace(decoded, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
+                              late=late if late.days else None)
+            out.append(Entry(student, when, late.days, raw, max_score, late.penalty, late.final,
                              decoded, graded_at, worker))
         return out
 
@@ -331,34 +248,3 @@ def _decode(raw, max_score, result) -> GradeResult:
     except (TypeError, ValueError, AttributeError) as e:
         raise UnreadableRow(f"its stored result does not hold a grading result ({str(e)[:80]})") from None
     return decoded
-
-
-def write_csv(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
-    """A row per student: points per exercise, raw, penalty, final (written atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    exercises = list(cfg.exercises) or sorted({ex for e in entries for ex in e.result.per_exercise()})
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        _write_rows(tmp, entries, exercises)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk leaves no half CSV behind
-        raise
-    tmp.replace(path)
-
-
-def _write_rows(tmp: Path, entries: list[Entry], exercises: list[str]) -> None:
-    with tmp.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "status", "submitted_at", "late_days", *exercises, "raw", "max_score",
-                    "penalty", "final", "submission_sha256"])
-        for e in entries:
-            per = e.result.per_exercise()
-            w.writerow([_cell(e.student), e.result.status, e.submitted_at.isoformat() if e.submitted_at else "",
-                        e.late_days, *(f"{per.get(ex, (0.0, 0.0))[0]:g}" for ex in exercises),
-                        f"{e.raw:g}", f"{e.max_score:g}", f"{e.penalty:g}", f"{e.final:g}", e.result.sha256])
-
-
-def _cell(text: str) -> str:
-    # A student name is user input: keep spreadsheets from running it as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-

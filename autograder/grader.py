@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from autograder import i18n
-from autograder.backends import SandboxLost
+from autograder.backends import Backend, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
 from autograder.results import GradeResult, TestResult
-from autograder.sandbox import SandboxConfig, WorkerFailure, WorkerSession, Zygote, describe_exit
+from autograder.sandbox import SandboxConfig, WorkerFailure, WorkerSession, describe_exit
 from autograder.submission import Submission, SubmissionError, load_submission
+
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
 
 class GraderFault(Exception):
@@ -72,15 +74,19 @@ class Grader:
     """Grades submissions; where the worker runs is the backend's business (local: one warm
     zygote for all submissions)."""
 
-    def __init__(self, zygote: Zygote | None = None, backend=None, infra_retries: int = 1):
+    def __init__(self, zygote: ZygoteHandle | None = None, backend: Backend | None = None,
+                 infra_retries: int = 1):
         from autograder.backends.local import LocalBackend
 
-        self.backend = backend if backend is not None else LocalBackend(zygote)
+        self.backend: Backend = backend if backend is not None else LocalBackend(zygote)
         self.infra_retries = infra_retries  # regrades after a lost container, each after backend.recover()
+        # The reference solution's grade when a warm grading process graded it before any
+        # student (executors.warm_grader); empty when nobody did.
+        self.warmup: dict = {}
 
     @property
-    def zygote(self) -> Zygote:
-        """The local backend's warm zygote (tests use it to start sessions directly)."""
+    def zygote(self) -> ZygoteHandle | None:
+        """The backend's shared warm zygote, if it keeps one (tests start sessions on it)."""
         return self.backend.zygote
 
     def close(self) -> None:
@@ -114,10 +120,8 @@ class Grader:
                     result.sandbox = {**result.sandbox, "retried_after": lost}
                 return result
             if attempt < self.infra_retries:
-                recover = getattr(self.backend, "recover", None)
                 try:
-                    if recover is not None:
-                        recover()
+                    self.backend.recover()
                 except SandboxLost as e:
                     lost = f"{lost}; then {e}"
                     break
@@ -131,12 +135,13 @@ class Grader:
         paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
         cfg = AssignmentConfig.load(paths.config)
         result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope,
+                             title=cfg.title, hidden_visibility=cfg.hidden_visibility,
                              lang=i18n.normalise(options.lang) or i18n.DEFAULT)
         # A release's assignment.toml lists the public tests only.
         result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
                            else cfg.total_points)
         devices = resolve_devices(options.device)
-        if "cuda" in devices and not getattr(self.backend, "cuda", True):
+        if "cuda" in devices and not self.backend.cuda:
             # A container started without --gpus sees no GPU, whatever this machine has.
             if options.device == "cuda":
                 raise GraderFault("--device cuda needs a GPU in the grading container: add --gpus all")
@@ -247,8 +252,8 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     return tests
 
 
-def _raise_if_lost(zygote) -> None:
-    lost = getattr(zygote, "lost", None)  # only backends that can lose their sandbox define it
+def _raise_if_lost(zygote: ZygoteHandle) -> None:
+    lost = zygote.lost
     if lost:
         raise SandboxLost(lost)
 

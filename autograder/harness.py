@@ -21,6 +21,8 @@ from autograder.i18n import t as _
 from autograder.results import Picture
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 
 def _register_profile() -> None:
     # At import, not per grading: hypothesis warns when a profile is registered while

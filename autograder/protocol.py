@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 MAX_FRAME_BYTES = 512 * 1024 * 1024
 MAX_BUFFERS = 100_000

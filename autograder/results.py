@@ -1,16 +1,22 @@
-"""The result of grading one submission, and its one serialisation: Gradescope's results.json.
+"""The result of grading one submission, and its serialisations: Gradescope's results.json
+(``write_json``, the only writer of that file) and the instructor's dict (``to_dict`` /
+``result_from_dict``, stored in the gradebook and sent between processes).
 
-Everything student-facing is derived from ``GradeResult``; the rule that hidden tests
-show name, points and the author's message only is enforced here, once.
+Trusted side. Everything student-facing is derived from ``GradeResult``; the rule that
+hidden tests show name, points and the author's message only is enforced here, once. A
+result carries all a writer needs (the assignment's title, how hidden tests are shown,
+the late penalty once one is applied), so no writer re-reads assignment.toml.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from autograder import __version__
+
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
 OUTPUT_CAP = 8_000  # characters of a test's output in results.json
 
@@ -73,10 +79,24 @@ class TestResult:
         return _cap(text, OUTPUT_CAP)
 
 
+@dataclass(frozen=True)
+class LatePenalty:
+    """A late submission's penalty, as the batch applies it (``late.py`` decides it)."""
+
+    days: int  # whole days late, a started day counting as a day
+    raw: float  # the score before the penalty
+    penalty: float  # points taken off
+    final: float  # the score Gradescope and the feedback show
+    due: str = ""  # the due date (ISO 8601)
+    per_day: float = 0.0  # fraction of the raw score taken per day
+
+
 @dataclass
 class GradeResult:
     assignment_id: str
     submission: str
+    title: str = ""  # the assignment's title (assignment.toml); the id when empty
+    hidden_visibility: str = "after_published"  # Gradescope visibility of hidden tests (assignment.toml)
     sha256: str = ""
     status: str = "graded"  # "graded" | "ungradable"
     error: str = ""  # why it could not be graded
@@ -91,6 +111,7 @@ class GradeResult:
     possible: float = 0.0  # points available, also when no test could run
     lang: str = "en"  # the language its texts were written in (fixed when it was graded)
     grader_version: str = __version__
+    late: LatePenalty | None = None  # set by the batch when it exports; never stored
 
     @property
     def score(self) -> float:
@@ -120,16 +141,20 @@ class GradeResult:
             lines.append("Output of your notebook while it was loaded:\n" + _cap(self.output, 4000))
         return "\n\n".join(lines)
 
-    def to_gradescope(self, hidden_visibility: str = "after_published") -> dict:
+    @property
+    def display_title(self) -> str:
+        return self.title or self.assignment_id
+
+    def to_gradescope(self) -> dict:
         tests = []
         for t in self.tests:
             tests.append({
                 "name": t.name, "number": t.number, "score": t.score, "max_score": t.max_score,
                 "status": t.status, **t.gradescope_output(),
-                "visibility": "visible" if t.visibility == "public" else hidden_visibility,
+                "visibility": "visible" if t.visibility == "public" else self.hidden_visibility,
                 "tags": list(t.exercises),
             })
-        return {
+        data = {
             "score": self.score if self.status == "graded" else 0.0,
             "execution_time": round(self.execution_time, 3),
             "output": self.summary_text(),
@@ -144,16 +169,39 @@ class GradeResult:
                 "per_exercise": {k: {"score": s, "max_score": m} for k, (s, m) in self.per_exercise().items()},
             },
         }
+        if self.late is not None:
+            # Gradescope's score is the final one; the raw score stays in extra_data.
+            data["score"] = self.late.final
+            data["extra_data"]["late"] = {"days": self.late.days, "raw": self.late.raw,
+                                          "penalty": self.late.penalty}
+        return data
 
-    def write_json(self, path: Path, hidden_visibility: str = "after_published") -> None:
+    def write_json(self, path: Path) -> None:
+        """Write results.json (Gradescope's format), atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_gradescope(hidden_visibility), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(self.to_gradescope(), indent=2) + "\n", encoding="utf-8")
         tmp.replace(path)  # atomic: a reader never sees half a file
 
     def to_dict(self) -> dict:
         """Everything, hidden messages included: for the instructor's gradebook only."""
         return asdict(self)
+
+
+def result_from_dict(d: dict) -> GradeResult:
+    """Rebuild a GradeResult from ``GradeResult.to_dict()`` (as stored or sent over a pipe).
+    Unknown keys are ignored, so rows written by an older grader still load."""
+    known = {f.name for f in fields(GradeResult)}
+    test_fields = {f.name for f in fields(TestResult)}
+    tests = [TestResult(**{**{k: v for k, v in t.items() if k in test_fields},
+                           "exercises": tuple(t.get("exercises", ())),
+                           "images": tuple(Picture(**p) for p in t.get("images", ()) if isinstance(p, dict))})
+             for t in d.get("tests", [])]
+    late = d.get("late")
+    if isinstance(late, dict):
+        late = LatePenalty(**{k: v for k, v in late.items() if k in {f.name for f in fields(LatePenalty)}})
+    return GradeResult(**{k: v for k, v in d.items() if k in known and k not in ("tests", "late")}, tests=tests,
+                       late=late if isinstance(late, LatePenalty) else None)
 
 
 def _cap(text: str, limit: int) -> str:

@@ -1,9 +1,10 @@
-"""Trusted-side control of the untrusted worker: zygote, worker processes, restarts.
+"""Trusted-side control of the untrusted worker: worker processes, requests, restarts.
 
 The grader never imports student code. It asks a zygote (a warm process that imported
-torch once) to fork a confined worker, talks to it over a socket in the framed protocol,
-drains and caps its output, and kills it on a timeout, a crash or a malformed answer.
-The next request starts a fresh worker, so one bad call costs one test only.
+torch once; the backend's business, see ``backends``) to fork a confined worker, talks to
+it over a socket in the framed protocol, drains and caps its output, and kills it on a
+timeout, a crash or a malformed answer. The next request starts a fresh worker, so one
+bad call costs one test only. Nothing here depends on where the worker runs.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
-import queue
 import shutil
 import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from autograder import protocol
+
+if TYPE_CHECKING:
+    from autograder.backends import ZygoteHandle
+
+DECIDES_GRADES = True  # cache_key.py
 
 SIGNAL_HINTS = {
     # Students read this: say both causes (their memory use, or an operator / the OOM
@@ -93,111 +95,10 @@ class OutputBuffer:
         return text
 
 
-class Zygote:
-    """A warm process that forks workers. Start it early: it imports torch in parallel."""
-
-    def __init__(self):
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PYTHONPATH",
-                                                            "CUDA_VISIBLE_DEVICES", "HOME")}
-        env.update(OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "autograder.untrusted.zygote", str(child.fileno())],
-            pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
-            cwd="/", start_new_session=True)
-        child.close()
-        self.ctrl = parent
-        self._lock = threading.Lock()
-        self._spawned: queue.Queue = queue.Queue()
-        self._ready = threading.Event()
-        self._exits: dict[int, int] = {}
-        self._exit_cv = threading.Condition()
-        self._closed = False
-        threading.Thread(target=self._read_loop, daemon=True, name="zygote-ctrl").start()
-
-    def _read_loop(self) -> None:
-        buf = b""
-        while True:
-            try:
-                data = self.ctrl.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                self._spawned.put(None)
-                self._ready.set()
-                with self._exit_cv:
-                    self._closed = True
-                    self._exit_cv.notify_all()
-                return
-            msgs, buf = protocol.unpack_messages(buf + data)
-            for msg in msgs:
-                if "ready" in msg:
-                    self._ready.set()
-                elif "spawned" in msg:
-                    self._spawned.put(int(msg["spawned"]))
-                elif "exited" in msg:
-                    with self._exit_cv:
-                        self._exits[int(msg["exited"])] = int(msg["code"])
-                        self._exit_cv.notify_all()
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        if not self._ready.wait(timeout) or self._closed:
-            raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
-                               "to see why (is torch installed in this environment?)")
-
-    def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
-        """Fork a worker; returns (pid, socket to it, read end of its output pipe)."""
-        self.wait_ready()
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        out_r, out_w = os.pipe()
-        msg = protocol.pack_message({"op": "spawn", "config": cfg.as_message()})
-        with self._lock:
-            socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
-            pid = self._spawned.get(timeout=60)
-        theirs.close()
-        os.close(out_w)
-        if pid is None:
-            raise RuntimeError("the worker zygote died")
-        return pid, mine, out_r
-
-    def exit_code(self, pid: int, timeout: float = 1.0) -> int | None:
-        deadline = time.monotonic() + timeout
-        with self._exit_cv:
-            while pid not in self._exits and not self._closed:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._exit_cv.wait(remaining)
-            return self._exits.pop(pid, None)
-
-    def kill(self, pid: int, reaped: bool = False) -> None:
-        """SIGKILL a worker's process group (and the worker itself unless already reaped)."""
-        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
-        targets = [os.killpg] if reaped else [os.killpg, os.kill]
-        for target in targets:
-            try:
-                target(pid, signal.SIGKILL)
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        try:
-            # shutdown, not just close: our reader thread sits in recv() on this socket,
-            # which keeps it open (and the zygote waiting) until the connection is shut.
-            self.ctrl.shutdown(socket.SHUT_RDWR)
-            self.ctrl.close()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 class WorkerProcess:
     """One live worker: request/reply with deadlines, output drained into ``output``."""
 
-    def __init__(self, zygote: Zygote, cfg: SandboxConfig, output: OutputBuffer):
+    def __init__(self, zygote: "ZygoteHandle", cfg: SandboxConfig, output: OutputBuffer):
         self.zygote = zygote
         self.output = output
         self.pid, self.sock, self.out_r = zygote.spawn(cfg)
@@ -303,7 +204,7 @@ class WorkerSession:
     own time), so a timeout or crash in one test never leaks state into the next.
     """
 
-    def __init__(self, zygote: Zygote, cfg: SandboxConfig, cells: list[dict], probes: str = "",
+    def __init__(self, zygote: "ZygoteHandle", cfg: SandboxConfig, cells: list[dict], probes: str = "",
                  import_budget: float = 30.0):
         self.zygote = zygote
         self.cfg = cfg

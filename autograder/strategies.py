@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from hypothesis import strategies as st
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 FLOAT_DTYPES = (torch.float32, torch.float64)
 # Magnitudes that catch the classic numerical bugs: tiny, ordinary, large, and the 1e4 the
 # curriculum's stability rules name (exp overflows float32 past ~88).

@@ -27,6 +27,8 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 __all__ = [
     "ACCEPTED_SUFFIXES",
     "CodeCell",

@@ -60,7 +60,7 @@ def docker_image():
 def backend(docker_image):
     from autograder.backends import make_backend
 
-    with make_backend("docker") as b:
+    with make_backend("docker", image=docker_image) as b:
         yield b
 
 

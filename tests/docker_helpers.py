@@ -41,9 +41,11 @@ def grading_image(client) -> str:
     """The image of this engine: found, or built from the offline base (never a registry)."""
     from autograder.backends.docker_image import ImageError, ImageSpec, build_image, find_image
 
+    # The content tag (torch-autograder:cpu-<hash>), never the moving :cpu: another checkout
+    # grading on the same host may point :cpu at its own engine meanwhile.
     try:
         image, _ = find_image(client)
-        return image.tags[0]
+        return next((t for t in image.tags if t.startswith("torch-autograder:cpu-")), image.tags[0])
     except ImageError:
         pass
     return build_image(client, ImageSpec(base=offline_base(), wheels=True), log=lambda line: None)

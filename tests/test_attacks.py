@@ -6,12 +6,13 @@ same grading process and must score exactly what it scored before any attack. Th
 attack is judged on its expected outcome and on what holds for all of them: nothing it
 prints claims a breach, nothing secret reaches a student, the host is unchanged.
 
-The local backend is a security boundary only as root (DESIGN.md), so it runs there only
+The local backend is a security boundary only as root (ARCHITECTURE.md), so it runs there only
 as root; CI runs as root and starts a Docker engine, so both run there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -172,9 +173,138 @@ def snapshot() -> dict[str, tuple[int, int]]:
     return state
 
 
-def worker_cgroups() -> list[str]:
-    """cgroups the local backend made for its workers (removed with each worker)."""
-    return sorted(str(p) for c in ("memory", "pids") for p in Path("/sys/fs/cgroup", c).rglob("ag-worker-*"))
+def worker_cgroup_parents() -> list[Path]:
+    """Where the local backend's zygotes started from this process put their workers'
+    cgroups (``ag-worker-PID`` below the cgroup they inherit from us)."""
+    dirs = (confine._cgroup_dir(c, 0) for c in ("memory", "pids")) if IS_ROOT else ()
+    return [Path(d).parent for d in dirs if d is not None]
+
+
+def worker_cgroups() -> dict[str, int]:
+    """The worker cgroups there now: path -> the worker's pid (in its name)."""
+    out = {}
+    for parent in worker_cgroup_parents():
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            pid = name.removeprefix("ag-worker-")
+            if name.startswith("ag-worker-") and pid.isdigit():
+                out[str(parent / name)] = int(pid)
+    return out
+
+
+def _descends_from(pid: int, ancestor: int) -> bool | None:
+    """Whether ``pid`` is a descendant of ``ancestor`` (None: it is gone, nobody can tell)."""
+    seen = 0
+    while pid > 1 and seen < 64:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return None if not seen else False
+        pid = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+        if pid == ancestor:
+            return True
+        seen += 1
+    return False
+
+
+def _container_owner(pid: int) -> int | None:
+    """The pid of the grader that started the container ``pid`` runs in (its label), or
+    None: not in a container, or one nobody labelled, or no Docker to ask."""
+    try:
+        ids = re.findall(r"[0-9a-f]{64}", Path(f"/proc/{pid}/cgroup").read_text())
+        if not ids:
+            return -1  # not in a container: a local grader that is not ours
+        import docker
+
+        client = docker.from_env(timeout=10)
+        try:
+            labels = client.containers.get(ids[-1]).labels or {}
+        finally:
+            client.close()
+    except Exception:  # noqa: BLE001 - gone, or no engine: cannot tell
+        return None
+    owner = labels.get("org.torch-autograder.owner", "").rpartition(":")[2]
+    return int(owner) if owner.isdigit() else None
+
+
+class Ownership:
+    """What this run's own processes made, told apart from what another grading on the same
+    host makes meanwhile (a grading host is rarely idle). While the batch runs it notes
+    every process that descends from this one, and which worker cgroups belong to them; the
+    host checks then judge only those."""
+
+    def __init__(self, interval: float = 0.1):
+        self.pids: set[int] = set()
+        self.cgroups: dict[str, bool | None] = {}  # path -> ours (None: gone before we could tell)
+        self._stop = threading.Event()
+        self._interval = interval
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> "Ownership":
+        self._before = set(worker_cgroups())
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._look()
+
+    def _look(self) -> None:
+        children: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    stat = Path(f"/proc/{d}/stat").read_text()
+                except OSError:
+                    continue
+                children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(d))
+        todo = [os.getpid()]
+        while todo:  # this process's descendants now
+            for child in children.get(todo.pop(), ()):
+                self.pids.add(child)
+                todo.append(child)
+        me = os.getpid()
+        for path, pid in worker_cgroups().items():
+            if path not in self._before and not self.cgroups.get(path):
+                self.cgroups[path] = True if pid in self.pids else _descends_from(pid, me)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._look()
+
+    def owns_process(self, pid: int) -> bool:
+        """Whether a live sandbox process is this run's. Another grading's is one that hangs
+        below a trusted process of its own (its grader, or the container runtime of a
+        container it labelled): neither this process, nor one it started, nor PID 1. An
+        orphan (reparented to PID 1: a daemon that escaped) cannot be placed, so counts."""
+        me, p = os.getpid(), pid
+        for _ in range(64):
+            if p in self.pids or p == me:
+                return True
+            try:
+                status = Path(f"/proc/{p}/status").read_text()
+            except OSError:
+                return True
+            parent = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+            uid = int(re.search(r"^Uid:\s+(\d+)", status, re.M).group(1))
+            if p != pid and uid not in SANDBOX_UIDS:  # a trusted process that is not ours
+                owner = _container_owner(pid)
+                return owner is None or owner in self.pids
+            if parent <= 1:
+                return True
+            p = parent
+        return True
+
+    def left_cgroups(self) -> list[str]:
+        """Worker cgroups of this run still there. One whose worker was gone before it could
+        be placed counts as ours: a check that cannot tell must not pass quietly."""
+        now = worker_cgroups()
+        return sorted(p for p, pid in now.items()
+                      if p not in self._before and self.cgroups.get(p, True) is not False)
 
 
 def planted_markers() -> list[str]:
@@ -190,15 +320,28 @@ def planted_markers() -> list[str]:
     return sorted(set(found))
 
 
-def sysv_ipc() -> list[str]:
-    """The host's System V IPC objects (they outlive the processes that made them)."""
+def sysv_ipc(ours: set[int] | None = None) -> list[str]:
+    """The host's System V IPC objects (they outlive the processes that made them).
+
+    ``ours``: only those this run's processes could have made: shared memory whose creator
+    is one of these pids; message queues and semaphores (the kernel keeps no creator pid)
+    created by a sandbox user. Another program's objects, or another grading's, are not
+    this run's business."""
     out = []
     for kind in ("shm", "msg", "sem"):
         try:
-            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
         except OSError:
             continue
-        out += [f"{kind}: {' '.join(line.split()[:2])}" for line in lines]
+        head = lines[0].split() if lines else []
+        for line in lines[1:]:
+            row = dict(zip(head, line.split()))
+            if ours is not None:
+                if kind == "shm" and int(row.get("cpid", 0)) not in ours:
+                    continue
+                if kind != "shm" and int(row.get("cuid", -1)) not in SANDBOX_UIDS:
+                    continue
+            out.append(f"{kind}: {row.get('key')} {row.get('shmid', row.get('msqid', row.get('semid')))}")
     return out
 
 
@@ -241,9 +384,9 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
     backend = request.param
     if backend == "local" and not IS_ROOT:
         pytest.skip("the local backend is a security boundary only when the grader runs as root "
-                    "(DESIGN.md); run the corpus as root, as CI does")
+                    "(ARCHITECTURE.md); run the corpus as root, as CI does")
     if backend == "docker":
-        request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
+        image = request.getfixturevalue("docker_image")  # skips with the reason where no engine can run
     work = tmp_path_factory.mktemp(f"corpus-{backend}")
     listener = Listener()
     subs = work / "submissions"
@@ -256,23 +399,28 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
             (subs / f"{i:02d}a-{a.name}.py").write_text(f"{solution_source}\n\n{patch}", encoding="utf-8")
             (subs / f"{i:02d}b-clean.py").write_text(canary, encoding="utf-8")
     before, procs_before, markers_before = snapshot(), sandbox_processes(), planted_markers()
-    ipc_before, cgroups_before = sysv_ipc(), worker_cgroups()
+    ipc_before = sysv_ipc()
+    options = {"image": image} if backend == "docker" else {}  # its content tag: :cpu may move
     opts = BatchOptions(submissions=subs, assignment=AID, course=ROOT, jobs=1, backend=backend,
-                        gradebook=work / "grades.db", feedback_dir=work / "feedback", device="cpu")
+                        backend_options=options, gradebook=work / "grades.db", feedback_dir=work / "feedback",
+                        device="cpu")
     from rich.console import Console
 
     t0 = time.perf_counter()
     try:
-        summary = run_batch(opts, Console(file=io.StringIO(), width=200))
+        with Ownership() as own:
+            summary = run_batch(opts, Console(file=io.StringIO(), width=200))
     finally:
         listener.close()
     seconds = time.perf_counter() - t0
     after = snapshot()
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
-    changed += [f"new System V IPC object {o}" for o in sorted(set(sysv_ipc()) - set(ipc_before))]
-    changed += [f"cgroup left behind: {c}" for c in sorted(set(worker_cgroups()) - set(cgroups_before))]
+    changed += [f"new System V IPC object {o}" for o in sorted(set(sysv_ipc(own.pids)) - set(ipc_before))]
+    changed += [f"cgroup left behind: {c}" for c in own.left_cgroups()]
     deadline = time.monotonic() + 10  # containers are removed in the background
-    while (left := sandbox_processes() - procs_before) and time.monotonic() < deadline:
+    # Only processes of this run: another grading's workers may run meanwhile.
+    while (left := {p for p in sandbox_processes() - procs_before if own.owns_process(p)}) \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
     leftovers = []
     for pid in sorted(left):
@@ -358,6 +506,40 @@ def test_corpus_leaves_the_host_unchanged(corpus: CorpusRun):
     slow = sorted(corpus.entries.values(), key=lambda e: -e.result.execution_time)[:5]
     print(f"\n{corpus.backend}: {len(corpus.entries)} submissions graded in {corpus.seconds:.1f} s; slowest: "
           + ", ".join(f"{e.student} {e.result.execution_time:.1f} s" for e in slow))
+
+
+@pytest.mark.skipif(not IS_ROOT or not worker_cgroup_parents(), reason="worker cgroups need root and cgroup v1")
+def test_host_checks_judge_only_what_this_run_made():
+    """Another grading on the same host (a sibling process tree, as another batch's zygote
+    would be) leaves a cgroup and a worker-like process while this run's checks watch:
+    they are not this run's. A cgroup this run's own child leaves behind is."""
+    import subprocess
+
+    parent = worker_cgroup_parents()[-1]
+    # A process that does not descend from this one: started through a shell that exits.
+    out = subprocess.run(["sh", "-c", "setsid sleep 30 >/dev/null 2>&1 & echo $!"], capture_output=True,
+                         text=True, check=True)
+    foreign = int(out.stdout.strip())
+    made = []
+    try:
+        with Ownership() as own:
+            mine = subprocess.Popen(["sleep", "30"])
+            time.sleep(0.5)  # the watcher sees both
+            for pid in (foreign, mine.pid):
+                made.append(parent / f"ag-worker-{pid}")
+                made[-1].mkdir()
+            time.sleep(0.5)
+        assert own.left_cgroups() == [str(parent / f"ag-worker-{mine.pid}")]
+        assert mine.pid in own.pids and foreign not in own.pids
+        assert own.owns_process(mine.pid)
+        assert not _descends_from(foreign, os.getpid())
+    finally:
+        for d in made:
+            d.rmdir()
+        for pid in (foreign, mine.pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+        mine.wait()
 
 
 SECRETS = secret_lines()

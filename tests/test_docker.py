@@ -136,7 +136,7 @@ def test_auto_falls_back_to_local_and_says_why(tmp_path):
 @pytest.fixture(scope="module")
 def raw_backend(docker_image):
     """Its own backend without spares: session-level tests choose their own limits."""
-    with make_backend("docker", spares=0) as b:
+    with make_backend("docker", image=docker_image, spares=0) as b:
         yield b
 
 
@@ -379,7 +379,7 @@ def orphan_alive():
 def test_cli_grade_with_docker_backend(docker_image, tmp_path, make_submission):
     sub = make_submission()
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(sub), "--backend", "docker",
-                           "--results", str(tmp_path / "results.json"), "--feedback", str(tmp_path / "f.md")],
+                           "--image", docker_image, "--results", str(tmp_path / "results.json"), "--feedback", str(tmp_path / "f.md")],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads((tmp_path / "results.json").read_text())

@@ -32,7 +32,8 @@ import pytest
 from rich.console import Console
 
 from autograder.batch import BatchOptions, run_batch
-from autograder.gradebook import Gradebook, GradebookError, write_csv
+from autograder.csv_export import write_csv
+from autograder.gradebook import Gradebook, GradebookError
 from batch_fixtures import BAD_ADD, GOOD, NO_SCALE, descendants, make_class, make_course
 from conftest import IS_ROOT, ROOT
 
@@ -157,7 +158,7 @@ def test_worker_killed_mid_call_local(grader, tmp_path):
     course = make_course(tmp_path / "course")
     sub = tmp_path / "blocker.py"
     sub.write_text(BLOCKS_IN_ADD)
-    result, _ = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.proc.pid])
+    result, _ = _kill_mid_call(grader, course, sub, lambda: [grader.zygote.pid])
     _check_killed_mid_call(result)
 
 
@@ -173,9 +174,9 @@ def test_worker_killed_mid_call_docker(docker_grader, backend, tmp_path):
 
 # =========================================================================== 3. Docker
 
-def _docker_opts(course, subs, tmp_path, **kw) -> BatchOptions:
+def _docker_opts(course, subs, tmp_path, image: str, **kw) -> BatchOptions:
     base = dict(submissions=subs, assignment="tiny", course=course, jobs=1, backend="docker",
-                gradebook=tmp_path / "g.db", device="cpu")
+                backend_options={"image": image}, gradebook=tmp_path / "g.db", device="cpu")
     return BatchOptions(**{**base, **kw})
 
 
@@ -209,7 +210,7 @@ def test_a_container_lost_twice_is_marked_and_graded_by_the_rerun(docker_image, 
     killer = threading.Thread(target=remove_cats_container, daemon=True)
     killer.start()
     try:
-        first = run_batch(_docker_opts(course, subs, tmp_path), _quiet())
+        first = run_batch(_docker_opts(course, subs, tmp_path, docker_image), _quiet())
     finally:
         stop.set()
         killer.join()
@@ -220,7 +221,7 @@ def test_a_container_lost_twice_is_marked_and_graded_by_the_rerun(docker_image, 
     assert "container" in why and "run the same command again" in why, why
     assert _rows(tmp_path / "g.db") == {"ann": 10.0, "ben": 6.0}  # no row for cat, nobody's score lowered
 
-    second = run_batch(_docker_opts(course, subs, tmp_path), _quiet())
+    second = run_batch(_docker_opts(course, subs, tmp_path, docker_image), _quiet())
     assert (second.graded, second.cached, second.faults) == (1, 2, {})
     assert _rows(tmp_path / "g.db") == expected
 
@@ -336,7 +337,8 @@ def test_docker_daemon_restarted_mid_batch(grader, backend, tmp_path, solution_s
             assert r.score < 100
     db = tmp_path / "g.db"
     cmd = [sys.executable, "-m", "autograder.cli", "--course", str(ROOT), "batch", str(subs),
-           "--assignment", "01_tensors", "--jobs", "1", "--backend", "docker", "--gradebook", str(db),
+           "--assignment", "01_tensors", "--jobs", "1", "--backend", "docker", "--image", backend.image,
+           "--gradebook", str(db),
            "--feedback-dir", str(tmp_path / "fb"), "--device", "cpu"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -488,12 +490,65 @@ def test_full_temp_folder_is_refused_and_graded_work_kept(tmp_path):
 def test_a_grading_process_that_meets_a_full_disk_names_the_folder(tmp_path):
     """Mid-batch, a full temp folder fails every submission alike: the grading process's
     fault says which folder and what to do (and the coordinator stops the batch on it)."""
-    from autograder.executors import _no_space
+    from autograder.errors import no_space as _no_space
 
     e = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ag-docker-x" / "ctrl.sock"))
     why = _no_space(e)
     assert why.startswith(f"no space left in {tmp_path / 'ag-docker-x'}") and "run the same command again" in why
     assert _no_space(OSError(errno.EACCES, "Permission denied")) is None
+
+
+@pytest.mark.slow
+def test_a_ray_task_handles_a_full_disk_and_an_internal_error_as_a_grading_process_does(tmp_path, monkeypatch):
+    """The body of a Ray task, run here on a real warm Grader: an unexpected error costs that
+    submission only (the grader grades the next one), and a full temp folder stops the batch
+    with the folder named, both at the submission's unpacking and at the course's."""
+    pytest.importorskip("ray")
+    import tempfile
+
+    from autograder.backends.channel import ZygoteGone
+    from autograder.executors import GradeSpec, RayExecutor, ray_cluster
+
+    course = make_course(tmp_path / "course")
+    make_class(tmp_path / "subs", {"ann": GOOD})
+    sub_tar = ray_cluster.pack(tmp_path / "subs" / "ann.py", "ann.py")
+    spec = GradeSpec(assignment="tiny", course=str(course), device="cpu")
+    course_tar = RayExecutor(spec, "suite-a").course_tar()
+    task_spec = dict(spec.to_json(), course="")
+    with tmpfs(tmp_path / "scratch", "8m") as scratch:
+        monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+        monkeypatch.setattr(ray_cluster, "_RAY_GRADER", None)
+        try:
+            def task(name: str, suite: str = "suite-a") -> dict:
+                return ray_cluster.grade_task(course_tar, suite, task_spec, name, sub_tar, "node0123456789")
+
+            first = task("ann.py")
+            assert first["result"]["status"] == "graded" and first["worker"].startswith("node01234567/"), first
+            assert sum(t["score"] for t in first["result"]["tests"]) == 10.0
+            grader = ray_cluster._RAY_GRADER
+
+            def gone():  # the zygote died under the grader mid-acquire: an error nothing expects
+                raise ZygoteGone("the worker zygote died or could not start a worker")
+
+            with monkeypatch.context() as m:
+                m.setattr(grader.backend, "acquire", gone)
+                broken = task("ann.py")
+            assert "internal grader error" in broken["fault"] and not broken.get("fatal"), broken
+            assert "ZygoteGone" in broken["fault"]
+            assert task("ann.py")["result"]["status"] == "graded"  # the same warm grader goes on
+
+            filler = fill(scratch)
+            full = task("ann.py")
+            assert full.get("fatal") and full["fault"].startswith(f"no space left in {scratch}"), full
+            assert "run the same command again" in full["fault"]
+            ray_cluster._RAY_GRADER.close()
+            monkeypatch.setattr(ray_cluster, "_RAY_GRADER", None)
+            fresh = task("ann.py", suite="suite-b")  # a node that must unpack the course first
+            assert fresh.get("fatal") and fresh["fault"].startswith(f"no space left in {scratch}"), fresh
+            filler.unlink()
+        finally:
+            if ray_cluster._RAY_GRADER is not None:
+                ray_cluster._RAY_GRADER.close()
 
 
 # =========================================================================== 5. corrupt gradebook
@@ -609,13 +664,13 @@ def test_a_file_that_is_not_a_gradebook_is_never_overwritten(tmp_path):
 
 def test_write_csv_leaves_no_partial_file_on_a_full_disk(tmp_path, monkeypatch):
     """The CSV is written to a temporary file and renamed: a failure mid-write removes it."""
-    from autograder import gradebook
+    from autograder import csv_export
 
     def full(tmp, *a, **k):
         tmp.write_text("student,status")  # part of the header, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(gradebook, "_write_rows", full)
+    monkeypatch.setattr(csv_export, "_write_rows", full)
     with pytest.raises(OSError):
         write_csv([], type("Cfg", (), {"exercises": ["add"]})(), tmp_path / "g.csv")
     assert list(tmp_path.iterdir()) == []

@@ -9,8 +9,11 @@ import sqlite3
 import pytest
 
 from autograder.config import AssignmentConfig, assignment_paths
-from autograder.gradebook import Gradebook, late_days, penalty_points, result_from_dict, suite_hash, write_csv
-from autograder.results import GradeResult, TestResult
+from autograder.cache_key import suite_hash
+from autograder.csv_export import write_csv
+from autograder.gradebook import Gradebook
+from autograder.late import late_days, penalty_points
+from autograder.results import GradeResult, LatePenalty, TestResult, result_from_dict
 from batch_fixtures import make_course
 
 UTC = dt.timezone.utc
@@ -47,6 +50,8 @@ def test_result_round_trip():
     r = _result({"test_a": (3, 3, "add"), "test_b": (0, 4, "scale")})
     back = result_from_dict(r.to_dict())
     assert back == r and back.tests[0].exercises == ("add",)
+    r.title, r.late = "Tiny", LatePenalty(days=2, raw=3, penalty=1.5, final=1.5, due="2026-12-01", per_day=0.25)
+    assert result_from_dict(r.to_dict()) == r
 
 
 def test_record_is_idempotent_and_entries_apply_penalty(tiny, tmp_path):

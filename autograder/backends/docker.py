@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import shutil
 import socket
 import struct
@@ -33,10 +32,12 @@ import threading
 import time
 from dataclasses import dataclass
 
-from autograder import protocol
-from autograder.backends import SandboxLost
+from autograder.backends import Backend, BackendError, SandboxLost, ZygoteHandle
+from autograder.backends.channel import ZygoteChannel
 from autograder.backends.docker_image import LABEL, ImageError, find_image
 from autograder.sandbox import SandboxConfig
+
+DECIDES_GRADES = True  # cache_key.py
 
 CTRL_MOUNT = "/run/autograder"
 # Container memory on top of the worker's memory_mb: the zygote (torch imported, ~0.3 GB)
@@ -47,11 +48,14 @@ KILL_ACK_S = 3.0
 # After a lost container: how long the grader waits for the Docker daemon to answer again
 # (a restart takes seconds) before it marks the submission "not graded".
 RECOVER_S = 120.0
-MAX_CTRL_BUFFER = 1 << 20  # a zygote (possibly hijacked by a student) cannot flood us
 
 
-class DockerUnavailable(RuntimeError):
+class DockerUnavailable(BackendError):
     """No Docker engine can be reached; the message says how to get one."""
+
+
+class GpuSpecError(BackendError, ValueError):
+    """A ``--gpus`` value Docker cannot take; the message lists the forms it can."""
 
 
 def docker_client(timeout: int = 60):
@@ -86,7 +90,7 @@ def parse_gpus(spec: str | int | None):
         ids = [i.strip() for i in text[len("device="):].split(",") if i.strip()]
         if ids:
             return [DeviceRequest(device_ids=ids, capabilities=[["gpu"]])]
-    raise ValueError(f"--gpus {spec!r}: use all, a count (e.g. 1), or device=0,1")
+    raise GpuSpecError(f"--gpus {spec!r}: use all, a count (e.g. 1), or device=0,1")
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class ContainerLimits:
 
 
 class _Container:
-    """One container running one zygote, and the control connection to it.
+    """One container running one zygote, and the control channel to it.
 
     ``start()`` creates the container and returns; the zygote's import of torch and its
     connection are awaited in a thread, so a container can warm up while another
@@ -115,22 +119,20 @@ class _Container:
         self.backend = backend
         self.limits = limits
         self.container = None
-        self.ctrl: socket.socket | None = None
+        self.channel: ZygoteChannel | None = None
         self.error: str | None = None
-        self.ready = threading.Event()
-        self.dead = False
+        self._connected = threading.Event()  # the channel is up, or the start failed
+        self._failed = False
         self._destroyed = False
-        self._closing = False  # we are removing it: the channel closing then is no loss
-        self._vanished = False  # the channel closed under us: the container stopped or was removed
         self._verdict: str | None = None  # loss(), once decided ("" = not an infrastructure loss)
         self._id: str | None = None
-        self._lock = threading.Lock()
-        self._spawned: queue.Queue = queue.Queue()
-        self._exits: dict[int, int] = {}
-        self._killed: set[int] = set()
         self._cv = threading.Condition()
         self._dir = tempfile.mkdtemp(prefix="ag-docker-")
         threading.Thread(target=self._start, daemon=True, name="docker-zygote-start").start()
+
+    @property
+    def dead(self) -> bool:
+        return self._failed or (self.channel is not None and self.channel.dead)
 
     # ------------------------------------------------------------------ start
     def _start(self) -> None:
@@ -152,16 +154,21 @@ class _Container:
                 self.destroy()
                 return
             conn = self._accept(listener)
-            self.ctrl = conn
+            with self._cv:
+                destroyed = self._destroyed
+                # Nothing inside can end PID 1 (signals from inside are dropped, the workers
+                # go first on OOM): a channel that closes under us means stopped from outside.
+                self.channel = ZygoteChannel(conn, "the grading container's zygote")
+            if destroyed:
+                self.channel.close()
         except Exception as e:  # noqa: BLE001 - reported to whoever waits for this container
             self.error = f"{type(e).__name__}: {e}"  # (the container's log is in it already)
             listener.close()
             self.destroy()
-            return
         finally:
             listener.close()
             shutil.rmtree(self._dir, ignore_errors=True)
-        self._read_loop()
+            self._connected.set()
 
     def _accept(self, listener: socket.socket) -> socket.socket:
         started = time.monotonic()
@@ -180,106 +187,26 @@ class _Container:
             if time.monotonic() - started > START_TIMEOUT_S:
                 raise RuntimeError("no connection from the container's zygote")
 
-    def _read_loop(self) -> None:
-        buf = b""
-        while True:
-            try:
-                data = self.ctrl.recv(65536)
-            except OSError:
-                data = b""
-            try:
-                if not data and not self._closing:
-                    # Nothing inside can end PID 1 (signals from inside are dropped, the
-                    # workers go first on OOM): the container was stopped from outside.
-                    self._vanished = True
-                if not data or len(buf) + len(data) > MAX_CTRL_BUFFER:
-                    raise protocol.ProtocolError("control channel closed")
-                msgs, buf = protocol.unpack_messages(buf + data)
-                for msg in msgs:
-                    self._on_message(msg)
-            except (protocol.ProtocolError, ValueError, TypeError):
-                # Closed, or garbage from a zygote a student took over: this container is done.
-                self._mark_dead()
-                return
-
-    def _on_message(self, msg: dict) -> None:
-        if "ready" in msg:
-            self.ready.set()
-        elif "spawned" in msg:
-            self._spawned.put(int(msg["spawned"]))
-        elif "exited" in msg:
-            with self._cv:
-                self._exits[int(msg["exited"])] = int(msg["code"])
-                self._cv.notify_all()
-        elif "killed" in msg:
-            with self._cv:
-                self._killed.add(int(msg["killed"]))
-                self._cv.notify_all()
-
-    def _mark_dead(self) -> None:
-        with self._cv:
-            self.dead = True
-            self._cv.notify_all()
-        self._spawned.put(None)
-        self.ready.set()
-
     # ------------------------------------------------------------------ zygote ops
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
-        if not self.ready.wait(timeout) or self.dead:
+        deadline = time.monotonic() + timeout
+        up = self._connected.wait(timeout) and self.channel is not None
+        if not up or not self.channel.wait_ready(max(0.0, deadline - time.monotonic())):
             why = self.error or f"its zygote did not start; container log:\n{self.logs()}"
             raise RuntimeError(f"the grading container could not start: {why}")
 
     def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
         self.wait_ready()
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        out_r, out_w = os.pipe()
-        msg = protocol.pack_message({"op": "spawn", "config": cfg.as_message()})
-        try:
-            with self._lock:
-                socket.send_fds(self.ctrl, [msg], [theirs.fileno(), out_w])
-                pid = self._spawned.get(timeout=60)
-        except (OSError, queue.Empty):
-            pid = None
-        finally:
-            theirs.close()
-            os.close(out_w)
-        if not pid:  # None: the zygote is gone; 0: it could not fork (pids limit)
-            mine.close()
-            os.close(out_r)
-            self._mark_dead()
-            raise RuntimeError("the grading container's zygote died or could not start a worker")
-        return pid, mine, out_r
+        return self.channel.spawn(cfg.as_message())  # ZygoteGone marks it dead
 
     def exit_code(self, pid: int, timeout: float) -> int | None:
-        deadline = time.monotonic() + timeout
-        with self._cv:
-            while pid not in self._exits and not self.dead:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._cv.wait(remaining)
-            return self._exits.pop(pid, None)
+        return self.channel.exit_code(pid, timeout) if self.channel is not None else None
 
     def kill(self, pid: int) -> None:
         """Kill through the zygote; a zygote that does not confirm loses its container."""
         if self.dead:
             return
-        try:
-            with self._lock:
-                self.ctrl.sendall(protocol.pack_message({"op": "kill", "pid": pid}))
-        except OSError:
-            self.destroy()
-            return
-        deadline = time.monotonic() + KILL_ACK_S
-        with self._cv:
-            while pid not in self._killed and not self.dead:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cv.wait(remaining)
-            acked = pid in self._killed
-            self._killed.discard(pid)
-        if not acked:
+        if not self.channel.kill(pid, KILL_ACK_S):
             self.destroy()
 
     def loss(self) -> str | None:
@@ -290,7 +217,7 @@ class _Container:
         if self._verdict is None:
             if self.error is not None:
                 self._verdict = f"a grading container could not start: {self.error[:500]}"
-            elif not self._vanished:
+            elif not (self.channel is not None and self.channel.vanished):
                 self._verdict = ""
             else:
                 try:
@@ -317,23 +244,21 @@ class _Container:
 
     def destroy(self) -> None:
         """Kill and remove the container (its zygote, workers and tmpfs go with it)."""
-        self._closing = True
-        self._mark_dead()
-        if self.ctrl is not None:
-            with contextlib.suppress(OSError):
-                self.ctrl.shutdown(socket.SHUT_RDWR)
-                self.ctrl.close()
         with self._cv:
+            self._failed = True
             self._destroyed = True
             container, self.container = self.container, None
+            channel = self.channel
+        if channel is not None:
+            channel.close()
         if container is not None:
             with contextlib.suppress(Exception):
                 container.remove(force=True)
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-class DockerZygote:
-    """What the grader holds for one submission: the interface of ``sandbox.Zygote``.
+class DockerZygote(ZygoteHandle):
+    """What the grader holds for one submission (a ``ZygoteHandle``).
 
     The container is chosen at the first ``spawn``, when the worker's limits are known: a
     prestarted one whose limits match, else a fresh one. A container whose zygote died
@@ -418,7 +343,7 @@ class DockerZygote:
             self.container = None
 
 
-class DockerBackend:
+class DockerBackend(Backend):
     """Workers in containers of the grading image, one container per submission."""
 
     name = "docker"

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Callable
 
 import autograder
+from autograder.backends import BackendError
+
+DECIDES_GRADES = True  # the image the workers run in (cache_key.py)
 
 REPO = "torch-autograder"
 LABEL = "org.torch-autograder"
@@ -35,7 +38,7 @@ DEFAULT_TORCH_INDEX = {"cpu": "https://download.pytorch.org/whl/cpu",
                        "gpu": "https://download.pytorch.org/whl/cu128"}
 
 
-class ImageError(RuntimeError):
+class ImageError(BackendError):
     """The image cannot be built or used; the message says what to do."""
 
 

@@ -1,24 +1,92 @@
-"""The local backend: one warm zygote subprocess on this machine serves every submission."""
+"""The local backend: one warm zygote subprocess on this machine serves every submission.
+
+Trusted side. The zygote runs as this process's child (as root on a grading host, so it
+can drop each worker to the sandbox user); workers are killed from here by process group,
+since their pids are this machine's.
+"""
 
 from __future__ import annotations
 
-from autograder.sandbox import Zygote
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+from autograder.backends import Backend, ZygoteHandle
+from autograder.backends.channel import ZygoteChannel
+from autograder.sandbox import SandboxConfig
+
+DECIDES_GRADES = True  # cache_key.py
 
 
-class LocalBackend:
+class LocalZygote(ZygoteHandle):
+    """A warm process that forks workers. Start it early: it imports torch in parallel."""
+
+    def __init__(self):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PYTHONPATH",
+                                                            "CUDA_VISIBLE_DEVICES", "HOME")}
+        env.update(OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.untrusted.zygote", str(child.fileno())],
+            pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
+            cwd="/", start_new_session=True)
+        child.close()
+        self.channel = ZygoteChannel(parent, "the worker zygote")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None and not self.channel.dead
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if not self.channel.wait_ready(timeout):
+            raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
+                               "to see why (is torch installed in this environment?)")
+
+    def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
+        self.wait_ready()
+        return self.channel.spawn(cfg.as_message())
+
+    def exit_code(self, pid: int, timeout: float = 1.0) -> int | None:
+        return self.channel.exit_code(pid, timeout)
+
+    def kill(self, pid: int, reaped: bool = False) -> None:
+        """SIGKILL a worker's process group (and the worker itself unless already reaped)."""
+        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
+        targets = [os.killpg] if reaped else [os.killpg, os.kill]
+        for target in targets:
+            try:
+                target(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.channel.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class LocalBackend(Backend):
     name = "local"
     cuda = True  # workers see whatever GPU this machine has
-    note: str | None = None
 
-    def __init__(self, zygote: Zygote | None = None):
-        self.zygote = zygote or Zygote()  # starts importing torch now, in parallel with us
+    def __init__(self, zygote: LocalZygote | None = None):
+        self.zygote: LocalZygote = zygote or LocalZygote()  # starts importing torch now, in parallel with us
 
-    def acquire(self) -> Zygote:
-        if self.zygote.proc.poll() is not None:  # died (killed by a student?): start another
-            self.zygote = Zygote()
+    def acquire(self) -> LocalZygote:
+        if not self.zygote.alive:  # died (killed by a student?) or hung up: start another
+            self.zygote.close()
+            self.zygote = LocalZygote()
         return self.zygote
 
-    def release(self, zygote: Zygote) -> None:
+    def release(self, zygote: ZygoteHandle) -> None:
         pass  # kept warm for the next submission
 
     def describe(self) -> dict:

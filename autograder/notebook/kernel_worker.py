@@ -24,23 +24,21 @@ import types
 from typing import Any
 
 from autograder import protocol
+from autograder.backends import ZygoteHandle
 from autograder.sandbox import LoadReport, OutputBuffer, SandboxConfig, WorkerFailure
 
 CAN_FORK = hasattr(os, "fork")
 
 
-class KernelForker:
-    """Forks workers from this process, whose namespace ``namespace`` holds the student's code."""
+class KernelForker(ZygoteHandle):
+    """Forks workers from this process, whose namespace ``namespace`` holds the student's code
+    (the ``ZygoteHandle`` seam of backends, with the kernel as the zygote)."""
 
     pid: int | None = None  # no zygote process of its own: the kernel is the zygote
 
     def __init__(self, namespace: dict[str, Any]):
         self.namespace = namespace
         self._exits: dict[int, int] = {}
-
-    @property
-    def lost(self) -> str | None:
-        return None
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         return None

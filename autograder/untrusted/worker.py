@@ -17,6 +17,8 @@ from typing import Any
 
 from autograder import protocol
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 MAX_TEXT = 20_000  # characters of a traceback or message sent back
 
 

@@ -29,6 +29,8 @@ import time
 from autograder import protocol
 from autograder.untrusted import confine
 
+DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
+
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 CONTAINER = False  # set by --container: PID 1 of a container that holds one submission

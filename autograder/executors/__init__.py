@@ -1,0 +1,21 @@
+"""Where a batch's submissions are graded: warm local grading processes, or Ray tasks.
+
+Trusted side. The coordinator (``batch``) never imports torch or student code: it hands
+an ``Executor`` jobs and receives ``Outcome``s.
+
+- ``jobs``: ``GradeSpec``, ``Job``, ``Outcome`` and the ``Executor`` seam;
+- ``grading_process``: ``GradingProcess``, a warm trusted process that grades one path
+  after another (``python -m autograder.executors FD``);
+- ``warm_grader``: what such a process (or a Ray worker) runs: build the Grader once,
+  grade, turn faults into replies;
+- ``local_pool``: ``LocalExecutor``, ``jobs`` grading processes fed from one queue;
+- ``ray_cluster``: ``RayExecutor``, each submission a Ray task.
+"""
+
+from autograder.executors.grading_process import GradingProcess, GradingProcessFault
+from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
+from autograder.executors.local_pool import LocalExecutor
+from autograder.executors.ray_cluster import RayExecutor
+
+__all__ = ["Executor", "GradeSpec", "GradingProcess", "GradingProcessFault", "Job", "LocalExecutor", "OnOutcome",
+           "Outcome", "RayExecutor"]

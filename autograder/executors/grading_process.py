@@ -1,0 +1,132 @@
+"""A warm trusted grading process, and the loop it runs (``python -m autograder.executors FD``).
+
+Trusted side. The process imports torch, pytest and the engine once, starts its own
+untrusted zygote (the backend's), grades the reference solution, and then grades one
+submission after another, receiving paths and sending results as JSON over a socket. It
+dies with its parent. pytest is not reentrant (one plugin manager, one ``sys.modules``),
+so parallel grading needs separate processes, which also keep one grader's crash from
+taking the others down.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from autograder.executors.jobs import GradeSpec
+
+
+class GradingProcess:
+    """A warm trusted grading process (``python -m autograder.executors FD``), seen from the coordinator."""
+
+    def __init__(self, spec: GradeSpec, log: Path | None = None):
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        err = open(log, "ab") if log else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "autograder.executors", str(theirs.fileno())],
+                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                         stdout=err, stderr=err, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        finally:
+            theirs.close()
+            if log:
+                err.close()
+        self.conn = Connection(mine.detach())
+        self.conn.send_bytes(json.dumps(spec.to_json()).encode())
+        self.hello: dict | None = None
+
+    def wait_ready(self) -> dict:
+        if self.hello is None:
+            self.hello = self._recv()
+        return self.hello
+
+    def _recv(self) -> dict:
+        msg = json.loads(self.conn.recv_bytes())
+        if "fault" in msg and msg.get("fatal"):
+            raise GradingProcessFault(msg["fault"])
+        return msg
+
+    def grade(self, path: Path) -> dict:
+        """Grade one submission; raises EOFError/OSError when the process died."""
+        self.wait_ready()
+        self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
+        return json.loads(self.conn.recv_bytes())
+
+    def memory(self) -> dict[str, int]:
+        """Resident memory (KiB) of this process and of the untrusted zygote it started."""
+        self.wait_ready()
+        out = {"trusted": rss_kib(self.proc.pid)}
+        zpid = self.hello.get("zygote_pid") if self.hello else None
+        if zpid:
+            out["zygote"] = rss_kib(int(zpid))
+        return out
+
+    def close(self) -> None:
+        try:
+            self.conn.close()  # EOF: the process finishes its loop and closes its zygote
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class GradingProcessFault(Exception):
+    """A grading process could not start (broken backend or course)."""
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL us when the coordinator dies (a killed batch leaves no graders behind)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def serve(fd: int) -> None:
+    """The grading process: warm up once, then grade paths until the coordinator hangs up."""
+    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
+
+    _die_with_parent()
+    conn = Connection(fd)
+    spec = GradeSpec(**json.loads(conn.recv_bytes()))
+    try:
+        grader = make_grader(spec)
+    except Exception as e:  # noqa: BLE001 - reported to the coordinator, which stops the batch
+        conn.send_bytes(json.dumps(start_fault(e)).encode())
+        return
+    zygote = grader.backend.zygote
+    conn.send_bytes(json.dumps({"ready": os.getpid(), "warmup": grader.warmup,
+                                "zygote_pid": zygote.pid if zygote is not None else None}).encode())
+    course = Path(spec.course)
+    try:
+        while True:
+            try:
+                req = json.loads(conn.recv_bytes())
+            except (EOFError, OSError):
+                return
+            conn.send_bytes(json.dumps(grade_reply(grader, Path(req["path"]), spec, course)).encode())
+    finally:
+        grader.close()

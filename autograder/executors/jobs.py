@@ -1,0 +1,63 @@
+"""What a batch hands an executor and gets back, and the executor seam itself.
+
+Trusted side, coordinator process: nothing here imports torch or student code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+
+@dataclass(frozen=True)
+class GradeSpec:
+    """What every submission of a batch is graded with."""
+
+    assignment: str
+    course: str
+    device: str = "auto"
+    backend: str = "local"
+    backend_options: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"assignment": self.assignment, "course": self.course, "device": self.device,
+                "backend": self.backend, "backend_options": self.backend_options}
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    path: Path
+
+
+@dataclass
+class Outcome:
+    """One job's end: ``result`` (a GradeResult dict) or ``fault`` (the grader's problem)."""
+
+    job: Job
+    result: dict | None = None
+    fault: str | None = None
+    fatal: bool = False  # a broken suite or config: no other submission can be graded either
+    seconds: float = 0.0
+    worker: str = ""
+
+
+OnOutcome = Callable[[Outcome], None]
+
+
+class Executor(Protocol):
+    """Where a batch's submissions are graded. ``run`` calls ``on_outcome`` in the caller's
+    thread, once per job (the gradebook has one writer); a fatal outcome stops the rest."""
+
+    name: str
+    #: Said once after the batch (a reference solution that lost points, say).
+    warnings: list[str]
+
+    def start(self) -> None:
+        """Start the grading processes (or connect to the cluster) before the first job."""
+        ...
+
+    def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None: ...
+
+    def close(self) -> None: ...

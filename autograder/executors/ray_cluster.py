@@ -1,0 +1,169 @@
+"""The Ray executor: each submission one Ray task on a cluster.
+
+Trusted side (the coordinator, and the Ray workers that grade). Each task asks for
+``num_cpus=1`` (``num_gpus`` when asked). The course's grading files travel once through
+the object store and are unpacked per node, so nodes need only this package installed. A
+Ray worker process keeps its Grader (and zygote) warm between tasks, as a local grading
+process does, and replies as one does (``warm_grader.grade_reply``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterable
+
+from autograder.executors.grading_process import GradingProcessFault
+from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
+
+
+def pack(path: Path, arcname: str, *, only: tuple[str, ...] | None = None) -> bytes:
+    """A tar of a file or folder (``only``: top-level entries of a folder to keep)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        if only is None:
+            tar.add(path, arcname=arcname, filter=_no_cache)
+        else:
+            for name in only:
+                if (path / name).exists():
+                    tar.add(path / name, arcname=f"{arcname}/{name}", filter=_no_cache)
+    return buf.getvalue()
+
+
+def _no_cache(info: tarfile.TarInfo):
+    return None if "__pycache__" in info.name or ".hypothesis" in info.name else info
+
+
+_RAY_GRADER = None  # one warm Grader per Ray worker process, reused by every task it runs
+
+
+def _ray_course(course_tar: bytes, suite: str) -> Path:
+    """Unpack the course's grading files once per node and suite (root-only folder)."""
+    base = Path(tempfile.gettempdir()) / "autograder-ray" / suite
+    if (base / ".complete").exists():
+        return base
+    base.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(base.parent, 0o700)  # hidden tests: not readable by the sandbox's uid
+    tmp = Path(tempfile.mkdtemp(prefix=f"{suite[:12]}-", dir=base.parent))
+    with tarfile.open(fileobj=io.BytesIO(course_tar)) as tar:
+        tar.extractall(tmp, filter="data")
+    (tmp / ".complete").touch()
+    try:
+        os.rename(tmp, base)  # atomic; another task on this node may have won the race
+    except OSError:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return base
+
+
+def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: bytes) -> dict:
+    """A Ray task: grade one submission (shipped as a tar) and return the reply as a dict."""
+    import ray
+
+    node = ray.get_runtime_context().get_node_id()
+    return grade_task(course_tar, suite, spec, name, sub_tar, node)
+
+
+def grade_task(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: bytes, node: str) -> dict:
+    """The body of a Ray task, on the node ``node``: the local grading process's fault
+    handling (``warm_grader``), plus the unpacking of the course and the submission, which
+    meets a full disk first."""
+    global _RAY_GRADER
+    from autograder.errors import no_space
+    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
+
+    gspec = GradeSpec(**spec)
+    worker = f"{node[:12]}/{os.getpid()}"
+    t0 = time.perf_counter()
+    try:
+        course = _ray_course(course_tar, suite)
+        if _RAY_GRADER is None:
+            _RAY_GRADER = make_grader(gspec, course)
+    except Exception as e:  # noqa: BLE001 - every task on this worker would fail alike: stop the batch
+        return {**start_fault(e), "worker": worker}
+    try:
+        with tempfile.TemporaryDirectory(prefix="ag-ray-sub-") as tmp:
+            with tarfile.open(fileobj=io.BytesIO(sub_tar)) as tar:
+                tar.extractall(tmp, filter="data")
+            reply = grade_reply(_RAY_GRADER, Path(tmp) / name, gspec, course)
+    except OSError as e:
+        if not no_space(e):
+            raise  # the task fails; Ray retries it once, then the batch records a fault
+        reply = {"fault": no_space(e), "fatal": True}
+    reply["worker"] = worker
+    if "result" in reply:
+        reply.update(seconds=time.perf_counter() - t0, node=node)
+    return reply
+
+
+class RayExecutor(Executor):
+    """Each submission a Ray task on the cluster at ``address`` (spread over the nodes)."""
+
+    name = "ray"
+
+    def __init__(self, spec: GradeSpec, suite: str, address: str | None = None, gpus: float = 0,
+                 course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py", "{id}.ipynb")):
+        try:
+            import ray
+        except ImportError:
+            raise GradingProcessFault("--executor ray needs Ray: pip install 'torch-autograder[ray]'") from None
+        self.ray = ray
+        self.spec = spec
+        self.suite = suite
+        self.address = address
+        self.gpus = gpus
+        self.course_files = course_files
+        self.started_here = False
+        self.warnings: list[str] = []
+
+    def start(self) -> None:
+        if not self.ray.is_initialized():
+            # address=None starts a one-machine Ray; log_to_driver off keeps the progress bar clean.
+            self.ray.init(address=self.address, log_to_driver=False, include_dashboard=False)
+            self.started_here = True
+
+    def course_tar(self) -> bytes:
+        """The course's grading files of this assignment, as every node unpacks them."""
+        course = Path(self.spec.course)
+        return pack(course / "solutions" / self.spec.assignment, f"solutions/{self.spec.assignment}",
+                    only=tuple(f.format(id=self.spec.assignment) for f in self.course_files))
+
+    def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None:
+        ray = self.ray
+        self.start()
+        course_ref = ray.put(self.course_tar())
+        spec = dict(self.spec.to_json(), course="")  # each node unpacks its own copy
+        task = ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
+                                             scheduling_strategy="SPREAD")
+        pending = {}
+        for job in jobs:
+            ref = task.remote(course_ref, self.suite, spec, job.path.name, pack(job.path, job.path.name))
+            pending[ref] = (job, time.perf_counter())
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                job, t0 = pending.pop(ref)
+                try:
+                    reply = ray.get(ref)
+                except Exception as e:  # noqa: BLE001 - a task that died twice: this submission only
+                    on_outcome(Outcome(job, fault=f"the Ray task failed: {type(e).__name__}: {e}"))
+                    continue
+                if "fault" in reply:
+                    on_outcome(Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")),
+                                       worker=reply.get("worker", "")))
+                    if reply.get("fatal"):
+                        for other in pending:
+                            ray.cancel(other)
+                        return
+                    continue
+                on_outcome(Outcome(job, result=reply["result"], seconds=reply["seconds"],
+                                   worker=reply["worker"]))
+
+    def close(self) -> None:
+        if self.started_here:
+            self.ray.shutdown()
