@@ -328,8 +328,8 @@ def test_tensor_backward_rules(student):
     n = P.randn(3, seed=87, requires_grad=None)
     c = a * 2.0 + n          # requires no grad
     d = c * b                # requires grad through b only
-    e = (c.tanh() + d).sum(axis=0) @ np.ones((3, 1))
-    check_program(student, P.finish(e, grad=random_array((1,), 88)), what="requires_grad propagation",
+    e = (c.tanh() + d).sum(axis=0, keepdims=True) @ np.ones((3, 1))   # [1, 3] @ [3, 1]: `@` is 2-D only
+    check_program(student, P.finish(e, grad=random_array((1, 1), 88)), what="requires_grad propagation",
                   hint="a result requires grad when any operand does; leaves without requires_grad keep None.")
 
 
