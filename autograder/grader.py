@@ -178,11 +178,12 @@ class Grader:
         try:
             report = session.start()
         except WorkerFailure as e:
-            why = (f"running your notebook took longer than the {cfg.import_budget_s:g} s allowed; "
-                   "move long training or demo code out of the graded cells (or tag those cells 'demo')"
+            _ = i18n.t
+            why = (_("running your notebook took longer than the {budget} s allowed; move long training or demo "
+                     "code out of the graded cells (or tag those cells 'demo')").format(budget=f"{cfg.import_budget_s:g}")
                    if e.kind == "timeout" else
-                   f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
-                   "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
+                   _("the process running your notebook stopped while loading it ({why}); remove calls such as "
+                     "os._exit(), exit() at top level, or code that exhausts memory").format(why=describe_exit(e.exit_code)))
             result.output = session.output.take()
             return _ungradable(result, why, started)
         result.timings["load_s"] = round(time.perf_counter() - t0, 4)
@@ -193,8 +194,8 @@ class Grader:
                 # Worker data: anything may be missing or of the wrong type.
                 err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
                 detail = str(err.get("traceback") or err.get("message") or "")[-4000:]
-                result.notes.append(f"{str(cell.get('label'))[:80]} raised an error and was skipped; "
-                                    f"the rest of the notebook was loaded:\n{detail}")
+                result.notes.append(i18n.t("{cell} raised an error and was skipped; the rest of the notebook was "
+                                           "loaded:").format(cell=str(cell.get("label"))[:80]) + "\n" + detail)
         t0 = time.perf_counter()
         result.tests = self._run_suites(cfg, paths, session, devices, options)
         result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
