@@ -142,6 +142,7 @@ class BatchOptions:
     report: Path | None = None
     student: str | None = None
     device: str = "auto"
+    show_hidden: bool = False  # the report shows failed hidden tests' messages and tracebacks (staff)
 
 
 def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -290,7 +291,7 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
         def report() -> None:
             from autograder.report import write_report
 
-            write_report(entries, cfg, opts.report)
+            write_report(entries, cfg, opts.report, show_hidden=opts.show_hidden)
         steps.append((Path(opts.report).parent, "the class report (--report)", report))
     for folder, what, step in steps:
         try:

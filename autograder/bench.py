@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.config import ConfigError, assignment_paths
-from autograder.executors import GradeSpec, Job, LocalExecutor, Outcome
+from autograder.executors import GradeSpec, GradingProcessFault, Job, LocalExecutor, Outcome
 from autograder.submission import load_submission
 
 
@@ -44,6 +44,7 @@ class Run:
     per_sub: list[float] = field(default_factory=list)  # each submission's wall time
     test_time: list[float] = field(default_factory=list)  # each submission's time inside its tests
     passed: dict[str, dict[str, bool]] = field(default_factory=dict)  # submission -> test -> passed
+    test_seconds: dict[str, list[float]] = field(default_factory=dict)  # test -> its time per submission
     skipped: str = ""
 
     @property
@@ -140,6 +141,8 @@ def run_ours(name: str, course: Path, aid: str, files: list[Path], jobs: int, ba
         run.per_sub.append(o.seconds)
         run.test_time.append(sum(t["seconds"] for t in o.result["tests"]))
         run.passed[o.job.path.name] = {t["name"]: t["status"] == "passed" for t in o.result["tests"]}
+        for t in o.result["tests"]:
+            run.test_seconds.setdefault(t["name"], []).append(t["seconds"])
 
     try:
         executor.run([Job(f.stem, f) for f in files], on_outcome)
@@ -202,8 +205,26 @@ def print_runs(runs: list[Run], console: Console) -> None:
         same, differ = _agreement(base, r)
         console.print(f"  same pass/fail per test as (a) on {same}/{r.n} submissions"
                       + (": differ on " + "; ".join(differ[:5]) if differ else ""))
+    for r in runs[1:]:
+        if r.test_seconds and not r.skipped:
+            _print_test_share(r, console)
     console.print("overhead = a submission's wall time minus the time inside its tests; start-up is "
                   "paid once per grading process and counts in wall and throughput.", style="dim")
+
+
+VECTORISATION = ("_vectorised", "_large_tensor")  # 01_tensors' tests that judge vectorisation
+
+
+def _print_test_share(r: Run, console: Console) -> None:
+    """Warm per-submission time, how much of it is tests, and which tests cost most."""
+    mean = {name: statistics.mean(s) for name, s in r.test_seconds.items()}
+    tests = statistics.mean(r.test_time)
+    vec = sum(s for name, s in mean.items() if name.endswith(VECTORISATION))
+    warm = statistics.mean(r.per_sub[1:] or r.per_sub)  # the first submission also warms caches
+    top = ", ".join(f"{name} {s:.3f}" for name, s in sorted(mean.items(), key=lambda kv: -kv[1])[:4])
+    console.print(f"{r.name}: warm per submission {warm:.2f} s, of which tests {tests:.2f} s "
+                  f"({tests / warm:.0%}); vectorisation tests {vec:.2f} s ({vec / tests if tests else 0:.0%} of "
+                  f"the tests); slowest tests (s): {top}", highlight=False)
 
 
 def run_memory(course: Path, aid: str, n: int, work: Path, console: Console) -> int:
@@ -261,8 +282,11 @@ def run_bench(course: Path | None, args, console: Console) -> int:
         else:
             with console.status("(c) docker backend..."):
                 opts = {"image": args.image} if args.image else {}
-                runs.append(run_ours("(c) docker backend", course, args.assignment, files, args.jobs,
-                                     backend="docker", backend_options=opts))
+                try:
+                    runs.append(run_ours("(c) docker backend", course, args.assignment, files, args.jobs,
+                                         backend="docker", backend_options=opts))
+                except GradingProcessFault as e:  # e.g. an image built from other engine sources
+                    runs.append(Run("(c) docker backend", n=len(files), skipped=str(e)))
         print_runs(runs, console)
         return 0
     finally:

@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--results", type=Path, default=Path("results.json"))
     g.add_argument("--feedback", type=Path, default=Path("feedback.md"))
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    g.add_argument("--show-hidden", action="store_true",
+                   help="staff: print each failed hidden test's full message and traceback "
+                        "(feedback.md and results.json stay as students see them)")
     _backend_args(g)
 
     c = sub.add_parser("check", help="run the public tests on your notebook (for students)")
@@ -47,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("ids", nargs="*")
     r.add_argument("--check", action="store_true", help="only report whether the committed release is current")
 
-    v = sub.add_parser("validate", help="solution = full marks, stub = 0, each mutant loses points in its exercise")
+    v = sub.add_parser("validate", help="solution = full marks, stub = 0, each mutant loses points in its exercise, "
+                                             "each correct alternative keeps full marks")
     v.add_argument("ids", nargs="*")
     v.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
 
@@ -86,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--csv", type=Path, help="write a row per student here")
     b.add_argument("--feedback-dir", type=Path, help="write <student>/feedback.md and results.json here")
     b.add_argument("--report", type=Path, help="write the class report (HTML with plots) here")
+    b.add_argument("--show-hidden", action="store_true",
+                   help="staff: the report lists each failed hidden test's full message and traceback per student")
     b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
     b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
 
@@ -149,7 +155,7 @@ def _assignment_id(args) -> str | None:
 
 def cmd_grade(args, console: Console) -> int:
     from autograder.config import ConfigError, assignment_paths
-    from autograder.feedback import print_table, write_markdown
+    from autograder.feedback import print_staff_details, print_table, write_markdown
     from autograder.results import GradeResult
 
     aid = _assignment_id(args)
@@ -178,6 +184,8 @@ def cmd_grade(args, console: Console) -> int:
     result.write_json(args.results)
     write_markdown(result, args.feedback)
     print_table(result, console, f"{result.display_title}: {args.submission}")
+    if args.show_hidden:
+        print_staff_details(result, console)
     _sandbox_warning(result, console)
     console.print(_("Wrote {results} and {feedback}.").format(results=args.results, feedback=args.feedback),
                   highlight=False)
@@ -318,7 +326,7 @@ def cmd_batch(args, console: Console) -> int:
                         jobs=args.jobs, backend=args.backend, backend_options=backend_options,
                         executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
-                        student=args.student, device=args.device)
+                        student=args.student, device=args.device, show_hidden=args.show_hidden)
     summary = run_batch(opts, console)
     print_summary(summary, summary.title, console, opts)
     return EXIT_FAULT if summary.faults else EXIT_GRADED

@@ -107,6 +107,31 @@ def write_markdown(result: GradeResult, path: Path, title: str = "") -> None:
     path.write_text(render_markdown(result, title), encoding="utf-8")
 
 
+def staff_details(result: GradeResult) -> list[tuple[str, str]]:
+    """(heading, text) per failed hidden test: its full message and the test's traceback.
+    For instructors only (``grade --show-hidden``, ``batch --show-hidden``); a student's
+    feedback.md and results.json keep the one-line author message."""
+    out = []
+    for t in result.tests:
+        if t.visibility == "hidden" and not t.passed:
+            text = t.message.strip() or "failed"
+            if t.traceback.strip():
+                text += "\n\n--- traceback ---\n" + t.traceback.strip()
+            out.append((f"{t.number} {t.name} (hidden, 0/{t.max_score:g})", text))
+    return out
+
+
+def print_staff_details(result: GradeResult, console: Console) -> None:
+    details = staff_details(result)
+    if not details:
+        return
+    console.rule("hidden test failures (staff only: not in feedback.md or results.json)")
+    for heading, text in details:
+        console.print(heading, style="bold red", highlight=False, markup=False)
+        console.print(text, highlight=False, markup=False)
+        console.print()
+
+
 def print_table(result: GradeResult, console: Console | None = None, title: str = "") -> None:
     """The terminal table, in the language the result was graded in. Student text is a rich
     ``Text`` (never parsed as markup); only the platform's own words are styled."""

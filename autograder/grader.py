@@ -244,7 +244,7 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             name=o.name, number=str(i), exercises=o.exercises,
             score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
             visibility=o.visibility, message=o.message, author_message=o.author_message,
-            output=o.output, seconds=round(o.seconds, 4), images=tuple(o.images),
+            output=o.output, seconds=round(o.seconds, 4), traceback=o.traceback, images=tuple(o.images),
             not_started=o.not_started))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:

@@ -87,6 +87,7 @@ class ProtocolViolation(StudentAbort):
 _MEMO: dict = {}
 _MEMO_BYTES = [0]
 MEMO_LIMIT_BYTES = 1 << 30
+TRACEBACK_CHARS = 6000  # per failed hidden test, kept in the gradebook: staff only
 
 
 def memo(key, make: Callable[[], Any]) -> Any:
@@ -130,6 +131,7 @@ class TestOutcome:
     seconds: float = 0.0
     images: list[Picture] = field(default_factory=list)  # figures.attach() while it ran
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
+    traceback: str = ""  # pytest's report of a hidden test's failure, test source included: staff only
 
 
 @dataclass
@@ -382,6 +384,8 @@ class HarnessPlugin:
                 exc = call.excinfo.value if call.excinfo is not None else None
                 outcome.not_started = (isinstance(exc, StudentException)
                                        and exc.type_names[:1] == ["NotImplementedError"])
+                if outcome.visibility == "hidden":  # public failures already say it all, to everyone
+                    outcome.traceback = report.longreprtext[-TRACEBACK_CHARS:]
             outcome.output = self.ctx.session.output.take()
         return report
 

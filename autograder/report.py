@@ -81,7 +81,18 @@ def failure_key(message: str) -> str:
     return _NUMBER.sub("#", first)[:200]
 
 
-def build_html(entries: list[Entry], cfg: AssignmentConfig) -> str:
+def hidden_failures_html(entries: list[Entry]) -> str:
+    """Per student, each failed hidden test's full message and traceback (staff only)."""
+    from autograder.feedback import staff_details
+
+    parts = []
+    for e in entries:
+        for heading, text in staff_details(e.result):
+            parts.append(f"<details><summary>{_e(e.student)}: {_e(heading)}</summary><pre>{_e(text)}</pre></details>")
+    return "<h2>Hidden test failures (staff only)</h2>" + ("".join(parts) or "<p>none</p>")
+
+
+def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = False) -> str:
     graded = [e for e in entries if e.result.status == "graded"]
     finals = [e.final for e in graded]
     max_score = cfg.total_points
@@ -147,6 +158,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig) -> str:
 {f'<h2>Not gradable</h2><ul>{ungradable}</ul>' if ungradable else ''}
 <h2>Students</h2>
 <table id="students"><tr><th>student</th><th>status</th><th>raw</th><th>days late</th><th>penalty</th><th>final</th></tr>{student_rows}</table>
+{hidden_failures_html(entries) if show_hidden else ''}
 <script>
 // Records the laid-out size of every plot, so a headless browser check can tell the page rendered.
 addEventListener("load", () => {{
@@ -159,11 +171,11 @@ addEventListener("load", () => {{
 """
 
 
-def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
+def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path, show_hidden: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(build_html(entries, cfg), encoding="utf-8")
+        tmp.write_text(build_html(entries, cfg, show_hidden), encoding="utf-8")
     except BaseException:
         tmp.unlink(missing_ok=True)  # a full disk leaves no half report behind
         raise

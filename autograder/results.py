@@ -45,6 +45,7 @@ class TestResult:
     seconds: float = 0.0
     images: tuple[Picture, ...] = ()  # pictures the test attached (trusted side: all of them)
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
+    traceback: str = ""  # the test's own traceback on failure: staff only, never in student_text
 
     @property
     def passed(self) -> bool:

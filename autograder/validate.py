@@ -5,6 +5,11 @@ The solution must score full marks, the released stub zero, and every mutant in
 exercise it names, and in no other test (a bug in one function costs points there only),
 and one of the tests that catch it must be public, with a message that names the exercise
 and gives a hint (what the student sees when checking locally).
+
+Its dual: every correct alternative in ``solutions/<id>/alternatives/`` (at least
+``MIN_ALTERNATIVES`` per exercise, written independently of the solution) must keep full
+marks; one that loses a point names the test and its message, since a hidden test that
+fails an implementation the contract allows is the test's defect.
 """
 
 from __future__ import annotations
@@ -15,15 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
 from autograder.results import GradeResult
-from autograder.submission import CodeCell, load_submission
+from autograder.submission import CodeCell, Submission, load_submission
 
-_HEADER = re.compile(r"^#\s*(exercise|bug):\s*(.+?)\s*$", re.M)
+_HEADER = re.compile(r"^#\s*(exercise|bug|approach):\s*(.+?)\s*$", re.M)
+MIN_ALTERNATIVES = 3
 
 
 @dataclass(frozen=True)
@@ -34,15 +41,38 @@ class Mutant:
     source: str
 
 
-def read_mutants(folder: Path) -> list[Mutant]:
-    mutants = []
+@dataclass(frozen=True)
+class Alternative:
+    name: str
+    exercise: str
+    approach: str
+    source: str
+
+
+def _read_headed(folder: Path, kind: str, what: str) -> list[tuple[str, dict[str, str], str]]:
+    out = []
     for f in sorted(folder.glob("*.py")):
         text = f.read_text(encoding="utf-8")
         meta = dict(_HEADER.findall(text))
         if "exercise" not in meta:
-            raise ConfigError(f"{f}: a mutant starts with a '# exercise: NAME' line naming what it breaks")
-        mutants.append(Mutant(f.stem, meta["exercise"], meta.get("bug", ""), text))
-    return mutants
+            raise ConfigError(f"{f}: {kind} starts with a '# exercise: NAME' line naming {what}")
+        out.append((f.stem, meta, text))
+    return out
+
+
+def read_mutants(folder: Path) -> list[Mutant]:
+    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text)
+            for name, meta, text in _read_headed(folder, "a mutant", "what it breaks")]
+
+
+def read_alternatives(folder: Path) -> list[Alternative]:
+    alts = []
+    for name, meta, text in _read_headed(folder, "an alternative", "the exercise it solves"):
+        if not meta.get("approach"):
+            raise ConfigError(f"{folder / name}.py: an alternative has a '# approach: ...' line saying "
+                              "how it differs from the solution")
+        alts.append(Alternative(name, meta["exercise"], meta["approach"], text))
+    return alts
 
 
 @dataclass
@@ -52,13 +82,42 @@ class Check:
     detail: str
 
 
-def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu") -> list[Check]:
+@dataclass(frozen=True)
+class Variant:
+    """One submission validate grades: the solution, or the solution plus a mutant's or an
+    alternative's cell. ``label``: "solution", "mutant NAME", "alternative NAME"."""
+
+    label: str
+    submission: Submission
+
+
+def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[Alternative]]:
+    """The solution, every mutant and every alternative of ``aid``, ready to grade."""
+    paths = assignment_paths(aid, course)
+    base = load_submission(paths.notebook, aid)
+    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
+    folder = paths.notebook.parent / "alternatives"
+    alts = read_alternatives(folder) if folder.is_dir() else []
+    out = [Variant("solution", base)]
+    out += [Variant(f"mutant {m.name}", _with_cell(base, f"mutant {m.name}", m.source)) for m in mutants]
+    out += [Variant(f"alternative {a.name}", _with_cell(base, f"alternative {a.name}", a.source)) for a in alts]
+    return out, mutants, alts
+
+
+def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu",
+                        graded: dict[str, GradeResult] | None = None) -> list[Check]:
+    """Grade and judge every variant (and the released stub). ``graded``, when given, receives
+    each variant's result by label (tests reuse them instead of grading again)."""
     paths = assignment_paths(aid, course)
     cfg = AssignmentConfig.load(paths.config)
     opts = GradeOptions(device=device, course=course)
+    found, mutants, alts = variants(course, aid)
+    results = graded if graded is not None else {}
+    for v in found:
+        results[v.label] = grader.grade(paths.notebook, aid, opts, submission=v.submission)
     checks: list[Check] = []
 
-    sol = grader.grade(paths.notebook, aid, opts)
+    sol = results["solution"]
     failing = [t.name for t in sol.tests if not t.passed]
     checks.append(Check("solution scores full marks", sol.status == "graded" and sol.score == cfg.total_points,
                         f"{sol.score:g}/{cfg.total_points:g}" + (f"; failing: {', '.join(failing)}" if failing else "")
@@ -73,25 +132,47 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     else:
         checks.append(Check("released stub scores zero", False, f"{stub_path} missing: run `autograder release {aid}`"))
 
-    base = load_submission(paths.notebook, aid)
-    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
-    covered = {m.exercise for m in mutants}
-    missing = [e for e in cfg.exercises if e not in covered]
+    missing = [e for e in cfg.exercises if e not in {m.exercise for m in mutants}]
     checks.append(Check("every exercise has a mutant", not missing, f"missing: {', '.join(missing)}" if missing else
                         f"{len(mutants)} mutants"))
-    for m in mutants:
-        cell = CodeCell(index=len(base.cells), label=f"mutant {m.name}", source=m.source,
-                        filename=f"<mutant {m.name}>", first_line=1)
-        sub = dataclasses.replace(base, cells=(*base.cells, cell))
-        res = grader.grade(paths.notebook, aid, opts, submission=sub)
-        checks.append(_judge_mutant(m, res, cfg))
-        # The hint students read, in every other language the suite provides.
-        # (The public tests only: they are what a student checking locally reads.)
-        for lang in (x for x in cfg.languages if x != "en"):
-            res = grader.grade(paths.notebook, aid, dataclasses.replace(opts, lang=lang, scope="public"),
-                               submission=sub)
-            checks.append(_judge_hint(m, res, lang))
+    checks += [_judge_mutant(m, results[f"mutant {m.name}"], cfg) for m in mutants]
+
+    few = [f"{e} ({sum(a.exercise == e for a in alts)})" for e in cfg.exercises
+           if sum(a.exercise == e for a in alts) < MIN_ALTERNATIVES]
+    checks.append(Check(f"every exercise has {MIN_ALTERNATIVES} correct alternatives", not few,
+                        f"too few in {paths.notebook.parent / 'alternatives'}: {', '.join(few)}" if few
+                        else f"{len(alts)} alternatives"))
+    checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
+    # The hint students read, in every other language the suite provides (the public tests
+    # only: they are what a student checking locally reads).
+    by_label = {v.label: v.submission for v in found}
+    for lang in (x for x in cfg.languages if x != "en"):
+        hint_opts = dataclasses.replace(opts, lang=lang, scope="public")
+        checks += [_judge_hint(m, grader.grade(paths.notebook, aid, hint_opts, submission=by_label[f"mutant {m.name}"]),
+                               lang) for m in mutants]
     return checks
+
+
+def _with_cell(base: Submission, label: str, source: str) -> Submission:
+    """The solution with one more cell: its definitions replace the solution's."""
+    cell = CodeCell(index=len(base.cells), label=label, source=source, filename=f"<{label}>", first_line=1)
+    return dataclasses.replace(base, cells=(*base.cells, cell))
+
+
+def _judge_alternative(a: Alternative, res: GradeResult, cfg: AssignmentConfig) -> Check:
+    what = f"alternative {a.name} ({a.exercise}: {a.approach})"
+    if a.exercise not in cfg.exercises:
+        return Check(what, False, f"names unknown exercise {a.exercise!r}")
+    if res.status != "graded":
+        return Check(what, False, f"not graded: {res.error}")
+    lost = [t for t in res.tests if not t.passed]
+    if not lost:
+        return Check(what, True, f"{res.score:g}/{cfg.total_points:g}")
+    # A correct implementation that loses a point shows a test relying on more than the
+    # contract (or an alternative that is not correct): the author needs the full message.
+    detail = "; ".join(f"{t.name} (-{t.max_score - t.score:g}): {t.message.strip()[:600]}" for t in lost)
+    return Check(what, False, f"a correct alternative must keep full marks ({res.score:g}/{cfg.total_points:g}); "
+                              f"lost {detail}")
 
 
 def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
@@ -165,7 +246,8 @@ def validate_all(course: Path | None, ids: list[str], console: Console, device: 
             table.add_column("detail", overflow="fold")
             for c in validate_assignment(grader, course, aid, device):
                 bad += not c.ok
-                table.add_row(c.what, "[green]ok[/]" if c.ok else "[red]FAIL[/]", c.detail)
+                # escape: details quote code and messages, whose [brackets] are not markup
+                table.add_row(escape(c.what), "[green]ok[/]" if c.ok else "[red]FAIL[/]", escape(c.detail))
             console.print(table)
     console.print("[green]all checks passed[/]" if not bad else f"[red]{bad} check(s) failed[/]")
     return 1 if bad else 0

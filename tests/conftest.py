@@ -25,6 +25,24 @@ def grader():
 
 
 @pytest.fixture(scope="session")
+def validation(grader):
+    """``validation(aid) -> (checks, results by variant label)``: `autograder validate` run once
+    per session and assignment. test_course judges the checks; the load test compares its
+    verdicts with these unloaded ones instead of grading everything a second time."""
+    from autograder.validate import validate_assignment
+
+    done: dict = {}
+
+    def get(aid: str):
+        if aid not in done:
+            graded: dict = {}
+            done[aid] = (validate_assignment(grader, ROOT, aid, device="cpu", graded=graded), graded)
+        return done[aid]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def solution_source(course) -> str:
     """The 01_tensors solution as plain Python (its notebook's code cells, demos skipped)."""
     from autograder.submission import load_submission

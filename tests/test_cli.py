@@ -49,9 +49,14 @@ def test_grade_solution_full_marks_and_stub_zero(tmp_path):
     assert data["score"] == 100.0 and all(t["status"] == "passed" for t in data["tests"])
     assert len(data["extra_data"]["submission_sha256"]) == 64
 
-    stub = run_cli("grade", str(STUB), "--results", "r.json", "--feedback", "f.md", cwd=tmp_path)
+    stub = run_cli("grade", str(STUB), "--results", "r.json", "--feedback", "f.md", "--show-hidden", cwd=tmp_path)
     assert stub.returncode == 0, stub.stdout + stub.stderr
     assert "Score: 0 / 100" in stub.stdout and "FAIL" in stub.stdout
+    # --show-hidden: staff see each hidden failure's full message and the test's traceback...
+    staff = stub.stdout.split("hidden test failures (staff only", 1)[1]
+    assert "test_to_numpy_dtypes_shapes_devices (hidden, 0/2)" in staff
+    assert "to_numpy() raised NotImplementedError" in staff and "--- traceback ---" in staff
+    assert 'student.run("to_numpy", t)' in staff   # a line of the hidden test's source
     data = json.loads((tmp_path / "r.json").read_text())
     check_schema(data)
     assert data["score"] == 0.0
@@ -70,6 +75,7 @@ def test_grade_solution_full_marks_and_stub_zero(tmp_path):
                 assert line not in feedback, line
                 assert line not in json.dumps(data), line
     assert "NotImplementedError" in feedback
+    assert "--- traceback ---" not in feedback + json.dumps(data)   # ...students do not
 
 
 @pytest.mark.parametrize("name,content,exit_code,phrase", [

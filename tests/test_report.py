@@ -32,7 +32,8 @@ def _entries(tmp_path, n=12):
                            "hidden", "" if i % 4 else f"add(x, 2x): max abs error {i}.5 at index ({i},)", "keeps f64"),
                 TestResult("test_scale_hidden", "3", ("scale",), 4 if ok_scale else 0, 4,
                            "passed" if ok_scale else "failed", "hidden",
-                           "" if ok_scale else "scale(x, 3) raised TypeError: <b>bad</b>", "scales"),
+                           "" if ok_scale else "scale(x, 3) raised TypeError: <b>bad</b>", "scales",
+                           traceback="" if ok_scale else "    got = student.scale(x, 3)\nE   TypeError"),
             ]
             status = "ungradable" if i == n - 1 else "graded"
             r = GradeResult("tiny", f"{student}.py", sha256=str(i), status=status,
@@ -67,6 +68,16 @@ def test_report_content_and_escaping(tmp_path):
     assert row and row.group(1) == "4"
     assert "7 of 11 passed" in page  # test_scale_hidden's tooltip
     assert "not gradable" in page and "src=" not in page  # nothing loaded from anywhere
+    assert "Hidden test failures" not in page and "student.scale(x, 3)" not in page
+
+
+def test_show_hidden_adds_each_hidden_failure_with_its_traceback(tmp_path):
+    entries, cfg = _entries(tmp_path)
+    page = build_html(entries, cfg, show_hidden=True)
+    section = page.split("Hidden test failures (staff only)", 1)[1]
+    assert section.count("test_scale_hidden (hidden, 0/4)") == 4 and section.count("test_add_hidden") == 3
+    assert "student.scale(x, 3)" in section and "--- traceback ---" in section
+    assert "&lt;b&gt;bad&lt;/b&gt;" in section and "<b>bad</b>" not in section
 
 
 def _chromium() -> str:

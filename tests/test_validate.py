@@ -1,4 +1,5 @@
-"""How `autograder validate` judges a mutant (the end-to-end run is in test_course.py)."""
+"""How `autograder validate` judges a mutant and a correct alternative (the end-to-end run of
+the course is in test_course.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.results import GradeResult, TestResult
-from autograder.validate import Mutant, _judge_mutant, read_mutants
+from autograder.validate import (MIN_ALTERNATIVES, Alternative, Mutant, _judge_alternative, _judge_mutant,
+                                 read_alternatives, read_mutants)
 
 from conftest import ROOT
 
@@ -62,3 +64,63 @@ def test_the_course_mutants_name_real_exercises():
     mutants = read_mutants(ROOT / "solutions" / "01_tensors" / "mutants")
     assert {m.exercise for m in mutants} == set(CFG.exercises)
     assert all(m.bug for m in mutants)
+
+
+# ------------------------------------------------------------------ correct alternatives
+ALT = Alternative("softmax_logsumexp", "softmax", "exp(x - logsumexp(x))", "")
+
+
+def test_an_alternative_with_full_marks_passes():
+    res = GradeResult("01_tensors", "a", tests=[TestResult("test_ok", "1", ("softmax",), 1, 1, "passed",
+                                                           "hidden", "", "")])
+    check = _judge_alternative(ALT, res, CFG)
+    assert check.ok, check.detail
+
+
+def test_a_wrong_alternative_is_reported_with_the_test_name_and_message():
+    message = "softmax(x[3, 4], dim=0): values differ: max abs error 0.5 at [1, 2]"
+    res = result(("test_softmax_values", ("softmax",)), visibility="hidden", message=message)
+    check = _judge_alternative(ALT, res, CFG)
+    assert not check.ok
+    assert "test_softmax_values (-1)" in check.detail and message in check.detail
+
+
+def test_alternatives_need_an_approach_header_and_a_known_exercise(tmp_path):
+    assert "unknown exercise" in _judge_alternative(Alternative("a", "nope", "x", ""), result(), CFG).detail
+    (tmp_path / "a.py").write_text("# exercise: softmax\ndef softmax(x, dim=-1):\n    return x\n")
+    with pytest.raises(ConfigError, match="# approach: "):
+        read_alternatives(tmp_path)
+
+
+def test_the_course_alternatives_cover_every_exercise_three_times():
+    for aid in ("01_tensors",):
+        cfg = AssignmentConfig.load(ROOT / "solutions" / aid / "assignment.toml")
+        alts = read_alternatives(ROOT / "solutions" / aid / "alternatives")
+        for exercise in cfg.exercises:
+            assert sum(a.exercise == exercise for a in alts) >= MIN_ALTERNATIVES, exercise
+
+
+def test_validate_grades_alternatives_and_names_what_a_wrong_one_lost(tmp_path):
+    """End to end on a copy of 01: a 'correct' alternative that is wrong fails validate with
+    the lost test's name and message; the too-few-alternatives check names the exercises."""
+    import shutil
+
+    from autograder.grader import Grader
+    from autograder.validate import validate_assignment
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / "01_tensors", course / "solutions" / "01_tensors",
+                    ignore=shutil.ignore_patterns("mutants", "alternatives"))
+    alts = course / "solutions" / "01_tensors" / "alternatives"
+    alts.mkdir()
+    (alts / "to_numpy_wrong.py").write_text(
+        "# exercise: to_numpy\n# approach: goes through a Python list (loses the dtype)\nimport numpy as np\n\n"
+        "def to_numpy(t):\n    return np.array(t.detach().cpu().tolist())\n")
+    with Grader() as grader:
+        checks = {c.what: c for c in validate_assignment(grader, course, "01_tensors")}
+    few = checks[f"every exercise has {MIN_ALTERNATIVES} correct alternatives"]
+    assert not few.ok and "to_numpy (1)" in few.detail and "softmax (0)" in few.detail
+    wrong = checks["alternative to_numpy_wrong (to_numpy: goes through a Python list (loses the dtype))"]
+    assert not wrong.ok
+    assert "test_to_numpy_basic (-3)" in wrong.detail and "returned dtype float64" in wrong.detail
+    assert "test_to_numpy_dtypes_shapes_devices" in wrong.detail

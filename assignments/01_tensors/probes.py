@@ -3,40 +3,11 @@
 Every function takes the student's module first. None of them holds an answer: they only
 call the student's own functions and report what happened.
 """
-import sys
-
 import torch
 
-
-def python_line_events(module, name, *args):
-    """Call `module.NAME(*args)` and count the Python 'line' events executed in the
-    student's own code (frames whose globals are the module's namespace).
-
-    A loop-free solution runs a handful of lines whatever the input size; a Python loop
-    over rows or elements runs more lines the larger the input. Used by the hidden time
-    budget tests to explain a timeout, never to award or remove points by itself.
-    """
-    fn = getattr(module, name)
-    student_globals = module.__dict__
-    count = 0
-
-    def local_trace(frame, event, arg):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local_trace
-
-    def global_trace(frame, event, arg):
-        # called on every new frame; trace lines only in the student's frames
-        return local_trace if frame.f_globals is student_globals else None
-
-    previous = sys.gettrace()
-    sys.settrace(global_trace)
-    try:
-        fn(*args)
-    finally:
-        sys.settrace(previous)
-    return count
+# Counts the Python lines and torch operations of one call (autograder.untrusted.counting):
+# the vectorisation tests compare them at two sizes of the batch-like dimension.
+from autograder.untrusted.counting import work_counts  # noqa: F401  (a probe)
 
 
 def call_with_grad_input(module, name, t):

@@ -11,6 +11,10 @@ import traceback
 
 import numpy as np
 
+# Counts the Python lines and torch operations of one call (autograder.untrusted.counting):
+# the tests that judge vectorisation compare them at two batch sizes.
+from autograder.untrusted.counting import work_counts  # noqa: F401  (a probe)
+
 # Python's own default: the contract says deep chains must work with it, whatever the
 # student's notebook did to the limit.
 DEFAULT_RECURSION_LIMIT = 1000

@@ -2,15 +2,16 @@
 
 Run them with `autograder check`. Passing them is a good sign, not a guarantee: the
 hidden tests also check float64, negative dims, size-1 dimensions, gradients, that your
-inputs are left unchanged, large inputs (a time budget) and extreme values.
+inputs are left unchanged, that the work does not grow with the batch (no Python loop
+over rows) and extreme values.
 """
 import numpy as np
 import pytest
 import torch
 
 from autograder.compare import assert_close, expect_raises
-from autograder.harness import StudentTimeout
 from autograder.i18n import tr  # each hint in English and Korean: the grading's language picks one
+from autograder.scaling import assert_loop_free
 
 
 def _randn(*shape, seed, dtype=torch.float32):
@@ -165,19 +166,14 @@ def test_masked_mean_basic(student):
                          "sum over time and divide by lengths (not by T).",
                          ko="torch.arange(T) < lengths[:, None]로 마스크 [B, T]를 만들고, 패딩을 0으로 만든 뒤 "
                             "시간 축으로 더해 (T가 아니라) lengths로 나누세요."))
-    # A large batch within a time budget: vectorised code needs a fraction of a second.
+    # No Python loop over the batch: the work (Python lines run, torch operations dispatched)
+    # must not grow with B. Counted, not timed, so a busy machine does not change the verdict.
     g = torch.Generator().manual_seed(7)
-    big = torch.randn(1_000_000, 2, 2, generator=g)
-    big_len = torch.randint(1, 3, (1_000_000,), generator=g)
-    try:
-        student.masked_mean(big, big_len, timeout=5.0)
-    except StudentTimeout:
-        raise AssertionError(tr("masked_mean did not finish within 5 s on x[1000000, 2, 2]. "
-                                "Hint: no Python loop over the batch: one mask for all rows, "
-                                "one sum, one division.",
-                                ko="masked_mean이 x[1000000, 2, 2]에서 5초 안에 끝나지 않았습니다. "
-                                   "힌트: 배치에 대한 파이썬 루프 없이: 모든 행에 마스크 하나, 합 하나, "
-                                   "나눗셈 하나.")) from None
+    assert_loop_free(student, "masked_mean",
+                     lambda n: (torch.randn(n, 2, 2, generator=g), torch.randint(1, 3, (n,), generator=g)),
+                     sizes=(256, 1024), unit="rows",
+                     hint=tr("no Python loop over the batch: one mask for all rows, one sum, one division.",
+                             ko="배치에 대한 파이썬 루프 없이: 모든 행에 마스크 하나, 합 하나, 나눗셈 하나."))
 
 
 @pytest.mark.exercise("softmax")

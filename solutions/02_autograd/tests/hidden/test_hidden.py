@@ -28,9 +28,11 @@ from hypothesis import strategies as st
 from autograder import strategies as ags
 from autograder.compare import assert_close, check_vjp, tolerances
 from autograder.harness import StudentError
+from autograder.scaling import assert_loop_free
 
 DTYPES = (torch.float32, torch.float64)
-BUDGET_S = 5.0
+COUNT_SIZES = (1024, 4096)   # batch sizes at which the work of a call is counted (autograder.scaling)
+SAFETY_S = 20.0              # one call on a moderate batch; loop-free code needs milliseconds
 HYP = dict(derandomize=True, database=None, deadline=None,
            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                   HealthCheck.filter_too_much])
@@ -487,7 +489,7 @@ def test_softmax_cross_entropy_fn_random(student, n, c, dtype, scale, seed):
 
 @pytest.mark.exercise("SoftmaxCrossEntropyFn")
 def test_softmax_cross_entropy_fn_contract(student):
-    """The loss is a 0-dim tensor of the logits' dtype and device, and a large batch finishes within the time budget."""
+    """The loss is a 0-dim tensor of the logits' dtype and device, and its work does not grow with the batch (no loop over rows)."""
     for device in student.devices:
         for dtype in DTYPES:
             z = _randn(4, 3, seed=130, dtype=dtype).to(device)
@@ -495,11 +497,17 @@ def test_softmax_cross_entropy_fn_contract(student):
             out, _ = check_vjp(student, "SoftmaxCrossEntropyFn.apply", (z, t), F.cross_entropy,
                                what="SoftmaxCrossEntropyFn")
             assert out.dim() == 0, f"SoftmaxCrossEntropyFn returned shape {tuple(out.shape)}; expected a 0-dim tensor"
-    z = _randn(200_000, 5, seed=131, dtype=torch.float32)            # a million logits
-    t = torch.randint(0, 5, (200_000,), generator=torch.Generator().manual_seed(132))
-    got = student.call("SoftmaxCrossEntropyFn.apply", z, t, timeout=BUDGET_S)
+    # Counted, not timed: the Python lines and torch operations of the forward call at two
+    # batch sizes (rows of the logits) must not grow with the batch.
+    assert_loop_free(student, "SoftmaxCrossEntropyFn.apply",
+                     lambda n: (_randn(n, 5, seed=133, dtype=torch.float32),
+                                torch.randint(0, 5, (n,), generator=torch.Generator().manual_seed(134))),
+                     sizes=COUNT_SIZES, unit="rows of logits")
+    z = _randn(50_000, 5, seed=131, dtype=torch.float32)             # a safety net on a moderate batch
+    t = torch.randint(0, 5, (50_000,), generator=torch.Generator().manual_seed(132))
+    got = student.call("SoftmaxCrossEntropyFn.apply", z, t, timeout=SAFETY_S)
     assert_close(got, F.cross_entropy(z.double(), t), dtype=torch.float32, rtol=1e-4, atol=1e-4,
-                 what="SoftmaxCrossEntropyFn(200000 x 5 logits)")
+                 what="SoftmaxCrossEntropyFn(50000 x 5 logits)")
 
 
 def _layer_norm(x, eps=1e-5):
@@ -534,7 +542,7 @@ def test_layer_norm_fn_random_shapes(student, shape, dtype, scale, seed):
 
 @pytest.mark.exercise("LayerNormFn")
 def test_layer_norm_fn_scales_dtypes_devices(student):
-    """LayerNormFn is accurate for small and large scales and offsets, and fast on a large input."""
+    """LayerNormFn is accurate for small and large scales and offsets, and its work does not grow with the rows."""
     for device in student.devices:
         for dtype in DTYPES:
             for k, (scale, offset) in enumerate(((1e-2, 0.0), (100.0, 0.0), (1.0, 50.0), (10.0, -5.0))):
@@ -542,10 +550,13 @@ def test_layer_norm_fn_scales_dtypes_devices(student):
                 rtol, atol = _extra_tols(dtype, 50.0)
                 check_vjp(student, "LayerNormFn.apply", (x, 1e-5), _layer_norm, rtol=rtol, atol=atol,
                           what=f"LayerNormFn(scale {scale}, offset {offset}, {dtype}, {device})")
-    x = _randn(100_000, 10, seed=155, dtype=torch.float32)
-    got = student.call("LayerNormFn.apply", x, timeout=BUDGET_S)
+    # Counted, not timed: lines and torch operations of the forward call at two row counts.
+    assert_loop_free(student, "LayerNormFn.apply", lambda n: (_randn(n, 10, seed=156, dtype=torch.float32),),
+                     sizes=COUNT_SIZES, unit="rows")
+    x = _randn(20_000, 10, seed=155, dtype=torch.float32)             # a safety net on a moderate input
+    got = student.call("LayerNormFn.apply", x, timeout=SAFETY_S)
     assert_close(got, _layer_norm(x.double()), dtype=torch.float32, rtol=1e-4, atol=1e-4,
-                 what="LayerNormFn(100000 x 10)")
+                 what="LayerNormFn(20000 x 10)")
 
 
 # ============================================================================ Part C: by hand
@@ -580,10 +591,16 @@ def test_logistic_regression_step_contract(student):
             assert torch.equal(after.cpu(), before.cpu()), f"logistic_regression_step modified argument {i}"
         pub.check_logistic_step(student, w, b, X, y, 0.0, "(lr=0)", LOGREG_HINT)
         pub.no_autograd_in_call(student, "logistic_regression_step", (w, b, X, y, 0.1), "by hand")
-    X = _randn(1_000_000, 2, seed=162, dtype=torch.float32)
-    y = (X[:, 0] > 0).float()
     w, b = torch.tensor([0.5, -0.25]), torch.tensor(0.1)
-    w_new, b_new, loss = student.call("logistic_regression_step", w, b, X, y, 0.1, timeout=BUDGET_S)
+
+    def batch(n, seed):
+        X = _randn(n, 2, seed=seed, dtype=torch.float32)
+        return X, (X[:, 0] > 0).float()
+    # Counted, not timed: lines and torch operations at two batch sizes must not grow.
+    assert_loop_free(student, "logistic_regression_step", lambda n: (w, b, *batch(n, 163), 0.1),
+                     sizes=COUNT_SIZES, unit="samples")
+    X, y = batch(100_000, 162)                                         # a safety net on a moderate batch
+    w_new, b_new, loss = student.call("logistic_regression_step", w, b, X, y, 0.1, timeout=SAFETY_S)
     w_ref, b_ref, _ = pub._logreg_reference(w, b, X, y, 0.1)
     assert_close(w_new, w_ref, dtype=torch.float32, rtol=1e-4, atol=1e-4, what="w_new (large batch)")
 
@@ -606,7 +623,7 @@ def test_mlp_backward_random(student, n, d, h, c, dtype, seed):
 
 @pytest.mark.exercise("mlp_backward")
 def test_mlp_backward_contract(student):
-    """mlp_backward leaves its inputs unchanged, uses no autograd, and handles a large batch within the time budget."""
+    """mlp_backward leaves its inputs unchanged, uses no autograd, and its work does not grow with the batch (no loop over samples)."""
     for device in student.devices:
         args = tuple(a.to(device) for a in (_randn(6, 3, seed=170), torch.tensor([1, 0, 2, 2, 1, 0]),
                                             _randn(4, 3, seed=171), _randn(4, seed=172), _randn(3, 4, seed=173),
@@ -615,11 +632,16 @@ def test_mlp_backward_contract(student):
         for i, (after, before) in enumerate(zip(res.args, args)):
             assert torch.equal(after.cpu(), before.cpu()), f"mlp_backward modified argument {i}"
         pub.no_autograd_in_call(student, "mlp_backward", args, "by hand")
-    X = _randn(100_000, 8, seed=175, dtype=torch.float32)
-    y = torch.randint(0, 4, (100_000,), generator=torch.Generator().manual_seed(176))
     params = (_randn(16, 8, seed=177, dtype=torch.float32), _randn(16, seed=178, dtype=torch.float32),
               _randn(4, 16, seed=179, dtype=torch.float32), _randn(4, seed=180, dtype=torch.float32))
-    got = student.call("mlp_backward", X, y, *params, timeout=BUDGET_S)
+    # Counted, not timed: lines and torch operations at two batch sizes N must not grow with N.
+    assert_loop_free(student, "mlp_backward",
+                     lambda n: (_randn(n, 8, seed=181, dtype=torch.float32),
+                                torch.randint(0, 4, (n,), generator=torch.Generator().manual_seed(182)), *params),
+                     sizes=COUNT_SIZES, unit="samples")
+    X = _randn(20_000, 8, seed=175, dtype=torch.float32)              # a safety net on a moderate batch
+    y = torch.randint(0, 4, (20_000,), generator=torch.Generator().manual_seed(176))
+    got = student.call("mlp_backward", X, y, *params, timeout=SAFETY_S)
     loss_ref, grads = pub.mlp_reference(X, y, *params)
     for k in ("W2", "b2", "W1", "b1"):
         assert_close(got[k], grads[k], dtype=torch.float32, rtol=1e-3, atol=1e-4, what=f"mlp_backward large batch: {k}")
