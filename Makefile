@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image \
+.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image serve bench-serve \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -24,11 +24,26 @@ $(VENV)/.installed: pyproject.toml requirements-grading.txt
 demo: setup
 	$(AG) demo --assignment $(ID)
 
-# The class report is checked in a real headless browser: Debian's chromium.
+# The submission service for the sample class on 127.0.0.1:8000: prints the URL, the tokens and
+# an `autograder submit` to try (a fresh database in out/serve each run).
+PORT ?= 8000
+serve: setup
+	$(BIN)/python -m autograder.service.demo --port $(PORT) --jobs $(JOBS)
+
+# N students submit at once on loopback; the same submissions through `autograder batch` in the
+# same run. Prints accept and upload-to-feedback latency and graded submissions per minute.
+BENCH_STUDENTS ?= 8
+bench-serve: setup
+	$(BIN)/python -m autograder.service.bench --students $(BENCH_STUDENTS) --jobs $(JOBS)
+
+# The class report and the service's pages are checked in a real headless browser: Debian's
+# chromium, driven by Selenium through chromium-driver (Selenium Manager downloads nothing), and a
+# Korean font (fonts-nanum) so that Korean pages render as text in the screenshots.
 browser:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	@{ command -v chromium >/dev/null || command -v chromium-browser >/dev/null; } && command -v chromedriver >/dev/null \
+	  && { fc-list 2>/dev/null | grep -qi nanum; } || \
 	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
 test: setup browser
 	$(BIN)/pytest -q

@@ -1,4 +1,5 @@
-"""Command line: grade, check, release, validate, demo, batch, bench, image, gradescope.
+"""Command line: grade, check, release, validate, demo, batch, bench, image, gradescope, and the
+submission service (serve, roster, submit, service backup: autograder/service/commands.py).
 
 Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
 at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
@@ -16,6 +17,7 @@ from rich.text import Text
 
 from autograder import __version__, i18n
 from autograder.i18n import t as _
+from autograder.service.commands import register as register_service
 
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
 
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--memory", type=int, default=0, metavar="N",
                    help="instead: grade N submissions with the local backend and report RSS over time")
     n.add_argument("--image", help="grading image for the docker contender")
+    COMMANDS.update(register_service(sub))
     return p
 
 

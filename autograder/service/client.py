@@ -1,0 +1,124 @@
+"""``autograder submit``: the student's client (student side; talks HTTP only).
+
+Server and token come from ``--server``/``--token``, else ``AUTOGRADER_SERVER`` /
+``AUTOGRADER_TOKEN``, else ``~/.config/torch-autograder/config.toml`` (``server = "..."``,
+``token = "..."``). Exit 0 when graded (whatever the score) or accepted with ``--no-wait``;
+2 when the server refused the submission; 1 on a server or network fault.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tomllib
+from pathlib import Path
+
+from rich.console import Console
+
+EXIT_OK, EXIT_FAULT, EXIT_REFUSED = 0, 1, 2
+CONFIG = Path("~/.config/torch-autograder/config.toml")
+
+
+def settings(server: str | None, token: str | None) -> tuple[str | None, str | None]:
+    file: dict = {}
+    path = CONFIG.expanduser()
+    if path.is_file():
+        try:
+            file = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError:
+            file = {}
+    server = server or os.environ.get("AUTOGRADER_SERVER") or file.get("server")
+    token = token or os.environ.get("AUTOGRADER_TOKEN") or file.get("token")
+    return (server.strip() if server else None, token.strip() if token else None)
+
+
+def _message(r) -> str:
+    try:
+        return r.json().get("error") or r.text
+    except ValueError:
+        return r.text[:500]
+
+
+def submit(file: Path, assignment: str | None, server: str | None, token: str | None, wait: bool,
+           console: Console, poll_s: float = 1.0) -> int:
+    import httpx
+
+    from autograder.submission import guess_assignment_id
+
+    server, token = settings(server, token)
+    if not server or not token:
+        console.print("[red]No server or token:[/] pass --server URL --token T, set AUTOGRADER_SERVER and "
+                      f"AUTOGRADER_TOKEN, or write them into {CONFIG} (server = \"...\", token = \"...\")")
+        return EXIT_REFUSED
+    if not file.is_file():
+        console.print(f"[red]{file} is not a file:[/] pass your notebook (or .py / .zip)")
+        return EXIT_REFUSED
+    aid = assignment or guess_assignment_id(file)
+    if aid is None:
+        console.print(f"[red]Cannot tell the assignment of {file.name}:[/] pass --assignment ID")
+        return EXIT_REFUSED
+    headers = {"Authorization": f"Bearer {token}"}
+    base = server.rstrip("/")
+    try:
+        with httpx.Client(base_url=base, headers=headers, timeout=httpx.Timeout(60, connect=10)) as http:
+            with file.open("rb") as f:
+                r = http.post("/api/v1/submissions", data={"assignment": aid}, files={"file": (file.name, f)})
+            if r.status_code != 202:
+                console.print(f"[red]Not accepted ({r.status_code}):[/] {_message(r)}", highlight=False)
+                if "retry-after" in r.headers:
+                    console.print(f"Retry after {r.headers['retry-after']} s.")
+                return EXIT_REFUSED if 400 <= r.status_code < 500 else EXIT_FAULT
+            sub = r.json()
+            console.print(f"Accepted {file.name} for {aid}: submission [bold]{sub['id']}[/], queue position "
+                          f"{sub['position']}.", highlight=False)
+            if not wait:
+                console.print(sub["id"], highlight=False)
+                return EXIT_OK
+            return _wait(http, sub["id"], console, poll_s)
+    except httpx.TransportError as e:
+        console.print(f"[red]Cannot reach {base}:[/] {type(e).__name__}: {e}. Check the URL and your network; "
+                      "if the upload was accepted, `GET /api/v1/submissions` shows it.")
+        return EXIT_FAULT
+
+
+def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
+    import httpx
+
+    from autograder.feedback import print_table
+    from autograder.service.grading import view_to_result
+
+    t0 = time.monotonic()
+    with console.status("waiting for the grader") as status:
+        failures = 0
+        while True:
+            try:
+                r = http.get(f"/api/v1/submissions/{sub_id}")
+                failures = 0
+            except httpx.TransportError:
+                # Accepted means stored: a dropped connection while waiting is retried.
+                failures += 1
+                if failures > 20:
+                    raise
+                time.sleep(min(5.0, poll_s * failures))
+                continue
+            if r.status_code != 200:
+                console.print(f"[red]Cannot read submission {sub_id} ({r.status_code}):[/] {_message(r)}")
+                return EXIT_FAULT
+            sub = r.json()
+            if sub["status"] in ("graded", "ungradable", "not_graded"):
+                break
+            where = f"queued, position {sub['position']}" if sub["status"] == "queued" else "grading"
+            status.update(f"{sub_id}: {where} ({time.monotonic() - t0:.0f} s)")
+            time.sleep(poll_s)
+    if sub["status"] == "not_graded":
+        console.print(f"[red]Not graded:[/] {sub['feedback_md']}", highlight=False)
+        return EXIT_FAULT
+    result = view_to_result(sub)
+    print_table(result, console, f"{sub['assignment']}: {sub['filename']}")
+    if sub["hidden_pending"]:
+        console.print("The hidden tests are graded too; their results are shown when the course releases them "
+                      "(the score above covers the public tests).")
+    elif sub["final"] is not None and sub["late_days"]:
+        console.print(f"[bold]Late by {sub['late_days']} day(s): final score {sub['final']:g} / "
+                      f"{sub['max_score']:g}[/]")
+    return EXIT_OK

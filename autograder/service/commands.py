@@ -1,0 +1,121 @@
+"""The service's commands for ``autograder``: serve, roster, submit, service backup.
+
+``register(sub)`` adds their parsers and returns ``{command: function}``; cli.py calls it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+
+def register(sub) -> dict:
+    s = sub.add_parser("serve", help="the submission service: HTTP API, durable queue, grading")
+    s.add_argument("--db", type=Path, required=True, help="service database (SQLite; created on first start)")
+    s.add_argument("--data", type=Path, help="uploads and scratch space (default: <db name>-data next to --db)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    s.add_argument("--backend", choices=["local", "docker", "auto"], default="local")
+    s.add_argument("--image", help="docker backend: grading image")
+    s.add_argument("--gpus", help="docker backend: GPUs per container (all, a count, device=0,1); "
+                                  "Ray: GPUs per task")
+    s.add_argument("--executor", choices=["local", "ray"], default="local")
+    s.add_argument("--address", help="Ray cluster address HOST:PORT (--executor ray)")
+    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+
+    r = sub.add_parser("roster", help="students, staff and their tokens in the service database")
+    rs = r.add_subparsers(dest="action", required=True)
+    ri = rs.add_parser("import", help="add the students of a roster CSV (student_id[,name,email])")
+    ri.add_argument("roster", type=Path)
+    ri.add_argument("--tokens-out", type=Path, required=True, help="write student_id,token of new students here")
+    for name, text in (("revoke", "revoke a user's token"), ("rotate", "issue a new token (the old one stops working)"),
+                       ("add-staff", "add a staff member and print their token")):
+        p = rs.add_parser(name, help=text)
+        p.add_argument("id")
+    e = rs.add_parser("extend", help="a student's extension for one assignment")
+    e.add_argument("id")
+    e.add_argument("--assignment", required=True)
+    e.add_argument("--due", help="their due date (RFC 3339)")
+    e.add_argument("--closes", help="their hard close (RFC 3339)")
+    e.add_argument("--extra", type=int, help="extra submissions per window")
+    for p in (ri, *[rs.choices[n] for n in ("revoke", "rotate", "add-staff")], e):
+        p.add_argument("--db", type=Path, required=True)
+
+    u = sub.add_parser("submit", help="hand in a submission to the course's server and wait for feedback")
+    u.add_argument("file", type=Path)
+    u.add_argument("--assignment", help="assignment id (default: from the file name <id>.ipynb)")
+    u.add_argument("--server", help="server URL (or AUTOGRADER_SERVER, or the config file)")
+    u.add_argument("--token", help="your token (or AUTOGRADER_TOKEN, or the config file)")
+    u.add_argument("--no-wait", action="store_true", help="print the submission id and return")
+
+    v = sub.add_parser("service", help="operate the submission service")
+    vs = v.add_subparsers(dest="action", required=True)
+    b = vs.add_parser("backup", help="a consistent copy of the database and uploads, while serving")
+    b.add_argument("out", type=Path)
+    b.add_argument("--db", type=Path, required=True)
+    b.add_argument("--data", type=Path, help="default: <db name>-data next to --db")
+    return {"serve": cmd_serve, "roster": cmd_roster, "submit": cmd_submit, "service": cmd_service}
+
+
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    from autograder.config import ConfigError, find_course_root
+    from autograder.service.config import ServiceConfig
+    from autograder.service.serve import serve
+
+    course = args.course.resolve() if args.course else find_course_root()
+    if course is None:
+        raise ConfigError("no course found: pass --course with the instructor's course folder")
+    if args.executor == "ray" and args.backend == "local" and args.gpus:
+        raise ConfigError("--gpus needs --backend docker (the container gets the GPUs)")
+    db = args.db.resolve()
+    config = ServiceConfig(course=course, db=db, data=(args.data or ServiceConfig.default_data(db)).resolve(),
+                           host=args.host, port=args.port, jobs=args.jobs, backend=args.backend, gpus=args.gpus,
+                           image=args.image, executor=args.executor, address=args.address, device=args.device)
+    return serve(config)
+
+
+def cmd_roster(args: argparse.Namespace, console: Console) -> int:
+    from autograder.service import roster
+    from autograder.service.db import Database
+
+    db = Database(args.db)
+    if args.action == "import":
+        new, known = roster.import_roster(db, args.roster, args.tokens_out)
+        console.print(f"{new} new student(s), {known} already known; tokens of the new ones in {args.tokens_out} "
+                      "(shown once: hand them out, then delete the file)")
+    elif args.action == "add-staff":
+        token = roster.add_staff(db, args.id)
+        console.print(f"Staff member {args.id} added. Their token (shown once):")
+        print(token)
+    elif args.action == "revoke":
+        roster.revoke(db, args.id)
+        console.print(f"{args.id}'s token is revoked (`autograder roster rotate {args.id}` issues a new one).")
+    elif args.action == "rotate":
+        token = roster.rotate(db, args.id)
+        console.print(f"New token for {args.id} (the old one no longer works; shown once):")
+        print(token)
+    elif args.action == "extend":
+        new = roster.extend(db, args.id, args.assignment, args.due, args.closes, args.extra)
+        console.print(f"{args.id} on {args.assignment}: due {new['due'] or 'as the assignment'}, closes "
+                      f"{new['closes'] or 'as the assignment'}, {new['extra']} extra submission(s) per window")
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace, console: Console) -> int:
+    from autograder.service.client import submit
+
+    return submit(args.file, args.assignment, args.server, args.token, not args.no_wait, console)
+
+
+def cmd_service(args: argparse.Namespace, console: Console) -> int:
+    from autograder.service.backup import backup
+    from autograder.service.config import ServiceConfig
+
+    db = args.db.resolve()
+    info = backup(db, (args.data or ServiceConfig.default_data(db)).resolve(), args.out)
+    console.print(f"Backed up {db} to {info['db']} and {info['blobs']} upload(s) to {info['data']}. Restore: "
+                  f"serve with --db {info['db']} --data {info['data']}.")
+    return 0

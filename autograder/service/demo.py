@@ -1,0 +1,57 @@
+"""``make serve``: a demo submission service for the bundled sample class.
+
+A fresh database under ``out/serve`` each run (tokens are shown once), the sample class's
+students and a staff member, the URL, the tokens and a one-line ``autograder submit`` to
+try; then it serves until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+from autograder.config import find_course_root
+from autograder.service import roster
+from autograder.service.config import ServiceConfig
+from autograder.service.db import Database
+from autograder.service.serve import serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m autograder.service.demo")
+    p.add_argument("--out", type=Path, default=Path("out/serve"))
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--jobs", type=int, default=1)
+    args = p.parse_args(argv)
+    course = find_course_root()
+    if course is None:
+        raise SystemExit("run from the repository (the folder with solutions/)")
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    students = sorted(f.stem for f in (course / "tests/sample_class/01_tensors").iterdir())
+    (args.out / "roster.csv").write_text("student_id,name\n" + "".join(f"{s},{s.title()}\n" for s in students))
+    db = Database(args.out / "service.db")
+    roster.import_roster(db, args.out / "roster.csv", args.out / "tokens.csv")
+    staff = roster.add_staff(db, "staff")
+    with (args.out / "tokens.csv").open(newline="") as f:
+        tokens = {r["student_id"]: r["token"] for r in csv.DictReader(f)}
+    url = f"http://127.0.0.1:{args.port}"
+    print(f"\nThe sample class's submission service: {url}  (database {args.out}/service.db)\n")
+    for s, t in tokens.items():
+        print(f"  student {s:8} {t}")
+    print(f"  staff    {'staff':8} {staff}\n")
+    first = next(iter(tokens))
+    print("Try (in another terminal):\n"
+          f"  .venv/bin/autograder submit tests/sample_class/01_tensors/bob.py --assignment 01_tensors "
+          f"--server {url} --token {tokens[first]}\n"
+          f"  curl -H 'Authorization: Bearer {staff}' {url}/api/v1/gradebook/01_tensors.csv\n", flush=True)
+    config = ServiceConfig(course=course, db=(args.out / "service.db").resolve(), data=(args.out / "data").resolve(),
+                           port=args.port, jobs=args.jobs)
+    return serve(config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,402 @@
+"""The service's one door to the grading engine: grading slots, result views, the CSV.
+
+Everything the service needs from ``executors``, ``gradebook``, ``results`` and ``feedback``
+goes through this module, so the rest of the service depends on its functions only.
+
+Grading: ``jobs`` slot threads each take the next submission from the durable queue and
+grade it in a warm trusted grading process (``executors.GradingProcess``: imports torch and
+the suites once, forks an untrusted worker per submission through its zygote), or as a Ray
+task (``executors.RayExecutor``). The serving process never imports student code; a slot
+thread only waits on a socket. A grading process that dies is replaced; the submission is
+queued again once, then marked ``not_graded``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
+from autograder.executors.grading_process import rss_kib
+from autograder.feedback import render_markdown
+from autograder.cache_key import suite_hash
+from autograder.csv_export import write_csv
+from autograder.gradebook import Entry
+from autograder.late import penalty_points
+from autograder.results import GradeResult, LatePenalty, TestResult, result_from_dict
+from autograder.service import queue
+from autograder.service.config import ServiceConfig
+from autograder.service.db import Database
+from autograder.service.policies import Course
+from autograder.service.store import BlobStore
+
+WARM_PER_SLOT = 2  # assignments whose grading process a slot keeps warm at once
+
+
+# =========================================================================== grading slots
+
+class GradingPool:
+    def __init__(self, config: ServiceConfig, db: Database, course: Course, store: BlobStore,
+                 wakeup: queue.Wakeup, log=print):
+        self.config = config
+        self.db = db
+        self.course = course
+        self.store = store
+        self.wakeup = wakeup
+        self.log = log
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self._procs: list[dict[str, GradingProcess]] = []
+        self._lock = threading.Lock()
+        self._ray: RayExecutor | None = None
+        self._ray_lock = threading.Lock()
+        self.on_library_start = lambda: None  # called after Ray started (it installs signal handlers)
+        self.work = Path(config.data) / "work"
+
+    def preflight(self) -> None:
+        """Say now, not on every submission, when the docker backend cannot grade here (no
+        engine, no image, an image built from other engine sources)."""
+        if self.config.backend != "docker" or self.config.executor != "local":
+            return
+        from autograder.backends.docker import docker_client
+        from autograder.backends.docker_image import find_image
+        from autograder.config import ConfigError
+
+        try:
+            find_image(docker_client(), self.config.image, "gpu" if self.config.gpus else "cpu")
+        except RuntimeError as e:  # DockerUnavailable, ImageError: their messages say what to do
+            raise ConfigError(f"--backend docker cannot grade: {e}") from None
+
+    def start(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        n = queue.requeue_interrupted(self.db.conn)
+        if n:
+            self.log(f"put back {n} submission(s) that were grading when the server last stopped")
+        for i in range(max(1, self.config.jobs)):
+            procs: dict[str, GradingProcess] = {}
+            self._procs.append(procs)
+            # The slot thread starts its grading processes and lives as long as they do:
+            # PR_SET_PDEATHSIG is tied to the thread that forked them.
+            t = threading.Thread(target=self._slot, args=(procs,), name=f"grading-slot-{i}", daemon=True)
+            t.start()
+            self.threads.append(t)
+
+    def processes(self) -> list[dict]:
+        """The warm grading processes of each slot (the staff page shows them): slot, assignment,
+        pid, resident memory in KiB."""
+        with self._lock:
+            return [{"slot": i, "assignment": aid, "pid": p.proc.pid, "rss_kib": rss_kib(p.proc.pid)}
+                    for i, slot in enumerate(self._procs) for aid, p in slot.items()]
+
+    def stop(self, timeout: float = 20) -> None:
+        """Stop grading now: kill the grading processes (their zygotes and workers die with
+        them), and put back what was grading."""
+        self.stopping.set()
+        self.wakeup.notify()
+        with self._lock:
+            procs = [p for slot in self._procs for p in slot.values()]
+        for p in procs:
+            _kill(p)
+        tree = descendants(os.getpid())
+        try:
+            if self._ray is not None:
+                self._ray.close()  # a slot waiting on a Ray task returns
+            deadline = time.monotonic() + timeout
+            for t in self.threads:
+                t.join(max(0.1, deadline - time.monotonic()))
+        finally:
+            # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
+            # server leaves no process behind.
+            left = set(tree) | set(descendants(os.getpid()))
+            groups = set()
+            for pid in left:
+                try:
+                    groups.add(os.getpgid(pid))
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            for group in groups - {os.getpgid(0)}:  # Ray's own process groups
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except OSError:
+                    pass
+            if left:
+                self.log(f"ended {len(left)} leftover process(es) below the server")
+        n = queue.requeue_interrupted(self.db.conn)
+        if n:
+            self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
+
+    def _slot(self, procs: dict[str, GradingProcess]) -> None:
+        conn = self.db.conn
+        try:
+            while not self.stopping.is_set():
+                row = queue.claim(conn)
+                if row is None:
+                    self.wakeup.wait(1.0)
+                    continue
+                try:
+                    self._grade(row, procs)
+                except Exception as e:  # noqa: BLE001 - a slot must outlive one submission's surprise
+                    if self.stopping.is_set():
+                        return
+                    self.log(f"grading {row['id']} failed: {type(e).__name__}: {e}")
+                    queue.fault(conn, row["id"], row["attempts"], f"internal error: {type(e).__name__}")
+        finally:
+            with self._lock:
+                for p in procs.values():
+                    _kill(p)
+                procs.clear()
+
+    def _grade(self, row, procs: dict[str, GradingProcess]) -> None:
+        conn = self.db.conn
+        folder = Path(tempfile.mkdtemp(prefix=f"{row['id']}-", dir=self.work))
+        try:
+            path = folder / f"{row['assignment']}.{row['kind']}"
+            shutil.copyfile(self.store.path(row["sha256"]), path)
+            t0 = time.perf_counter()
+            if self.config.executor == "ray":
+                outcome = self._grade_ray(row, path)
+            else:
+                outcome = self._grade_local(row, path, procs)
+            if self.stopping.is_set() or outcome is None:
+                return  # put back by stop()
+            if outcome.result is not None:
+                result = result_from_dict(outcome.result)
+                raw = result.score if result.status == "graded" else 0.0
+                queue.finish(conn, row["id"], row["attempts"], result.status, result=json.dumps(outcome.result),
+                             raw=raw, max_score=result.max_score, worker=outcome.worker)
+                self.log(f"graded {row['id']} ({row['assignment']}): {result.status} {raw:g}/{result.max_score:g} "
+                         f"in {time.perf_counter() - t0:.1f} s")
+            else:
+                status = queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault")
+                self.log(f"grader fault on {row['id']} ({status}): {outcome.fault}")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _spec(self, assignment: str) -> GradeSpec:
+        c = self.config
+        options: dict = {}
+        if c.backend != "local":
+            options = {k: v for k, v in (("image", c.image), ("gpus", c.gpus)) if v is not None}
+        return GradeSpec(assignment=assignment, course=str(Path(c.course).resolve()), device=c.device,
+                         backend=c.backend, backend_options=options)
+
+    def _grade_local(self, row, path: Path, procs: dict[str, GradingProcess]) -> Outcome | None:
+        job = Job(row["student"], path)
+        aid = row["assignment"]
+        with self._lock:
+            if self.stopping.is_set():
+                return None
+            proc = procs.pop(aid, None)
+            if proc is None:
+                while len(procs) >= WARM_PER_SLOT:  # the least recently used goes
+                    _kill(procs.pop(next(iter(procs))))
+                proc = GradingProcess(self._spec(aid), Path(self.config.data) / "workers.log")
+            procs[aid] = proc  # most recently used last
+        try:
+            proc.wait_ready()
+            reply = proc.grade(path)
+        except GradingProcessFault as e:  # the course or backend is broken: not the student's fault
+            self._drop(procs, aid)
+            return Outcome(job, fault=str(e), fatal=True)
+        except (EOFError, OSError, json.JSONDecodeError) as e:
+            if self.stopping.is_set():
+                return None
+            code = proc.proc.poll()
+            self._drop(procs, aid)
+            return Outcome(job, fault=f"the grading process died (exit status {code}: {type(e).__name__})")
+        worker = f"{socket.gethostname()}/{proc.proc.pid}"
+        if "fault" in reply:
+            if reply.get("fatal"):
+                self._drop(procs, aid)
+            return Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")), worker=worker)
+        return Outcome(job, result=reply["result"], worker=worker)
+
+    def _drop(self, procs: dict[str, GradingProcess], aid: str) -> None:
+        with self._lock:
+            proc = procs.pop(aid, None)
+        if proc is not None:
+            _kill(proc)
+
+    def _grade_ray(self, row, path: Path) -> Outcome | None:
+        """One Ray task per submission (a RayExecutor grades one assignment, so one per call;
+        Ray itself is started once and its workers keep their graders warm)."""
+        from autograder.config import assignment_paths
+
+        spec = self._spec(row["assignment"])
+        gpus = self.config.gpus
+        per_task = (float(gpus) if gpus and gpus.replace(".", "", 1).isdigit() else 1.0) if gpus else 0.0
+        one = RayExecutor(spec, suite_hash(assignment_paths(row["assignment"], Path(spec.course))),
+                          address=self.config.address, gpus=per_task)
+        # Started from a slot thread, which lives as long as Ray is used (and is not the main
+        # thread, whose SIGTERM handler is uvicorn's). Ray's C++ failure handler would end the
+        # server on SIGTERM before it puts work back.
+        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        with self._ray_lock:  # one slot starts Ray; the others wait and connect
+            one.start()
+            if one.started_here:
+                self.on_library_start()
+        with self._lock:
+            if one.started_here and self._ray is None:
+                self._ray = one  # shut down at stop()
+        got: list[Outcome] = []
+        one.run([Job(row["student"], path)], got.append)
+        return got[0] if got else None
+
+
+def _kill(proc: GradingProcess) -> None:
+    """End a grading process and everything under it now (its zygote runs in its own
+    session and would otherwise linger until it notices the closed socket)."""
+    tree = descendants(proc.proc.pid)
+    for pid in [proc.proc.pid, *tree]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    proc.close()
+    deadline = time.monotonic() + 5
+    while tree and time.monotonic() < deadline:  # reaped by their new parent (init, a subreaper)
+        tree = [p for p in tree if _alive(p)]
+        time.sleep(0.05)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+# =========================================================================== results as shown
+
+def decode(result_json: str) -> GradeResult:
+    return result_from_dict(json.loads(result_json))
+
+
+def penalty(raw: float, days: int, per_day: float) -> float:
+    return penalty_points(raw, days, per_day)
+
+
+def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bool, late_days: int,
+                per_day: float, due: dt.datetime | None) -> dict:
+    """``score``, ``max_score``, ``final``, ``hidden_pending``, ``results`` and ``feedback_md``
+    of a graded (or ungradable) submission as this reader may see them.
+
+    A student never gets a hidden test's failure message (source, expected values,
+    tracebacks): ``TestResult.student_text`` gives its name, points and the author's line."""
+    whole = staff or show_hidden or result.status != "graded"
+    shown = result if whole else dataclasses.replace(
+        result, tests=[t for t in result.tests if t.visibility == "public"])
+    tests = []
+    for t in shown.tests:
+        text = t.student_text()
+        if staff and t.visibility == "hidden":
+            text = t.message + (("\n\nOutput:\n" + t.output) if t.output.strip() else "")
+        tests.append({"name": t.name, "number": t.number, "exercises": list(t.exercises), "score": t.score,
+                      "max_score": t.max_score, "status": t.status, "visibility": t.visibility, "output": text,
+                      "author_message": t.author_message if t.visibility == "hidden" else ""})
+    raw = shown.score if result.status == "graded" else 0.0
+    final = None
+    if whole:
+        off = penalty(raw, late_days, per_day)
+        final = round(raw - off, 6)
+        if late_days and result.status == "graded":
+            # feedback.render_markdown writes the late section, as it does for batch feedback.
+            shown = dataclasses.replace(shown, late=LatePenalty(
+                days=late_days, raw=raw, penalty=off, final=final, due=due.isoformat() if due else "",
+                per_day=per_day))
+    md = render_markdown(shown, title)
+    if not whole:
+        hidden_points = round(sum(t.max_score for t in result.tests if t.visibility == "hidden"), 6)
+        md += (f"\n## Hidden tests\n\nThe hidden tests ({hidden_points:g} points) are graded; their results "
+               "are shown when the course releases them. The score above covers the public tests only.\n")
+    return {"score": raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
+            "results": tests, "feedback_md": md}
+
+
+def view_to_result(sub: dict) -> GradeResult:
+    """The client's side: a submission as the API returns it, back into a GradeResult for
+    the terminal table ``check`` prints."""
+    tests = [TestResult(name=t["name"], number=t["number"], exercises=tuple(t["exercises"]), score=t["score"],
+                        max_score=t["max_score"], status=t["status"], visibility=t["visibility"],
+                        message=t["output"], author_message=t.get("author_message", ""))
+             for t in sub.get("results") or []]
+    status = "ungradable" if sub["status"] == "ungradable" else "graded"
+    error = (sub.get("feedback_md") or "") if status == "ungradable" else ""
+    return GradeResult(assignment_id=sub["assignment"], submission=sub["filename"], sha256=sub["sha256"],
+                       status=status, error=error, tests=tests, possible=sub.get("max_score") or 0.0)
+
+
+# =========================================================================== the gradebook CSV
+
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    """The submission that makes one roster student's grade (or why there is none)."""
+
+    student: str
+    status: str  # graded | ungradable | missing | queued | grading | not_graded
+    received_at: dt.datetime | None = None
+    late_days: int = 0
+    result_json: str | None = None
+    graded_at: str = ""
+    worker: str = ""
+
+
+def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
+    """The columns of ``batch --csv``, one row per roster student."""
+    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
+        path = Path(tmp) / "gradebook.csv"
+        write_csv(entries(counted, cfg, per_day), cfg, path)
+        return path.read_text(encoding="utf-8")
+
+
+def entries(counted: list[Counted], cfg, per_day: float) -> list[Entry]:
+    """The gradebook's entries (the CSV's rows, the class report's input)."""
+    out = []
+    for c in counted:
+        if c.result_json is not None:
+            result = decode(c.result_json)
+        else:
+            result = GradeResult(assignment_id=cfg.id, submission="", status=c.status)
+        raw = result.score if result.status == "graded" else 0.0
+        off = penalty(raw, c.late_days, per_day)
+        out.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
+                         result, c.graded_at, c.worker))
+    return out
+
+
+def final_score(result_json: str, late_days: int, per_day: float) -> float:
+    result = decode(result_json)
+    raw = result.score if result.status == "graded" else 0.0
+    return round(raw - penalty(raw, late_days, per_day), 6)

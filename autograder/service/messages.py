@@ -1,0 +1,40 @@
+"""What a refused request means, in the reader's language (the ``service`` message domain).
+
+The service's own error sentences (app.py) say exactly what happened and what to do, in
+English; a reader who asked for another language (Accept-Language, or the pages' switch)
+gets this translated headline for the status code first, then that sentence.
+"""
+
+from __future__ import annotations
+
+from autograder import i18n
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (make i18n); translated where it is shown."""
+    return message
+
+
+HEADLINES = {
+    400: N_("The request was refused."),
+    401: N_("Log in again: your session ended or your token is no longer valid."),
+    403: N_("This page or action is not for your account."),
+    404: N_("Not found (or not yours)."),
+    409: N_("This assignment is closed."),
+    413: N_("The file is too large."),
+    415: N_("This file is not a notebook, a Python file or a zip."),
+    422: N_("The form was incomplete."),
+    429: N_("You have used all your submissions for now."),
+}
+
+
+def headline(status: int, lang: str) -> str:
+    return i18n.gettext(HEADLINES.get(status, HEADLINES[400]), lang, "service")
+
+
+def api_error(status: int, message: str, accept_language: str | None) -> str:
+    """An API error's text: the English sentence as is, or the translated headline before it."""
+    lang = i18n.negotiate(accept_language)
+    if lang == i18n.DEFAULT:
+        return message
+    return f"{headline(status, lang)} ({message})"

@@ -1,0 +1,486 @@
+"""The service's web pages: server-rendered Jinja2, a little JavaScript, no build step.
+
+Routes (docs/SERVICE.md, "Web pages"): ``/`` logs in with a token (form field ``token``)
+and lists a student's assignments; ``/a/{assignment}`` uploads and shows the history with
+live statuses; ``/s/{id}`` is one submission's feedback (404 for anyone but its owner and
+staff); ``/staff`` and ``/staff/a/{assignment}`` are the staff view (class report, queue,
+each student's history, regrade with a preview, publish, extensions, the CSV, revoking).
+
+Every page is a thin view over the API's ``Service`` (app.py): a page request carries the
+cookie session's user in its scope (``PAGE_USER``) and calls the same methods as the JSON
+routes, so authorisation, policies, listing and grading rules exist once. The pages add
+only what a browser needs: sessions and CSRF (sessions.py), languages, templates.
+
+Safety: Jinja2 autoescapes everything; feedback markdown is rendered by markdown-it with
+raw HTML off and images off, so nothing a submission prints becomes markup; every page is
+sent with a Content-Security-Policy that allows only this site's own script and styles.
+Works without JavaScript: upload is a plain multipart form, pending statuses refresh with
+``<meta http-equiv=refresh>`` inside ``<noscript>``; the script (static/app.js) only adds
+drag-and-drop and refreshes the live parts in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel.dates import format_timedelta
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it import MarkdownIt
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from autograder import i18n, report
+from autograder.config import ConfigError
+from autograder.service import grading, messages, policies, queue, roster, sessions
+from autograder.service.app import PAGE_USER, ApiError, Service, upload_form
+from autograder.service.auth import User
+from autograder.service.db import now
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "lang"
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
+# The class report (report.py) is a standalone page with inline style and script.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'self'"
+PENDING = ("queued", "grading")
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (make i18n); translated where it is shown."""
+    return message
+
+
+STATUS = {"queued": N_("queued"), "grading": N_("grading"), "graded": N_("graded"),
+          "ungradable": N_("ungradable"), "not_graded": N_("not graded"), "passed": N_("passed"),
+          "failed": N_("failed"), "error": N_("error"), "public": N_("public"), "hidden": N_("hidden"),
+          "student": N_("student"), "staff": N_("staff")}
+
+
+# ---------------------------------------------------------------------------- rendering
+
+def _markdown() -> MarkdownIt:
+    # html=False: any tag in the text is shown as text. Images off: a submission cannot make
+    # the reader's browser fetch anything. markdown-it refuses javascript: and data: links.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").disable("image")
+
+
+_MD = _markdown()
+_MD_LOCK = threading.Lock()
+
+
+def render_feedback(text: str) -> str:
+    """feedback.md as HTML: tables, code and emphasis; every character of the text escaped."""
+    with _MD_LOCK:
+        return _MD.render(text or "")
+
+
+def _environment(lang: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(i18n.translations(lang, "service"), newstyle=True)
+    env.globals.update(languages=[(code, i18n.display_name(code)) for code in i18n.LANGUAGES],
+                       status_name=lambda s: i18n.gettext(STATUS.get(s, s), lang, "service"),
+                       when=lambda t: _when(t, lang), points=lambda x: "" if x is None else f"{x:g}")
+    return env
+
+
+ENVIRONMENTS = {lang: _environment(lang) for lang in i18n.LANGUAGES}
+
+
+def _when(value, lang: str) -> str:
+    """A date as '2026-12-14 23:59 UTC (in 3 days)'."""
+    if value is None:
+        return ""
+    t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    t = t.astimezone(dt.timezone.utc)
+    rel = format_timedelta(t - now(), locale=lang, add_direction=True, threshold=1.1)
+    return f"{t:%Y-%m-%d %H:%M} UTC ({rel})"
+
+
+def pick_language(request: Request) -> tuple[str, bool]:
+    """(language, chosen now): ``?lang=`` (the switch), then its cookie, then Accept-Language."""
+    asked = i18n.normalise(request.query_params.get("lang"))
+    if asked:
+        return asked, True
+    kept = i18n.normalise(request.cookies.get(LANG_COOKIE))
+    return kept or i18n.negotiate(request.headers.get("accept-language")), False
+
+
+@dataclass
+class Page:
+    """One page request: who, in which language, with which session."""
+
+    request: Request
+    svc: Service
+    sessions: sessions.Sessions
+    session: dict
+    user: User | None
+    lang: str
+    lang_chosen: bool
+    new_session: bool = False
+
+    def gettext(self, message: str) -> str:
+        return i18n.gettext(message, self.lang, "service")
+
+    def api(self, **query) -> Request:
+        """This request as the Service's methods take it: the user set, the query given."""
+        scope = {**self.request.scope, "query_string": urlencode(
+            {k: v for k, v in query.items() if v is not None}).encode(), PAGE_USER: self.user}
+        return Request(scope)
+
+    def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
+        env = ENVIRONMENTS[self.lang]
+        path = self.request.url.path
+        html = env.get_template(template).render(
+            lang=self.lang, user=self.user, csrf=self.session.get("csrf", ""), path=path, **context)
+        return self.finish(HTMLResponse(html, status_code=status))
+
+    def finish(self, response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = response.headers.get("Content-Security-Policy", PAGE_CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+        if self.lang_chosen:
+            response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        if self.new_session:
+            self.sessions.write(self.request, response, self.session)
+        return response
+
+    def redirect(self, url: str) -> Response:
+        return self.finish(RedirectResponse(url, status_code=303))
+
+    def error(self, status: int, detail: str = "") -> HTMLResponse:
+        return self.render("error.html", status=status, headline=messages.headline(status, self.lang),
+                           detail=detail, code=status)
+
+
+# ---------------------------------------------------------------------------- routes
+
+def routes(svc: Service) -> list:
+    store = sessions.Sessions(sessions.load_key(svc.config.data))
+    regrades: dict[str, dict] = {}  # regrade id -> what it queued and the scores before (this process only)
+
+    def threaded(fn, *args, **kwargs):
+        return run_in_threadpool(fn, *args, **kwargs)
+
+    async def page(request: Request) -> Page:
+        lang, chosen = pick_language(request)
+        data = store.read(request)
+        user = await threaded(sessions.session_user, svc.db.conn, data) if data else None
+        p = Page(request, svc, store, data, user, lang, chosen)
+        if not data.get("csrf"):
+            p.session, p.new_session = store.new(), True
+        return p
+
+    async def form_of(p: Page):
+        """The posted form, after its CSRF token was checked (a 403 page otherwise)."""
+        form = await p.request.form(max_files=0, max_fields=20)
+        if not sessions.csrf_ok(p.session, form.get(sessions.CSRF_FIELD)):
+            raise ApiError(403, p.gettext(N_("The form expired or did not come from this site: reload the page "
+                                             "and send it again.")))
+        return form
+
+    def guarded(handler, staff: bool = False, login: bool = True):
+        async def endpoint(request: Request):
+            p = await page(request)
+            if login and p.user is None:
+                if request.method == "GET":
+                    return p.redirect("/?" + urlencode({"next": request.url.path}))
+                return p.error(401)
+            if staff and p.user.role != "staff":
+                return p.error(404)  # ids and staff pages reveal nothing to students
+            try:
+                return await handler(p)
+            except ApiError as e:
+                return p.error(e.status, e.message)
+        return endpoint
+
+    # ------------------------------------------------------------------ login and home
+    async def home(p: Page):
+        if p.request.method == "POST":
+            return await login(p)
+        if p.user is None:
+            return p.render("login.html", next=_local(p.request.query_params.get("next")))
+        if p.user.role == "staff":
+            return p.redirect("/staff")
+        items = await threaded(student_assignments, p)
+        return p.render("home.html", assignments=items)
+
+    async def login(p: Page):
+        form = await form_of(p)
+        token = form.get("token")
+        user = None
+        if isinstance(token, str) and token.strip():
+            user = await threaded(svc.auth.user, svc.db.conn, "Bearer " + token.strip())
+        if user is None:
+            p.new_session = True  # keep the anonymous session's CSRF token for the next try
+            return p.render("login.html", status=401, next=_local(form.get("next")),
+                            failed=p.gettext(N_("That token is not valid (or was revoked): check it, or ask "
+                                                "course staff for a new one.")))
+        p.session, p.new_session = store.new(user, sessions.token_id(token)), True
+        p.user = user
+        return p.redirect(_local(form.get("next")) or ("/staff" if user.role == "staff" else "/"))
+
+    async def logout(p: Page):
+        await form_of(p)
+        p.session, p.new_session, p.user = store.new(), True, None
+        return p.redirect("/")
+
+    def student_assignments(p: Page) -> list[dict]:
+        conn, t = svc.db.conn, now()
+        out = []
+        for a in svc.assignments(p.api()):
+            cfg, policy = svc.course.get(a["id"])
+            d = svc.deadlines(conn, p.user.id, cfg, policy)
+            wait = policies.retry_after(svc.counted_times(conn, p.user.id, a["id"]), d, t)
+            a["next_at"] = t + dt.timedelta(seconds=wait) if wait else None
+            a["closed"] = d.closed(t)
+            out.append(a)
+        return out
+
+    # ------------------------------------------------------------------ students
+    async def assignment(p: Page):
+        aid = p.request.path_params["aid"]
+        if p.user.role == "staff":
+            return p.redirect(f"/staff/a/{aid}")
+        if p.request.method == "POST":
+            return await upload(p, aid)
+        info = await threaded(one_assignment, p, aid)
+        subs = await threaded(svc.list_submissions, p.api(assignment=aid))
+        sent = p.request.query_params.get("sent")
+        return p.render("assignment.html", a=info, subs=subs, sent=sent,
+                        pending=any(s["status"] in PENDING for s in subs))
+
+    def one_assignment(p: Page, aid: str) -> dict:
+        svc.assignment(aid)  # 404 first
+        return next(a for a in student_assignments(p) if a["id"] == aid)
+
+    async def history(p: Page):
+        aid = p.request.path_params["aid"]
+        subs = await threaded(svc.list_submissions, p.api(assignment=aid))
+        return p.render("_history.html", subs=subs, pending=any(s["status"] in PENDING for s in subs))
+
+    async def upload(p: Page, aid: str):
+        await threaded(svc.pre_upload, p.api())
+        form = await upload_form(svc, p.request)
+        if not sessions.csrf_ok(p.session, form.get(sessions.CSRF_FIELD)):
+            return p.error(403, p.gettext(N_("The form expired or did not come from this site: reload the page "
+                                             "and send it again.")))
+        file = form.get("file")
+        if file is None or isinstance(file, str) or not file.filename:
+            return p.error(422, p.gettext(N_("Choose your notebook file first.")))
+        data = await file.read()
+        reply = await threaded(svc.submit, p.user, aid, file.filename, data)
+        return p.redirect(f"/a/{aid}?" + urlencode({"sent": reply["id"]}))
+
+    async def submission(p: Page):
+        sub = await threaded(svc.get_submission, p.api(), p.request.path_params["sid"])
+        return p.render("submission.html", s=sub, feedback=render_feedback(sub.get("feedback_md") or ""),
+                        pending=sub["status"] in PENDING)
+
+    async def submission_file(p: Page):
+        data, name = await threaded(svc.get_file, p.api(), p.request.path_params["sid"])
+        ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+        return p.finish(Response(data, media_type="application/octet-stream", headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"'}))
+
+    # ------------------------------------------------------------------ staff
+    async def staff_home(p: Page):
+        items = await threaded(svc.assignments, p.api())
+        people = await threaded(users)
+        q = await threaded(queue_view)
+        return p.render("staff.html", assignments=items, people=people, q=q, jobs=svc.config.jobs,
+                        message=p.request.query_params.get("done"))
+
+    async def staff_queue(p: Page):
+        return p.render("_queue.html", q=await threaded(queue_view), jobs=svc.config.jobs)
+
+    def users() -> list:
+        return [dict(r) for r in svc.db.conn.execute(
+            "SELECT id, role, name, email, revoked FROM users ORDER BY role DESC, id").fetchall()]
+
+    def queue_view() -> dict:
+        conn = svc.db.conn
+        pos = queue.positions(conn)
+        rows = [dict(r) for r in conn.execute(
+            "SELECT id, student, assignment, status, filename, received_at, started_at, attempts FROM submissions "
+            "WHERE status IN ('queued', 'grading')").fetchall()]
+        t = now()
+        for r in rows:
+            r["position"] = pos.get(r["id"])
+            r["seconds"] = int((t - dt.datetime.fromisoformat(r["started_at"])).total_seconds()) \
+                if r["status"] == "grading" and r["started_at"] else None
+        grading_rows = sorted((r for r in rows if r["status"] == "grading"), key=lambda r: r["started_at"] or "")
+        queued = sorted((r for r in rows if r["status"] == "queued"), key=lambda r: r["position"] or 0)
+        return {"grading": grading_rows, "queued": queued, "processes": svc.pool.processes()}
+
+    async def staff_assignment(p: Page):
+        aid = p.request.path_params["aid"]
+        a = await threaded(staff_summary, p, aid)
+        return p.render("staff_assignment.html", a=a, people=await threaded(users),
+                        message=p.request.query_params.get("done"))
+
+    def staff_summary(p: Page, aid: str) -> dict:
+        cfg, policy = svc.assignment(aid)
+        a = next(x for x in svc.assignments(p.api()) if x["id"] == aid)
+        a["published"] = svc.published(svc.db.conn, aid)
+        a["counted"] = svc.counted(cfg, policy)
+        a["extensions"] = [dict(r) for r in svc.db.conn.execute(
+            "SELECT * FROM extensions WHERE assignment=? ORDER BY student", (aid,)).fetchall()]
+        return a
+
+    async def staff_report(p: Page):
+        aid = p.request.path_params["aid"]
+
+        def build() -> str:
+            cfg, policy = svc.assignment(aid)
+            return report.build_html(grading.entries(svc.counted(cfg, policy), cfg, cfg.late_penalty_per_day), cfg)
+
+        response = HTMLResponse(await threaded(build), headers={"Content-Security-Policy": REPORT_CSP})
+        return p.finish(response)
+
+    async def staff_csv(p: Page):
+        aid = p.request.path_params["aid"]
+        text = await threaded(svc.gradebook, p.api(), f"{aid}.csv")
+        return p.finish(Response(text, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{aid}.csv"'}))
+
+    async def staff_student(p: Page):
+        sid = p.request.path_params["student"]
+        aid = p.request.query_params.get("assignment") or None
+        person = await threaded(lambda: svc.db.conn.execute(
+            "SELECT id, role, name, email, revoked FROM users WHERE id=?", (sid,)).fetchone())
+        if person is None:
+            return p.error(404)
+        subs = await threaded(svc.list_submissions, p.api(assignment=aid, student=sid))
+        return p.render("staff_student.html", person=dict(person), subs=subs, assignment=aid,
+                        pending=any(s["status"] in PENDING for s in subs))
+
+    async def staff_regrade(p: Page):
+        aid = p.request.path_params["aid"]
+        form = await form_of(p)
+        student = (form.get("student") or "").strip() or None
+        if form.get("confirm") != "yes":
+            rows = await threaded(regrade_preview, p, aid, student)
+            return p.render("regrade_preview.html", aid=aid, student=student, rows=rows)
+        before = await threaded(regrade_preview, p, aid, student)
+        got = await threaded(svc.regrade, p.user, {"assignment": aid, "student": student})
+        rid = secrets.token_urlsafe(8)
+        regrades[rid] = {"assignment": aid, "student": student, "queued": got["queued"],
+                         "before": {r["id"]: r for r in before}}
+        return p.redirect(f"/staff/a/{aid}/regrade/{rid}")
+
+    def regrade_preview(p: Page, aid: str, student: str | None) -> list[dict]:
+        """What a regrade would queue again: every graded or ungradable submission, with its
+        score now (the one a fixed test may change) and whether it is the counted one."""
+        svc.assignment(aid)
+        subs = svc.list_submissions(p.api(assignment=aid, student=student))
+        cfg, policy = svc.course.get(aid)
+        counted = {(c.student, c.received_at.isoformat() if c.received_at else None)
+                   for c in svc.counted(cfg, policy)}
+        out = []
+        for s in subs:
+            if s["status"] in ("graded", "ungradable"):
+                received = dt.datetime.fromisoformat(s["received_at"]).isoformat()
+                out.append({"id": s["id"], "student": s["student"], "filename": s["filename"],
+                            "status": s["status"], "score": s["score"], "final": s["final"],
+                            "counted": (s["student"], received) in counted})
+        return out
+
+    async def staff_regrade_progress(p: Page):
+        rid = p.request.path_params["rid"]
+        job = regrades.get(rid)
+        if job is None:
+            return p.error(404, p.gettext(N_("This regrade is no longer tracked (the server restarted): the "
+                                             "student histories show the new scores.")))
+        rows = await threaded(regrade_rows, p, job)
+        template = "_regrade_rows.html" if p.request.url.path.endswith("/rows") else "regrade_progress.html"
+        return p.render(template, job=job, rid=rid, rows=rows, pending=any(r["status"] in PENDING for r in rows))
+
+    def regrade_rows(p: Page, job: dict) -> list[dict]:
+        out = []
+        for sid, old in job["before"].items():
+            try:
+                s = svc.get_submission(p.api(), sid)
+            except ApiError:
+                continue
+            done = s["status"] not in PENDING
+            out.append({**old, "status": s["status"], "new_score": s["score"] if done else None,
+                        "new_final": s["final"] if done else None,
+                        "changed": done and (s["score"], s["final"]) != (old["score"], old["final"])})
+        return out
+
+    async def staff_publish(p: Page):
+        aid = p.request.path_params["aid"]
+        await form_of(p)
+        await threaded(svc.publish, p.user, {"assignment": aid})
+        return p.redirect(f"/staff/a/{aid}?done=published")
+
+    async def staff_extend(p: Page):
+        aid = p.request.path_params["aid"]
+        form = await form_of(p)
+        await threaded(svc.assignment, aid)
+
+        def field(name):
+            value = (form.get(name) or "").strip()
+            return value or None
+
+        extra = field("extra")
+        if extra is not None and not extra.isdigit():
+            return p.error(422, p.gettext(N_("Extra submissions must be a whole number.")))
+        try:
+            await threaded(roster.extend, svc.db, (form.get("student") or "").strip(), aid, due=field("due"),
+                           closes=field("closes"), extra=int(extra) if extra else None, actor=p.user.id)
+        except ConfigError as e:
+            return p.error(422, str(e))
+        return p.redirect(f"/staff/a/{aid}?done=extended")
+
+    async def staff_revoke(p: Page):
+        form = await form_of(p)
+        who = (form.get("user") or "").strip()
+        if who == p.user.id:
+            return p.error(422, p.gettext(N_("You cannot revoke your own token here: use `autograder roster "
+                                             "revoke` from a terminal.")))
+        try:
+            await threaded(roster.revoke, svc.db, who, p.user.id)
+        except ConfigError as e:
+            return p.error(404, str(e))
+        return p.redirect("/staff?done=revoked")
+
+    staff = dict(staff=True)
+    return [
+        Route("/", guarded(home, login=False), methods=["GET", "POST"]),
+        Route("/logout", guarded(logout, login=False), methods=["POST"]),
+        Route("/a/{aid}", guarded(assignment), methods=["GET", "POST"]),
+        Route("/a/{aid}/history", guarded(history)),
+        Route("/s/{sid}", guarded(submission)),
+        Route("/s/{sid}/file", guarded(submission_file)),
+        Route("/staff", guarded(staff_home, **staff)),
+        Route("/staff/queue", guarded(staff_queue, **staff)),
+        Route("/staff/revoke", guarded(staff_revoke, **staff), methods=["POST"]),
+        Route("/staff/student/{student}", guarded(staff_student, **staff)),
+        Route("/staff/a/{aid}", guarded(staff_assignment, **staff)),
+        Route("/staff/a/{aid}/report", guarded(staff_report, **staff)),
+        Route("/staff/a/{aid}/gradebook.csv", guarded(staff_csv, **staff)),
+        Route("/staff/a/{aid}/regrade", guarded(staff_regrade, **staff), methods=["POST"]),
+        Route("/staff/a/{aid}/regrade/{rid}", guarded(staff_regrade_progress, **staff)),
+        Route("/staff/a/{aid}/regrade/{rid}/rows", guarded(staff_regrade_progress, **staff)),
+        Route("/staff/a/{aid}/publish", guarded(staff_publish, **staff), methods=["POST"]),
+        Route("/staff/a/{aid}/extend", guarded(staff_extend, **staff), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+
+def _local(url) -> str | None:
+    """A redirect target only within this site ('/a/x', never '//evil' or 'https://...')."""
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
