@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CONFIG = Path("~/.config/torch-autograder/config.toml")
+from autograder.service.client import CONFIG  # one place says where the student's settings live
+
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RELEASE_ZIP_MAX = 64 << 20  # bytes, unpacked: a release is a notebook and a few test files
 
@@ -53,18 +54,12 @@ class ServiceSettings:
 
 
 def service_settings() -> ServiceSettings:
-    """``AUTOGRADER_SERVER`` / ``AUTOGRADER_TOKEN``, else ``~/.config/torch-autograder/config.toml``."""
-    file: dict = {}
-    path = CONFIG.expanduser()
-    if path.is_file():
-        try:
-            file = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-            file = {}
-    server = os.environ.get("AUTOGRADER_SERVER") or file.get("server")
-    token = os.environ.get("AUTOGRADER_TOKEN") or file.get("token")
-    return ServiceSettings(str(server).strip() or None if server else None,
-                           str(token).strip() or None if token else None)
+    """``AUTOGRADER_SERVER`` / ``AUTOGRADER_TOKEN``, else ``~/.config/torch-autograder/config.toml``
+    (read by the service's client, as ``autograder submit`` does)."""
+    from autograder.service.client import settings
+
+    server, token = settings(None, None)
+    return ServiceSettings(server or None, token or None)
 
 
 def notebook_path(namespace: dict[str, Any]) -> Path | None:
