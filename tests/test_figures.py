@@ -78,3 +78,12 @@ def test_a_wrong_gradient_shows_where_it_differs(grader):
     pics = [p for t in failed for p in t.images]
     assert pics and "heat map" in pics[0].alt
     assert _decode(pics[0]).size == (480, 300)
+
+
+def test_the_service_page_shows_inline_pngs_and_fetches_nothing():
+    from autograder.service.pages import render_feedback
+
+    page = render_feedback("![loss curves](data:image/png;base64,iVBORw0KGgo=)\n\n![x](http://evil.example/y.png)"
+                           "\n\n![s](data:image/svg+xml;base64,PHN2Zz4=)")
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="loss curves"' in page
+    assert "evil.example" not in page.split("<img")[-1].split(">")[0] and page.count("<img") == 1
