@@ -25,12 +25,14 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
+from autograder import sanitize
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
 from autograder.errors import is_storage_full, storage_full
-from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor
+from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor, submission_timeout
 from autograder.feedback import render_markdown
 from autograder.gradebook import Entry, Gradebook
 from autograder.results import result_from_dict
@@ -84,13 +86,19 @@ def discover(root: Path, assignment_id: str) -> list[Found]:
                     problems.append(f"{stamp}: not a timestamp nbgrader writes (e.g. 2026-12-12 10:30:00 UTC); "
                                     "fix or delete it")
                     continue
-            found[entry.name] = Found(entry.name, folder, when)
-        elif entry.is_file() and entry.suffix in SUFFIXES:
-            if entry.stem in found:
-                problems.append(f"{entry.stem} has more than one submission ({found[entry.stem].path.name}, "
-                                f"{entry.name}); keep one per student")
+            student = sanitize.clean_name(entry.name)
+            if student in found:
+                problems.append(f"{student} has more than one submission; keep one per student")
                 continue
-            found[entry.stem] = Found(entry.stem, entry)
+            found[student] = Found(student, folder, when)
+        elif entry.is_file() and entry.suffix in SUFFIXES:
+            # A file name is the student's text: shown, stored and exported as a clean name.
+            student = sanitize.clean_name(entry.stem)
+            if student in found:
+                problems.append(f"{student} has more than one submission ({sanitize.clean_name(found[student].path.name)}, "
+                                f"{sanitize.clean_name(entry.name)}); keep one per student")
+                continue
+            found[student] = Found(student, entry)
     if problems:
         raise ConfigError("cannot start the batch:\n  " + "\n  ".join(problems))
     if not found:
@@ -123,6 +131,7 @@ class BatchSummary:
     workers: dict[str, int] = field(default_factory=dict)  # where submissions were graded
     entries: list[Entry] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # student -> why their stored row was unreadable
+    export_faults: dict[str, str] = field(default_factory=dict)  # student -> why their feedback was not written
 
 
 @dataclass
@@ -143,6 +152,7 @@ class BatchOptions:
     student: str | None = None
     device: str = "auto"
     show_hidden: bool = False  # the report shows failed hidden tests' messages and tracebacks (staff)
+    submission_timeout_s: float | None = None  # None: from the suite's budgets (executors.submission_timeout)
 
 
 def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -169,7 +179,7 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
             for f in found:
                 sha = submission_hash(f.path, opts.assignment)
                 keys[f.student] = sha
-                gb.set_current(cfg.id, f.student, str(f.path), sha, suite, f.submitted_at)
+                gb.set_current(cfg.id, f.student, sanitize.clean_name(str(f.path), 1000), sha, suite, f.submitted_at)
                 if opts.student is not None:
                     gb.forget(cfg.id, f.student)  # --student: regrade even when nothing changed
                 if gb.has(cfg.id, f.student, sha, suite):
@@ -182,16 +192,17 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
             raise
         for student, why in gb.unreadable.items():
             summary.unreadable[student] = why
-            console.print(f"[yellow]warning:[/] the gradebook's row for {student} is unreadable ({why}): "
-                          f"regrading {student}; every other row is kept", highlight=False)
+            console.print(Text.assemble(("warning:", "yellow"), f" the gradebook's row for {student} is unreadable "
+                                        f"({why}): regrading {student}; every other row is kept"), highlight=False)
         if todo:
             _grade(opts, cfg, suite, todo, keys, gb, summary, console)
         gb.unreadable.clear()
         summary.entries = gb.entries(cfg)
         for student, why in gb.unreadable.items():  # still unreadable (its regrade failed): not exported
-            console.print(f"[yellow]warning:[/] {student} is left out of the exports: their gradebook row is "
-                          f"unreadable ({why}); run the batch again to regrade them", highlight=False)
-    _export(opts, cfg, summary.entries, console)
+            console.print(Text.assemble(("warning:", "yellow"), f" {student} is left out of the exports: their "
+                                        f"gradebook row is unreadable ({why}); run the batch again to regrade them"),
+                          highlight=False)
+    summary.export_faults = _export(opts, cfg, summary.entries, console)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -225,12 +236,15 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
            gb: Gradebook, summary: BatchSummary, console: Console) -> None:
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
                      backend_options=opts.backend_options)
+    # One stuck submission is stopped and marked not graded; the batch goes on.
+    bound = opts.submission_timeout_s or submission_timeout(cfg.import_budget_s,
+                                                            (t.timeout_s for t in cfg.tests.values()))
     executor: Executor
     if opts.executor == "ray":
-        executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus)
+        executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus, submission_timeout_s=bound)
     elif opts.executor == "local":
         log = opts.gradebook.with_name(opts.gradebook.name + ".workers.log")
-        executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log)
+        executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log, submission_timeout_s=bound)
     else:
         raise ConfigError(f"unknown executor {opts.executor!r}: use local or ray")
     fatal: list[str] = []
@@ -257,10 +271,13 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
                 host = o.worker.rsplit("/", 1)[0]
                 summary.workers[host] = summary.workers.get(host, 0) + 1
             else:
-                summary.faults[o.job.student] = o.fault or "unknown grader fault"
+                # A fault can quote a container's log or a file name: shown, never obeyed.
+                summary.faults[o.job.student] = sanitize.clean(o.fault or "unknown grader fault", max_chars=4000)
                 if o.fatal:
                     fatal.append(o.fault or "")
-                progress.console.print(f"[red]grader fault on {o.job.student}:[/] {o.fault}", highlight=False)
+                progress.console.print(Text.assemble((f"grader fault on {o.job.student}:", "red"),
+                                                     f" {summary.faults[o.job.student]}"),
+                                       highlight=False)
             parts = [f"{summary.cached} cached"] if summary.cached else []
             parts += [f"{len(summary.faults)} faults"] if summary.faults else []
             progress.update(task, advance=1, note=", ".join(parts))
@@ -271,21 +288,36 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
         finally:
             executor.close()
     for warning in sorted(set(executor.warnings)):
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"), highlight=False)
     if fatal:
         from autograder.grader import GraderFault
 
         raise GraderFault(fatal[0])
 
 
-def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], console: Console) -> None:
+def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], console: Console) -> dict[str, str]:
+    """Write the exports; returns the students whose feedback could not be written, and why.
+
+    One student's feedback that fails to write (a grader bug their text hits) is reported
+    for that student and the others' files are written; a full disk stops the export."""
     steps = []
+    faults: dict[str, str] = {}
     if opts.csv:
         steps.append((Path(opts.csv).parent, "the CSV export (--csv)", lambda: write_csv(entries, cfg, opts.csv)))
     if opts.feedback_dir:
         def feedback() -> None:
             for e in entries:
-                write_feedback(e, opts.feedback_dir)
+                try:
+                    write_feedback(e, opts.feedback_dir)
+                except OSError as err:
+                    if is_storage_full(err):
+                        raise
+                    faults[e.student] = f"{type(err).__name__}: {err}"
+                except Exception as err:  # noqa: BLE001 - this student's feedback only; the export goes on
+                    faults[e.student] = f"internal error writing their feedback ({type(err).__name__}: {err})"
+            for student, why in faults.items():
+                console.print(Text.assemble(("feedback not written", "red"), f" for {student}: {why}; "
+                                            "the other students' feedback was written"), highlight=False)
         steps.append((Path(opts.feedback_dir), "the feedback files (--feedback-dir)", feedback))
     if opts.report:
         def report() -> None:
@@ -300,6 +332,7 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
             if not is_storage_full(e):
                 raise
             raise storage_full(folder, what, e.strerror or str(e)) from None
+    return faults
 
 
 def _safe_name(student: str) -> str:
@@ -312,7 +345,7 @@ def write_feedback(e: Entry, root: Path) -> Path:
     which the entry's result carries, as it carries the title and the hidden tests' visibility)."""
     folder = root / _safe_name(e.student)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "feedback.md").write_text(render_markdown(e.result), encoding="utf-8")
+    (folder / "feedback.md").write_bytes(sanitize.utf8(render_markdown(e.result)))
     e.result.write_json(folder / "results.json")
     return folder
 
@@ -325,7 +358,7 @@ def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts:
         table.add_column(col, justify=just)
     shown = entries if len(entries) <= 40 else entries[:40]
     for e in shown:
-        table.add_row(e.student, e.result.status, f"{e.raw:g}", f"{e.late_days}d" if e.late_days else "",
+        table.add_row(Text(e.student), e.result.status, f"{e.raw:g}", f"{e.late_days}d" if e.late_days else "",
                       f"{e.final:g}/{e.max_score:g}")
     console.print(table)
     if len(entries) > len(shown):
@@ -336,11 +369,15 @@ def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts:
                   f"{opts.gradebook} (cached){mean}; {len(summary.faults)} grader faults; "
                   f"{summary.seconds:.1f} s.")
     for student, why in summary.faults.items():
-        console.print(f"[red]not graded[/] {student}: {why} (run the batch again to retry)", highlight=False)
+        console.print(Text.assemble(("not graded", "red"), f" {student}: {why} (run the batch again to retry)"),
+                      highlight=False)
     for student, why in summary.unreadable.items():
         fixed = any(e.student == student for e in entries) and student not in summary.faults
-        console.print(f"[yellow]unreadable gradebook row[/] {student}: {why}; "
-                      f"{'regraded' if fixed else 'not regraded yet: run the batch again'}", highlight=False)
+        console.print(Text.assemble(("unreadable gradebook row", "yellow"), f" {student}: {why}; "
+                                    f"{'regraded' if fixed else 'not regraded yet: run the batch again'}"),
+                      highlight=False)
+    for student, why in summary.export_faults.items():
+        console.print(Text.assemble(("feedback not written", "red"), f" for {student}: {why}"), highlight=False)
     for what, path in (("CSV", opts.csv), ("feedback", opts.feedback_dir), ("report", opts.report)):
         if path:
             console.print(f"{what}: {path}")

@@ -7,7 +7,7 @@ hash), so the suite hash must change whenever anything that could change a grade
 - torch's version and the grader's version;
 - the engine's grade-deciding code. A module declares that it is such code where it lives,
   with a module-level ``DECIDES_GRADES = True`` (the harness, comparison, protocol, sandbox,
-  submission loading, results, config, the untrusted side, the backends). Every
+  submission loading, results, config, the student-text sanitiser, the untrusted side, the backends). Every
   ``autograder`` module a declared one imports (function-level imports included) counts
   too, so a module split off a declared one is covered before anyone marks it. A declared
   import whose file is missing raises ``EngineIncomplete``: it never hashes as empty.

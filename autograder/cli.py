@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from autograder import __version__, i18n
+from autograder import __version__, i18n, sanitize
 from autograder.i18n import t as _
 from autograder.service.commands import register as register_service
 
@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="staff: the report lists each failed hidden test's full message and traceback per student")
     b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
     b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    b.add_argument("--submission-timeout", type=float, metavar="S",
+                   help="seconds one submission may take before it is stopped and marked not graded "
+                        "(default: twice the suite's time budgets plus 240 s)")
 
     n = sub.add_parser("bench", help="throughput and overhead: pytest-per-submission vs local vs docker")
     n.add_argument("-n", "--n", type=int, default=20, help="generated submissions per contender")
@@ -136,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
 
         with i18n.using(lang):
             if isinstance(e, (ConfigError, GraderFault)):
-                console.print(Text.assemble((_("error:"), "bold red"), " ", str(e)), highlight=False)
+                console.print(Text.assemble((_("error:"), "bold red"), " ", sanitize.clean(str(e))), highlight=False)
                 return EXIT_FAULT
             console.print(Text.assemble((_("internal grader error"), "bold red"),
                                         " " + _("(please report it with this traceback):")), highlight=False)
-            console.print(traceback.format_exc(), markup=False, highlight=False)
+            console.print(sanitize.clean(traceback.format_exc()), markup=False, highlight=False)
         return EXIT_FAULT
 
 
@@ -173,8 +176,9 @@ def cmd_grade(args, console: Console) -> int:
         except ConfigError as e:
             problem = str(e)
     if problem:
-        result = GradeResult(assignment_id=aid or "", submission=str(args.submission), status="ungradable",
-                             error=problem, lang=i18n.current())
+        shown = sanitize.clean_name(str(args.submission), 1000)
+        result = GradeResult(assignment_id=aid or "", submission=shown, status="ungradable",
+                             error=sanitize.clean(problem), lang=i18n.current())
         result.write_json(args.results)
         write_markdown(result, args.feedback)
         print_table(result, console)
@@ -186,7 +190,7 @@ def cmd_grade(args, console: Console) -> int:
                                                                  lang=i18n.current()))
     result.write_json(args.results)
     write_markdown(result, args.feedback)
-    print_table(result, console, f"{result.display_title}: {args.submission}")
+    print_table(result, console, f"{result.display_title}: {result.submission}")
     if args.show_hidden:
         print_staff_details(result, console)
     _sandbox_warning(result, console)
@@ -227,8 +231,8 @@ def cmd_check(args, console: Console) -> int:
 
     aid = _assignment_id(args)
     if aid is None:
-        console.print(Text.assemble((_("Cannot tell the assignment of {file}:").format(file=args.submission.name),
-                                     "red"), " ", _("pass --assignment ID")), highlight=False)
+        console.print(Text.assemble((_("Cannot tell the assignment of {file}:").format(
+            file=sanitize.clean_name(args.submission.name)), "red"), " ", _("pass --assignment ID")), highlight=False)
         return EXIT_GRADED
     folder = args.submission.resolve().parent
     # A student's downloaded release folder (notebook + tests/ + assignment.toml) works alone.
@@ -239,10 +243,10 @@ def cmd_check(args, console: Console) -> int:
             result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
                                                                       course=course, lang=i18n.current()))
     except ConfigError as e:
-        console.print(Text(str(e), "red"), highlight=False)
+        console.print(Text(sanitize.clean(str(e)), "red"), highlight=False)
         return EXIT_GRADED
     print_table(result, console, _("{assignment} public tests: {file}").format(assignment=aid,
-                                                                              file=args.submission))
+                                                                              file=result.submission))
     for t in failures_to_explain(result.tests):
         if t.not_started:
             continue  # the table said it once per exercise: a stub's traceback teaches nothing
@@ -329,10 +333,11 @@ def cmd_batch(args, console: Console) -> int:
                         jobs=args.jobs, backend=args.backend, backend_options=backend_options,
                         executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
-                        student=args.student, device=args.device, show_hidden=args.show_hidden)
+                        student=args.student, device=args.device, show_hidden=args.show_hidden,
+                        submission_timeout_s=args.submission_timeout)
     summary = run_batch(opts, console)
     print_summary(summary, summary.title, console, opts)
-    return EXIT_FAULT if summary.faults else EXIT_GRADED
+    return EXIT_FAULT if summary.faults or summary.export_faults else EXIT_GRADED
 
 
 def cmd_bench(args, console: Console) -> int:

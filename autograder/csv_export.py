@@ -26,7 +26,7 @@ def write_csv(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
 
 
 def _write_rows(tmp: Path, entries: list[Entry], exercises: list[str]) -> None:
-    with tmp.open("w", newline="", encoding="utf-8") as f:
+    with tmp.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:  # never raises on a name
         w = csv.writer(f)
         w.writerow(["student", "status", "submitted_at", "late_days", *exercises, "raw", "max_score",
                     "penalty", "final", "submission_sha256"])

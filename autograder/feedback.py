@@ -2,6 +2,10 @@
 
 Both draw every test's text from ``TestResult.student_text``, so a hidden test shows its
 name, points and the author's message, never source, expected values or tracebacks.
+
+Student text (cleaned by ``sanitize`` where it entered the trusted side) stays text here:
+in Markdown it sits in fences it cannot close, in the terminal it is a rich ``Text``, never
+parsed as markup. Neither writer raises on what a student wrote.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from autograder import i18n
+from autograder import i18n, sanitize
 from autograder.results import GradeResult, TestResult
 
 
@@ -27,7 +31,7 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
     title = title or result.display_title
     lines = [_("# Feedback: {title}").format(title=title), ""]
     if result.status == "ungradable":
-        lines += [_("**Your submission could not be graded.**"), "", result.error, "",
+        lines += [_("**Your submission could not be graded.**"), ""] + _fenced(result.error) + ["",
                   _("Score: **0 / {max}**").format(max=_pts(result.max_score)) if result.max_score else
                   _("Score: **0**"), ""]
     else:
@@ -41,8 +45,8 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
         lines.append("")
     if result.notes or result.output.strip():
         lines += [_("## Loading your notebook"), ""]
-        for note in result.notes:
-            lines += _fenced(note) if "\n" in note else [f"- {note}"]
+        if result.notes:  # they quote the student's cells: in a fence, never as Markdown
+            lines += _fenced("\n\n".join(result.notes))
         if result.output.strip():
             lines += ["", _("Output while your cells ran:"), ""] + _fenced(result.output[:4000])
         lines.append("")
@@ -98,13 +102,12 @@ def failures_to_explain(tests: list[TestResult]) -> list[TestResult]:
 
 
 def _fenced(text: str) -> list[str]:
-    fence = "````" if "```" in text else "```"
-    return [fence, text.rstrip(), fence]
+    return sanitize.fence(sanitize.clean(text))
 
 
 def write_markdown(result: GradeResult, path: Path, title: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(result, title), encoding="utf-8")
+    path.write_bytes(sanitize.utf8(render_markdown(result, title)))
 
 
 def staff_details(result: GradeResult) -> list[tuple[str, str]]:
@@ -174,7 +177,8 @@ def print_table(result: GradeResult, console: Console | None = None, title: str 
         console.print(Text(_("{n} demo cell(s) skipped").format(n=demo), "dim"))
     for note in result.notes:
         if "tagged demo" not in note:
-            console.print(Text.assemble((_("note:"), "yellow"), " ", note.splitlines()[0]), highlight=False)
+            first = (note.splitlines() or [""])[0]
+            console.print(Text.assemble((_("note:"), "yellow"), " ", first), highlight=False)
     scope = _(" (public tests only)") if result.scope == "public" else ""
     console.print(Text(_("Score: {score} / {max}").format(score=f"{result.score:g}", max=f"{result.max_score:g}")
                        + scope, "bold"), highlight=False)

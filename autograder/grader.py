@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import i18n
+from autograder import i18n, sanitize
 from autograder.backends import Backend, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
@@ -134,8 +134,9 @@ class Grader:
         started = time.perf_counter()
         paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
         cfg = AssignmentConfig.load(paths.config)
-        result = GradeResult(assignment_id=assignment_id, submission=str(path), scope=options.scope,
-                             title=cfg.title, hidden_visibility=cfg.hidden_visibility,
+        # The file name is the student's: shown, never obeyed.
+        result = GradeResult(assignment_id=assignment_id, submission=sanitize.clean_name(str(path), 1000),
+                             scope=options.scope, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
                              lang=i18n.normalise(options.lang) or i18n.DEFAULT)
         # A release's assignment.toml lists the public tests only.
         result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
@@ -150,9 +151,9 @@ class Grader:
         try:
             sub = submission or load_submission(Path(path), assignment_id)
         except SubmissionError as e:
-            return _ungradable(result, str(e), started)
+            return _ungradable(result, sanitize.clean(str(e)), started)
         result.sha256 = sub.sha256
-        result.notes += list(sub.notes)
+        result.notes += [sanitize.clean(n) for n in sub.notes]  # they quote the notebook's cells
         cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
                  for c in sub.cells]
         probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
@@ -193,9 +194,10 @@ class Grader:
             if not cell.get("ok"):
                 # Worker data: anything may be missing or of the wrong type.
                 err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
-                detail = str(err.get("traceback") or err.get("message") or "")[-4000:]
+                detail = sanitize.clean(str(err.get("traceback") or err.get("message") or "")[-4000:])
+                label = sanitize.clean_name(cell.get("label"), 80)
                 result.notes.append(i18n.t("{cell} raised an error and was skipped; the rest of the notebook was "
-                                           "loaded:").format(cell=str(cell.get("label"))[:80]) + "\n" + detail)
+                                           "loaded:").format(cell=label) + "\n" + detail)
         t0 = time.perf_counter()
         result.tests = self._run_suites(cfg, paths, session, devices, options)
         result.timings["tests_s"] = round(time.perf_counter() - t0, 4)

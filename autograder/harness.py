@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pytest
 
-from autograder import protocol
+from autograder import protocol, sanitize
 from autograder.config import AssignmentConfig
 from autograder.i18n import t as _
 from autograder.results import Picture
@@ -266,7 +266,8 @@ class Student:
 def _student_error(what: str, err) -> StudentError:
     err = err if isinstance(err, dict) else {}
     kind = err.get("kind")
-    message = str(err.get("message", ""))[:4000]
+    # The worker's report of the student's exception: student text, cleaned as it enters.
+    message = sanitize.clean(err.get("message", ""), max_chars=4000)
     if kind == "missing":
         detail = (message if "is not a" in message else
                   _("{name} is not defined in your submission").format(name=what.removesuffix("()")))
@@ -275,9 +276,10 @@ def _student_error(what: str, err) -> StudentError:
     if kind == "bad_return":
         return BadReturnValue(_("{what} returned {message}; the contract expects plain tensors, "
                                 "arrays, numbers, lists, tuples or dicts.").format(what=what, message=message))
-    type_names = [str(n) for n in err.get("mro", []) if isinstance(n, str)][:20]
+    mro = err.get("mro")
+    type_names = [sanitize.clean_name(n, 200) for n in mro if isinstance(n, str)][:20] if isinstance(mro, list) else []
     exc_type = type_names[0] if type_names else _("an exception")
-    tb = str(err.get("traceback", ""))[-4000:]
+    tb = sanitize.clean(str(err.get("traceback", ""))[-4000:])
     text = _("{what} raised {error}: {message}").format(what=what, error=exc_type, message=message)
     if exc_type == "NotImplementedError":
         text += "\n" + _("(It is still a stub: replace `raise NotImplementedError()` with your code.)")
@@ -380,12 +382,14 @@ class HarnessPlugin:
                 outcome.status, outcome.message = "passed", ""
             else:
                 outcome.status = "failed"
-                outcome.message = _failure_message(call.excinfo)
+                # A test's message can quote the student's values (their str, their repr):
+                # cleaned here, where every test's message is taken.
+                outcome.message = sanitize.clean(_failure_message(call.excinfo))
                 exc = call.excinfo.value if call.excinfo is not None else None
                 outcome.not_started = (isinstance(exc, StudentException)
                                        and exc.type_names[:1] == ["NotImplementedError"])
                 if outcome.visibility == "hidden":  # public failures already say it all, to everyone
-                    outcome.traceback = report.longreprtext[-TRACEBACK_CHARS:]
+                    outcome.traceback = sanitize.clean(report.longreprtext[-TRACEBACK_CHARS:])
             outcome.output = self.ctx.session.output.take()
         return report
 

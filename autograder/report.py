@@ -14,6 +14,7 @@ import re
 import statistics
 from pathlib import Path
 
+from autograder import sanitize
 from autograder.config import AssignmentConfig
 from autograder.gradebook import Entry
 
@@ -175,7 +176,7 @@ def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path, show_h
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(build_html(entries, cfg, show_hidden), encoding="utf-8")
+        tmp.write_bytes(sanitize.utf8(build_html(entries, cfg, show_hidden)))  # never raises on what slipped past clean()
     except BaseException:
         tmp.unlink(missing_ok=True)  # a full disk leaves no half report behind
         raise

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from autograder import __version__
+from autograder import __version__, sanitize
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
@@ -181,7 +181,7 @@ class GradeResult:
         """Write results.json (Gradescope's format), atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_gradescope(), indent=2) + "\n", encoding="utf-8")
+        tmp.write_bytes(sanitize.utf8(json.dumps(self.to_gradescope(), indent=2) + "\n"))  # never raises on text
         tmp.replace(path)  # atomic: a reader never sees half a file
 
     def to_dict(self) -> dict:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from autograder import protocol
+from autograder import protocol, sanitize
 
 if TYPE_CHECKING:
     from autograder.backends import ZygoteHandle
@@ -36,6 +36,12 @@ SIGNAL_HINTS = {
     -signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)",
     -signal.SIGABRT: "aborted (SIGABRT)",
 }
+
+
+# Bounded waits on the zygote and a fresh worker (a loaded machine slows both, never forever).
+# The zygote's answer to a spawn request is bounded by backends.channel.SPAWN_ANSWER_S.
+ZYGOTE_START_S = 120.0  # the zygote imports torch
+WORKER_HELLO_S = 60.0  # a forked worker confines itself and says hello
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ class OutputBuffer:
         self.dropped += max(0, len(chunk) - max(room, 0))
 
     def take(self) -> str:
-        text = self.data.decode("utf-8", "replace")
+        # Student bytes enter the trusted side here: cleaned once, for every writer.
+        text = sanitize.clean(bytes(self.data))
         if self.dropped:
             text += f"\n... [{self.dropped} more bytes of output not shown]\n"
         self.data = bytearray()
@@ -106,8 +113,9 @@ class WorkerProcess:
         self.sandbox: dict = {}
         self.reader = protocol.FrameReader(self.sock)
         self.reader.extra[self.out_r] = self._drain
-        hello, _ = self._read(60.0, "start")
-        self.sandbox: dict = hello.get("sandbox", {}) if isinstance(hello.get("sandbox"), dict) else {}
+        hello, _ = self._read(WORKER_HELLO_S, "start")
+        sandbox = hello.get("sandbox")  # worker data: its strings are cleaned like any student text
+        self.sandbox: dict = sanitize.clean_tree(sandbox) if isinstance(sandbox, dict) else {}
 
     def _drain(self, fd: int) -> None:
         try:

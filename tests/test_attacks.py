@@ -379,6 +379,21 @@ def _canary(solution_source: str) -> str:
     return (f"{solution_source}\n\n# {CANARY_SECRET}\n" + CANARY_MUTANT.read_text(encoding="utf-8"))
 
 
+def _selected(request, backend: str) -> set[str]:
+    """The attacks whose tests run on ``backend`` in this session (``-k`` picks a few: only
+    those are graded); all of them when the host check runs, which judges the whole batch."""
+    names = set()
+    for item in request.session.items:
+        params = getattr(item, "callspec", None)
+        params = params.params if params is not None else {}
+        if params.get("corpus") != backend:
+            continue
+        if "attack" not in params:
+            return {a.name for a in ATTACKS}
+        names.add(params["attack"].name)
+    return names
+
+
 @pytest.fixture(scope="module", params=["local", "docker"])
 def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
     backend = request.param
@@ -393,8 +408,9 @@ def corpus(request, tmp_path_factory, solution_source) -> CorpusRun:
     subs.mkdir()
     canary = _canary(solution_source)
     (subs / "00-clean.py").write_text(canary, encoding="utf-8")
+    chosen = _selected(request, backend)
     for i, a in enumerate(ATTACKS, start=1):
-        if backend in a.backends:
+        if backend in a.backends and a.name in chosen:
             patch = a.source.replace("@PORT@", str(listener.port))
             (subs / f"{i:02d}a-{a.name}.py").write_text(f"{solution_source}\n\n{patch}", encoding="utf-8")
             (subs / f"{i:02d}b-clean.py").write_text(canary, encoding="utf-8")
@@ -479,9 +495,14 @@ def test_attack(corpus: CorpusRun, attack: Attack):
     # 2. Nothing it tried worked (each attack says ATTACK-BREACH when a step succeeds).
     assert BREACH not in everything, re.findall(rf"{BREACH}[^\\\n]*", everything)[:10]
 
-    # 3. Nothing secret in what the student gets back.
-    visible = "\n".join((corpus.feedback / student / name).read_text(encoding="utf-8")
+    # 3. What the student gets back is text: valid UTF-8, no raw control characters (their
+    # output and messages arrive as visible escapes), and nothing secret.
+    visible = "\n".join((corpus.feedback / student / name).read_bytes().decode("utf-8")
                         for name in ("feedback.md", "results.json"))
+    shown = [s for s in _strings(json.loads((corpus.feedback / student / "results.json").read_text("utf-8")))]
+    shown.append((corpus.feedback / student / "feedback.md").read_text(encoding="utf-8"))
+    raw = [m.group() for s in shown for m in RAW_CONTROL.finditer(s)]
+    assert not raw, f"raw control characters reach the student: {sorted(set(raw))[:10]}"
     leaked = [line for line in SECRETS if line in visible]
     assert not leaked, f"hidden test lines in the student's feedback: {leaked[:5]}"
     assert CANARY_SECRET not in visible, "another student's submission reached this student's feedback"
@@ -492,6 +513,20 @@ def test_attack(corpus: CorpusRun, attack: Attack):
     assert (clean.status, clean.score) == (base.status, base.score), \
         [f"{t.name}: {t.message[:300]}" for t in clean.tests if not t.passed]
     assert [(t.name, t.passed) for t in clean.tests] == [(t.name, t.passed) for t in base.tests]
+
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def test_corpus_leaves_the_host_unchanged(corpus: CorpusRun):

@@ -111,3 +111,46 @@ def test_two_node_ray_batch_equals_local(cluster, tmp_path):
     assert grades(on_ray) == grades(local)
     assert {e.student: e.raw for e in on_ray.entries} == expected
     assert (tmp_path / "ray.csv").read_text() == (tmp_path / "local.csv").read_text()
+
+
+@pytest.fixture
+def one_cpu_ray(monkeypatch):
+    """A one-machine Ray with one CPU (one task at a time), torn down after the test."""
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    temp = tempfile.mkdtemp(prefix="agray")  # short: Ray's unix socket paths must fit 107 bytes
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False, _temp_dir=temp)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_a_stuck_ray_task_is_cancelled_and_marked_not_graded(one_cpu_ray, tmp_path):
+    """Every wait of a batch is bounded on Ray too: a task with no answer within its bound is
+    cancelled (its worker process killed), its submission ends not graded with the reason,
+    and the cluster grades the next submission."""
+    from autograder.executors import GradeSpec, Job, RayExecutor
+
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    make_class(subs, {"a_warm": GOOD, "c_next": GOOD})
+    # Within its own import budget (20 s), so unbounded it would be graded 10/10, just late.
+    (subs / "b_stuck.py").write_text("import time\ntime.sleep(18)\n" + GOOD)
+    spec = GradeSpec(assignment="tiny", course=str(course), device="cpu")
+    outcomes = []
+
+    def run(student: str, **bounds) -> None:
+        RayExecutor(spec, "suite-stuck", **bounds).run([Job(student, subs / f"{student}.py")], outcomes.append)
+
+    run("a_warm", submission_timeout_s=600)  # the worker builds its Grader: within the warm-up allowance
+    run("b_stuck", submission_timeout_s=6, warmup_s=0)
+    run("c_next", submission_timeout_s=600)  # on a fresh Ray worker, since the stuck one was killed
+    by = {o.job.student: o for o in outcomes}
+    assert by["a_warm"].result and by["a_warm"].result["status"] == "graded", by["a_warm"]
+    stuck = by["b_stuck"]
+    assert stuck.result is None and not stuck.fatal, stuck
+    assert stuck.fault.startswith("not graded: the Ray task grading b_stuck.py did not finish within 6 s"), stuck
+    assert "Run the batch again" in stuck.fault
+    assert by["c_next"].result and sum(t["score"] for t in by["c_next"].result["tests"]) == 10.0, by["c_next"]

@@ -26,7 +26,7 @@ from autograder import protocol
 DECIDES_GRADES = True  # cache_key.py
 
 MAX_CTRL_BUFFER = 1 << 20  # a zygote (possibly hijacked by a student) cannot flood us
-SPAWN_ANSWER_S = 60.0
+SPAWN_ANSWER_S = 60.0  # the one bound on a spawn answer (a loaded machine is slow, never this slow)
 
 
 class ZygoteGone(RuntimeError):
@@ -104,20 +104,26 @@ class ZygoteChannel:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         msg = protocol.pack_message({"op": "spawn", "config": config})
+        why = f"{self.what} died or could not start a worker"
         try:
             with self._lock:
                 socket.send_fds(self.sock, [msg], [theirs.fileno(), out_w])
                 pid = self._spawned.get(timeout=SPAWN_ANSWER_S)
-        except (OSError, queue.Empty):
+        except OSError:
             pid = None
+        except queue.Empty:
+            # Marked dead below, so the backend replaces this zygote (``alive`` turns False)
+            # and its late answer can never answer the next spawn.
+            pid = None
+            why = f"{self.what} did not answer a spawn request within {SPAWN_ANSWER_S:g} s"
         finally:
             theirs.close()
             os.close(out_w)
-        if not pid:  # None: the zygote is gone; 0: it could not fork (the pids limit)
+        if not pid:  # None: the zygote is gone or silent; 0: it could not fork (the pids limit)
             mine.close()
             os.close(out_r)
             self.mark_dead()
-            raise ZygoteGone(f"{self.what} died or could not start a worker")
+            raise ZygoteGone(why)
         return pid, mine, out_r
 
     def exit_code(self, pid: int, timeout: float) -> int | None:

@@ -15,7 +15,7 @@ import sys
 
 from autograder.backends import Backend, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
-from autograder.sandbox import SandboxConfig
+from autograder.sandbox import ZYGOTE_START_S, SandboxConfig
 
 DECIDES_GRADES = True  # cache_key.py
 
@@ -43,7 +43,7 @@ class LocalZygote(ZygoteHandle):
     def alive(self) -> bool:
         return self.proc.poll() is None and not self.channel.dead
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = ZYGOTE_START_S) -> None:
         if not self.channel.wait_ready(timeout):
             raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
                                "to see why (is torch installed in this environment?)")

@@ -3,7 +3,8 @@
 Trusted side. The coordinator (``batch``) never imports torch or student code: it hands
 an ``Executor`` jobs and receives ``Outcome``s.
 
-- ``jobs``: ``GradeSpec``, ``Job``, ``Outcome`` and the ``Executor`` seam;
+- ``jobs``: ``GradeSpec``, ``Job``, ``Outcome``, the ``Executor`` seam and a submission's
+  time bound (``submission_timeout``);
 - ``grading_process``: ``GradingProcess``, a warm trusted process that grades one path
   after another (``python -m autograder.executors FD``);
 - ``warm_grader``: what such a process (or a Ray worker) runs: build the Grader once,
@@ -12,10 +13,10 @@ an ``Executor`` jobs and receives ``Outcome``s.
 - ``ray_cluster``: ``RayExecutor``, each submission a Ray task.
 """
 
-from autograder.executors.grading_process import GradingProcess, GradingProcessFault
-from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
+from autograder.executors.grading_process import READY_TIMEOUT_S, GradingProcess, GradingProcessFault, GradingStuck
+from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome, submission_timeout
 from autograder.executors.local_pool import LocalExecutor
 from autograder.executors.ray_cluster import RayExecutor
 
-__all__ = ["Executor", "GradeSpec", "GradingProcess", "GradingProcessFault", "Job", "LocalExecutor", "OnOutcome",
-           "Outcome", "RayExecutor"]
+__all__ = ["READY_TIMEOUT_S", "Executor", "GradeSpec", "GradingProcess", "GradingProcessFault", "GradingStuck", "Job",
+           "LocalExecutor", "OnOutcome", "Outcome", "RayExecutor", "submission_timeout"]

@@ -22,6 +22,11 @@ from pathlib import Path
 
 from autograder.executors.jobs import GradeSpec
 
+# Its warm-up (torch, a zygote or container, the reference solution graded once) is slow on
+# a loaded machine, never this slow; a submission's own bound comes from its suite
+# (``jobs.submission_timeout``).
+READY_TIMEOUT_S = 900.0
+
 
 class GradingProcess:
     """A warm trusted grading process (``python -m autograder.executors FD``), seen from the coordinator."""
@@ -41,10 +46,15 @@ class GradingProcess:
         self.conn.send_bytes(json.dumps(spec.to_json()).encode())
         self.hello: dict | None = None
 
-    def wait_ready(self) -> dict:
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> dict:
         if self.hello is None:
+            self._wait(timeout, "did not finish warming up")
             self.hello = self._recv()
         return self.hello
+
+    def _wait(self, timeout: float | None, what: str) -> None:
+        if timeout is not None and not self.conn.poll(timeout):
+            raise GradingStuck(f"the grading process {what} within {timeout:g} s")
 
     def _recv(self) -> dict:
         msg = json.loads(self.conn.recv_bytes())
@@ -52,10 +62,12 @@ class GradingProcess:
             raise GradingProcessFault(msg["fault"])
         return msg
 
-    def grade(self, path: Path) -> dict:
-        """Grade one submission; raises EOFError/OSError when the process died."""
+    def grade(self, path: Path, timeout: float | None = None) -> dict:
+        """Grade one submission; raises EOFError/OSError when the process died, GradingStuck
+        when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable)."""
         self.wait_ready()
         self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
+        self._wait(timeout, f"did not finish grading {path.name}")
         return json.loads(self.conn.recv_bytes())
 
     def memory(self) -> dict[str, int]:
@@ -75,12 +87,23 @@ class GradingProcess:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: its zygote (or container) sees its control channel close and ends too."""
+        self.proc.kill()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass  # unkillable (D state): left to the OS, never waited on forever
 
 
 class GradingProcessFault(Exception):
     """A grading process could not start (broken backend or course)."""
+
+
+class GradingStuck(Exception):
+    """A grading process gave no answer within its bound (kill it; a fresh one follows)."""
 
 
 def rss_kib(pid: int) -> int:

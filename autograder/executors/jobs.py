@@ -46,6 +46,12 @@ class Outcome:
 OnOutcome = Callable[[Outcome], None]
 
 
+def submission_timeout(import_budget_s: float, test_timeouts: Iterable[float]) -> float:
+    """How long one submission may take before its grading counts as stuck: twice what its
+    suite allows (the cells, every test's budget), plus a container start and a margin."""
+    return 2 * (import_budget_s + sum(test_timeouts)) + 240.0
+
+
 class Executor(Protocol):
     """Where a batch's submissions are graded. ``run`` calls ``on_outcome`` in the caller's
     thread, once per job (the gradebook has one writer); a fatal outcome stops the rest."""
@@ -53,6 +59,9 @@ class Executor(Protocol):
     name: str
     #: Said once after the batch (a reference solution that lost points, say).
     warnings: list[str]
+    #: How long one submission may take before it is stopped and its outcome is a fault
+    #: ("not graded: ..."), so one stuck submission never stops a batch (None: unbounded).
+    submission_timeout_s: float | None
 
     def start(self) -> None:
         """Start the grading processes (or connect to the cluster) before the first job."""

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from autograder.executors.grading_process import GradingProcess, GradingProcessFault
+from autograder.executors.grading_process import GradingProcess, GradingProcessFault, GradingStuck
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
 
@@ -23,10 +23,12 @@ class LocalExecutor(Executor):
 
     name = "local"
 
-    def __init__(self, spec: GradeSpec, jobs: int = 1, log: Path | None = None):
+    def __init__(self, spec: GradeSpec, jobs: int = 1, log: Path | None = None,
+                 submission_timeout_s: float | None = None):
         self.spec = spec
         self.jobs = max(1, jobs)
         self.log = log
+        self.submission_timeout_s = submission_timeout_s  # None: wait as long as grading takes
         self.procs: list[GradingProcess] = []
         self._stop = threading.Event()
         self._checked: set = set()
@@ -93,9 +95,19 @@ class LocalExecutor(Executor):
             try:
                 self._check_warmup(proc)
                 t0 = time.perf_counter()
-                reply = proc.grade(job.path)
+                reply = proc.grade(job.path, self.submission_timeout_s)
             except GradingProcessFault as e:
                 return Outcome(job, fault=str(e), fatal=True)
+            except GradingStuck as e:
+                # Not retried now (a stuck submission would stall the batch again): marked
+                # not graded, and the batch goes on with a fresh process in this slot.
+                proc.kill()
+                proc.close()
+                if not self._stop.is_set():
+                    self.procs[slot] = GradingProcess(self.spec, self.log)
+                return Outcome(job, fault=f"not graded: {e}; it was stopped so the batch could go on. "
+                                          "Run the batch again to retry; see the workers' log",
+                               seconds=time.perf_counter() - t0)
             except (EOFError, OSError, json.JSONDecodeError) as e:
                 if self._stop.is_set():  # the batch is stopping (closed under us): no successor
                     return Outcome(job, fault="the batch stopped before this submission was graded")

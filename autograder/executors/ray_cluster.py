@@ -5,6 +5,11 @@ Trusted side (the coordinator, and the Ray workers that grade). Each task asks f
 the object store and are unpacked per node, so nodes need only this package installed. A
 Ray worker process keeps its Grader (and zygote) warm between tasks, as a local grading
 process does, and replies as one does (``warm_grader.grade_reply``).
+
+Every wait is bounded. No more tasks are in flight than the cluster has slots for, so a
+task starts about when it is submitted; one that has not answered within its bound (the
+submission's, plus a warm-up that a fresh Ray worker may need first) is cancelled (its
+worker process killed) and its submission marked not graded, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from autograder.executors.grading_process import GradingProcessFault
+from autograder.executors.grading_process import READY_TIMEOUT_S, GradingProcessFault
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
 
@@ -107,7 +112,8 @@ class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, spec: GradeSpec, suite: str, address: str | None = None, gpus: float = 0,
-                 course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py", "{id}.ipynb")):
+                 course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py", "{id}.ipynb"),
+                 submission_timeout_s: float | None = None, warmup_s: float = READY_TIMEOUT_S):
         try:
             import ray
         except ImportError:
@@ -118,6 +124,8 @@ class RayExecutor(Executor):
         self.address = address
         self.gpus = gpus
         self.course_files = course_files
+        self.submission_timeout_s = submission_timeout_s  # None: wait as long as grading takes
+        self.warmup_s = warmup_s  # a task may land on a fresh Ray worker that builds its Grader first
         self.started_here = False
         self.warnings: list[str] = []
 
@@ -133,6 +141,14 @@ class RayExecutor(Executor):
         return pack(course / "solutions" / self.spec.assignment, f"solutions/{self.spec.assignment}",
                     only=tuple(f.format(id=self.spec.assignment) for f in self.course_files))
 
+    def slots(self) -> int:
+        """How many tasks the cluster runs at once (one CPU each, ``gpus`` GPUs each)."""
+        resources = self.ray.cluster_resources()
+        n = int(resources.get("CPU", 1))
+        if self.gpus:
+            n = min(n, int(resources.get("GPU", 0) / self.gpus))
+        return max(1, n)
+
     def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None:
         ray = self.ray
         self.start()
@@ -140,12 +156,24 @@ class RayExecutor(Executor):
         spec = dict(self.spec.to_json(), course="")  # each node unpacks its own copy
         task = ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
                                              scheduling_strategy="SPREAD")
-        pending = {}
-        for job in jobs:
-            ref = task.remote(course_ref, self.suite, spec, job.path.name, pack(job.path, job.path.name))
-            pending[ref] = (job, time.perf_counter())
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1)
+        bound = None if self.submission_timeout_s is None else self.submission_timeout_s + self.warmup_s
+        todo = list(jobs)
+        todo.reverse()  # popped from the end: submitted in the batch's order
+        slots = self.slots()
+        pending: dict = {}  # ref -> (job, submitted at)
+        while todo or pending:
+            # Only as many in flight as the cluster runs: a task's clock starts about when it does.
+            while todo and len(pending) < slots:
+                job = todo.pop()
+                ref = task.remote(course_ref, self.suite, spec, job.path.name, pack(job.path, job.path.name))
+                pending[ref] = (job, time.monotonic())
+            timeout = None
+            if bound is not None:
+                timeout = max(0.0, min(t0 for _, t0 in pending.values()) + bound - time.monotonic())
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
+            if not ready:
+                self._stop_overdue(pending, bound, on_outcome)
+                continue
             for ref in ready:
                 job, t0 = pending.pop(ref)
                 try:
@@ -158,11 +186,25 @@ class RayExecutor(Executor):
                                        worker=reply.get("worker", "")))
                     if reply.get("fatal"):
                         for other in pending:
-                            ray.cancel(other)
+                            ray.cancel(other, force=True)
                         return
                     continue
                 on_outcome(Outcome(job, result=reply["result"], seconds=reply["seconds"],
                                    worker=reply["worker"]))
+
+    def _stop_overdue(self, pending: dict, bound: float, on_outcome: OnOutcome) -> None:
+        """Cancel the tasks past their bound; their submissions end not graded, with the reason."""
+        now = time.monotonic()
+        for ref, (job, t0) in list(pending.items()):
+            if now - t0 < bound:
+                continue
+            del pending[ref]
+            # force: the task may be stuck in C code; its worker process (and the zygote it
+            # started) ends, and Ray starts a fresh worker for the next task.
+            self.ray.cancel(ref, force=True)
+            on_outcome(Outcome(job, fault=f"not graded: the Ray task grading {job.path.name} did not finish "
+                                          f"within {bound:g} s; it was cancelled so the batch could go on. "
+                                          "Run the batch again to retry", seconds=now - t0))
 
     def close(self) -> None:
         if self.started_here:

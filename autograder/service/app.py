@@ -285,6 +285,7 @@ class Service:
             n = conn.execute(sql + (" AND student=?" if student else ""),
                              (aid, student) if student else (aid,)).rowcount
             self.db.audit(u.id, "regrade", assignment=aid, student=student, queued=n)
+        self.pool.reload(aid)
         self.wakeup.notify()
         return {"queued": n}
 

@@ -57,6 +57,13 @@ class GradingPool:
         self.threads: list[threading.Thread] = []
         self._procs: list[dict[str, GradingProcess]] = []
         self._lock = threading.Lock()
+        # Tests are collected afresh for every grading, but a warm grading process keeps what
+        # harness.memo computed (seeded inputs, references) under keys a test author may not
+        # change when fixing a reference. A regrade usually follows such a fix, so it bumps the
+        # generation and older processes are replaced before their next grading (cheaper than
+        # hashing the suite for every submission: ~0.4 s).
+        self._generation: dict[str, int] = {}
+        self._born: dict[int, int] = {}  # grading process pid -> the generation it loaded
         self._ray: RayExecutor | None = None
         self._ray_lock = threading.Lock()
         self.on_library_start = lambda: None  # called after Ray started (it installs signal handlers)
@@ -135,6 +142,12 @@ class GradingPool:
         if n:
             self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
 
+    def reload(self, assignment: str) -> None:
+        """The assignment's tests may have changed: grade its next submissions with a fresh
+        grading process that loads them again."""
+        with self._lock:
+            self._generation[assignment] = self._generation.get(assignment, 0) + 1
+
     def _slot(self, procs: dict[str, GradingProcess]) -> None:
         conn = self.db.conn
         try:
@@ -197,10 +210,16 @@ class GradingPool:
             if self.stopping.is_set():
                 return None
             proc = procs.pop(aid, None)
+            generation = self._generation.get(aid, 0)
+            if proc is not None and self._born.get(proc.proc.pid) != generation:
+                _kill(proc)  # loaded the tests before the last regrade
+                self._born.pop(proc.proc.pid, None)
+                proc = None
             if proc is None:
                 while len(procs) >= WARM_PER_SLOT:  # the least recently used goes
                     _kill(procs.pop(next(iter(procs))))
                 proc = GradingProcess(self._spec(aid), Path(self.config.data) / "workers.log")
+                self._born[proc.proc.pid] = generation
             procs[aid] = proc  # most recently used last
         try:
             proc.wait_ready()
