@@ -14,10 +14,11 @@ N      ?= 20
 
 setup: $(VENV)/.installed
 
-# torch==2.13.0 is pinned; on Python 3.11 pip takes the CPU wheel from the local wheel store.
-$(VENV)/.installed: pyproject.toml
+# The grading environment's torch (requirements-grading.txt: torch==2.13.0) as a constraint;
+# on Python 3.11 pip takes the CPU wheel from the local wheel store.
+$(VENV)/.installed: pyproject.toml requirements-grading.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -c requirements-grading.txt
 	touch $@
 
 demo: setup

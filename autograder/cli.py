@@ -15,7 +15,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from autograder import __version__, sanitize
+from autograder import __version__, i18n, sanitize
+from autograder.i18n import t as _
 from autograder.service.commands import register as register_service
 
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
@@ -26,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"torch-autograder {__version__}")
     p.add_argument("--course", type=Path, default=None,
                    help="course folder holding solutions/ and assignments/ (default: found from the cwd)")
+    p.add_argument("--lang", default=None,
+                   help="language of what it writes: en or ko (default: AUTOGRADER_LANG, then the locale)")
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="grade one submission with the public and hidden tests")
@@ -121,17 +124,25 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
     try:
-        return COMMANDS[args.command](args, console)
+        lang = i18n.choose(args.lang)
+    except ValueError as e:
+        console.print(Text.assemble(("error:", "bold red"), " ", str(e)), highlight=False)
+        return EXIT_FAULT
+    try:
+        with i18n.using(lang):
+            return COMMANDS[args.command](args, console)
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # noqa: BLE001 - the last line of defence: a grader fault, said plainly
         from autograder.config import ConfigError
         from autograder.grader import GraderFault
 
-        if isinstance(e, (ConfigError, GraderFault)):
-            console.print(Text.assemble(("error:", "bold red"), " ", sanitize.clean(str(e))), highlight=False)
-        else:
-            console.print("[bold red]internal grader error[/] (please report it with this traceback):")
+        with i18n.using(lang):
+            if isinstance(e, (ConfigError, GraderFault)):
+                console.print(Text.assemble((_("error:"), "bold red"), " ", sanitize.clean(str(e))), highlight=False)
+                return EXIT_FAULT
+            console.print(Text.assemble((_("internal grader error"), "bold red"),
+                                        " " + _("(please report it with this traceback):")), highlight=False)
             console.print(sanitize.clean(traceback.format_exc()), markup=False, highlight=False)
         return EXIT_FAULT
 
@@ -157,8 +168,8 @@ def cmd_grade(args, console: Console) -> int:
     course = _course(args)
     problem = None
     if aid is None:
-        problem = (f"cannot tell which assignment {args.submission.name} is for: name the file "
-                   "<assignment id>.ipynb (for example 01_tensors.ipynb) or pass --assignment")
+        problem = _("cannot tell which assignment {file} is for: name the file <assignment id>.ipynb (for "
+                    "example 01_tensors.ipynb) or pass --assignment").format(file=args.submission.name)
     else:
         try:
             assignment_paths(aid, course)
@@ -167,22 +178,24 @@ def cmd_grade(args, console: Console) -> int:
     if problem:
         shown = sanitize.clean_name(str(args.submission), 1000)
         result = GradeResult(assignment_id=aid or "", submission=shown, status="ungradable",
-                             error=sanitize.clean(problem))
+                             error=sanitize.clean(problem), lang=i18n.current())
         result.write_json(args.results)
         write_markdown(result, args.feedback)
-        console.print(Text.assemble((f"Could not grade {shown}:", "bold red"), " ", result.error), highlight=False)
+        print_table(result, console)
         return EXIT_UNGRADABLE
     from autograder.grader import GradeOptions, Grader
 
     with Grader(backend=_make_backend(args, console)) as grader:
-        result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course))
+        result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course,
+                                                                 lang=i18n.current()))
     result.write_json(args.results)
     write_markdown(result, args.feedback)
     print_table(result, console, f"{result.display_title}: {result.submission}")
     if args.show_hidden:
         print_staff_details(result, console)
     _sandbox_warning(result, console)
-    console.print(f"Wrote {args.results} and {args.feedback}.")
+    console.print(_("Wrote {results} and {feedback}.").format(results=args.results, feedback=args.feedback),
+                  highlight=False)
     return EXIT_GRADED if result.status == "graded" else EXIT_UNGRADABLE
 
 
@@ -199,25 +212,27 @@ def _make_backend(args, console: Console):
     except BackendError as e:  # DockerUnavailable, ImageError, a bad --gpus
         raise GraderFault(str(e)) from None
     if backend.note:
-        console.print(f"[cyan]{backend.note}[/]" if args.backend == "auto" else f"[yellow]note:[/] {backend.note}")
+        console.print(Text(backend.note, "cyan") if args.backend == "auto"
+                      else Text.assemble((_("note:"), "yellow"), " ", backend.note))
     return backend
 
 
 def _sandbox_warning(result, console: Console) -> None:
     if result.sandbox and not result.sandbox.get("uid_drop"):
-        console.print("[yellow]note:[/] your code ran as your own user (no root here): fine for local checks, "
-                      "but not a security boundary. Graders run as root or in Docker.")
+        console.print(Text.assemble((_("note:"), "yellow"), " ", _(
+            "your code ran as your own user (no root here): fine for local checks, but not a security "
+            "boundary. Graders run as root or in Docker.")))
 
 
 def cmd_check(args, console: Console) -> int:
     from autograder.config import ConfigError
-    from autograder.feedback import print_table
+    from autograder.feedback import failures_to_explain, print_table
     from autograder.grader import GradeOptions, Grader
 
     aid = _assignment_id(args)
     if aid is None:
-        console.print(Text.assemble((f"Cannot tell the assignment of {sanitize.clean_name(args.submission.name)}:",
-                                     "red"), " pass --assignment ID"), highlight=False)
+        console.print(Text.assemble((_("Cannot tell the assignment of {file}:").format(
+            file=sanitize.clean_name(args.submission.name)), "red"), " ", _("pass --assignment ID")), highlight=False)
         return EXIT_GRADED
     folder = args.submission.resolve().parent
     # A student's downloaded release folder (notebook + tests/ + assignment.toml) works alone.
@@ -226,18 +241,20 @@ def cmd_check(args, console: Console) -> int:
     try:
         with Grader(backend=_make_backend(args, console)) as grader:
             result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
-                                                                      course=course))
+                                                                      course=course, lang=i18n.current()))
     except ConfigError as e:
         console.print(Text(sanitize.clean(str(e)), "red"), highlight=False)
         return EXIT_GRADED
-    print_table(result, console, f"{aid} public tests: {result.submission}")
-    for t in result.tests:
-        if not t.passed:
-            console.rule(Text.assemble((t.name, "red"), f" ({', '.join(t.exercises)})"))
-            console.print(t.student_text(), markup=False, highlight=False)
+    print_table(result, console, _("{assignment} public tests: {file}").format(assignment=aid,
+                                                                              file=result.submission))
+    for t in failures_to_explain(result.tests):
+        if t.not_started:
+            continue  # the table said it once per exercise: a stub's traceback teaches nothing
+        console.rule(Text.assemble((t.name, "red"), f" ({', '.join(t.exercises)})"))
+        console.print(t.student_text(), markup=False, highlight=False)
     _sandbox_warning(result, console)
     if result.status == "graded":
-        console.print("The hidden tests check more cases when your submission is graded.")
+        console.print(_("Public tests only: the hidden tests check more cases when your submission is graded."))
     return EXIT_GRADED
 
 

@@ -11,6 +11,8 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from autograder import figures
+from autograder.i18n import t as _
 from autograder.harness import StudentException, StudentError
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
@@ -48,16 +50,17 @@ def tolerances(dtype, device=None) -> tuple[float, float]:
 
 def _describe(x: Any) -> str:
     if isinstance(x, torch.Tensor):
-        return f"a tensor of shape {tuple(x.shape)}, dtype {x.dtype}, on {x.device}"
+        return _("a tensor of shape {shape}, dtype {dtype}, on {device}").format(
+            shape=tuple(x.shape), dtype=x.dtype, device=x.device)
     if isinstance(x, np.ndarray):
-        return f"a NumPy array of shape {x.shape}, dtype {x.dtype}"
+        return _("a NumPy array of shape {shape}, dtype {dtype}").format(shape=x.shape, dtype=x.dtype)
     return f"{type(x).__name__} {x!r:.80}"
 
 
 def _fail(what: str, problem: str, hint: str | None) -> None:
     text = f"{what}: {problem}"
     if hint:
-        text += f"\nHint: {hint}"
+        text += "\n" + _("Hint:") + f" {hint}"
     raise StudentError(text)
 
 
@@ -69,7 +72,8 @@ def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, d
     if isinstance(got, np.ndarray):
         want = np.dtype(dtype) if dtype is not None else None
         if check_dtype and want is not None and got.dtype != want:
-            _fail(what, f"expected a NumPy array of dtype {want}, got dtype {got.dtype}", hint)
+            _fail(what, _("expected a NumPy array of dtype {want}, got dtype {got}").format(want=want, got=got.dtype),
+                  hint)
         got_t = torch.from_numpy(np.ascontiguousarray(got))
         want_dtype = got_t.dtype
         check_device = False
@@ -77,22 +81,22 @@ def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, d
         got_t = got
         want_dtype = dtype if dtype is not None else exp.dtype
         if check_dtype and got.dtype != want_dtype:
-            _fail(what, f"expected dtype {want_dtype}, got {got.dtype}", hint or
-                  "keep the floating dtype of the inputs (avoid torch.tensor(...)/np.float64 round trips)")
+            _fail(what, _("expected dtype {want}, got {got}").format(want=want_dtype, got=got.dtype), hint or
+                  _("keep the floating dtype of the inputs (avoid torch.tensor(...)/np.float64 round trips)"))
     elif isinstance(got, (int, float, np.generic)) and not isinstance(got, bool) and exp.numel() == 1:
         got_t = torch.tensor(float(got), dtype=torch.float64)
         want_dtype = dtype if isinstance(dtype, torch.dtype) else torch.float64
         check_device = False
     else:
-        _fail(what, f"expected {_describe(exp)}, got {_describe(got)}", hint)
+        _fail(what, _("expected {want}, got {got}").format(want=_describe(exp), got=_describe(got)), hint)
         return
     if check_device:
         want_device = torch.device(device) if device is not None else exp.device
         if got_t.device.type != want_device.type:
-            _fail(what, f"expected the result on {want_device}, got it on {got_t.device}",
-                  hint or "create new tensors with device=x.device (or use *_like functions)")
+            _fail(what, _("expected the result on {want}, got it on {got}").format(want=want_device, got=got_t.device),
+                  hint or _("create new tensors with device=x.device (or use *_like functions)"))
     if tuple(got_t.shape) != tuple(exp.shape) and not (got_t.numel() == 1 and exp.numel() == 1):
-        _fail(what, f"expected shape {tuple(exp.shape)}, got {tuple(got_t.shape)}", hint)
+        _fail(what, _("expected shape {want}, got {got}").format(want=tuple(exp.shape), got=tuple(got_t.shape)), hint)
     d_rtol, d_atol = tolerances(want_dtype, got_t.device)
     rtol = d_rtol if rtol is None else rtol
     atol = d_atol if atol is None else atol
@@ -107,25 +111,28 @@ def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, d
     g_nan, e_nan = torch.isnan(g), torch.isnan(e)
     if (g_nan != e_nan).any():
         idx = _first(g_nan != e_nan)
-        _fail(what, f"NaN mismatch at index {idx}: got {g[idx].item()!r}, expected {e[idx].item()!r}",
-              hint or "look for 0/0, log(0) or overflow (exp of a large number)")
+        _fail(what, _("NaN mismatch at index {index}: got {got}, expected {want}").format(
+            index=idx, got=repr(g[idx].item()), want=repr(e[idx].item())),
+              hint or _("look for 0/0, log(0) or overflow (exp of a large number)"))
     finite = ~(g_nan | e_nan)
     inf_mismatch = finite & (torch.isinf(g) | torch.isinf(e)) & (g != e)
     if inf_mismatch.any():
         idx = _first(inf_mismatch)
-        _fail(what, f"infinity mismatch at index {idx}: got {g[idx].item()!r}, expected {e[idx].item()!r}",
-              hint or "an intermediate overflowed; rewrite it in a numerically stable form")
+        _fail(what, _("infinity mismatch at index {index}: got {got}, expected {want}").format(
+            index=idx, got=repr(g[idx].item()), want=repr(e[idx].item())),
+              hint or _("an intermediate overflowed; rewrite it in a numerically stable form"))
     both = finite & ~torch.isinf(g) & ~torch.isinf(e)
     err = torch.where(both, (g - e).abs(), torch.zeros_like(g))
     bad = err > atol + rtol * e.abs()
     if bad.any():
         worst = _first(err == err.max())
         rel = (err / e.abs().clamp_min(1e-300)).max().item()
-        _fail(what, (f"values differ: {int(bad.sum())} of {g.numel()} elements off "
-                     f"(max abs error {err.max().item():.3g}, max rel error {rel:.3g}; "
-                     f"allowed {atol:.0e} + {rtol:.0e}*|expected|). "
-                     f"Worst at index {worst}: got {g[worst].item():.8g}, expected {e[worst].item():.8g}"),
-              hint)
+        _fail(what, _("values differ: {bad} of {n} elements off (max abs error {abs_err}, max rel error "
+                      "{rel_err}; allowed {atol} + {rtol}*|expected|). Worst at index {index}: got {got}, "
+                      "expected {want}").format(
+            bad=int(bad.sum()), n=g.numel(), abs_err=f"{err.max().item():.3g}", rel_err=f"{rel:.3g}",
+            atol=f"{atol:.0e}", rtol=f"{rtol:.0e}", index=worst, got=f"{g[worst].item():.8g}",
+            want=f"{e[worst].item():.8g}"), hint)
 
 
 def _first(mask: torch.Tensor) -> tuple[int, ...]:
@@ -158,22 +165,29 @@ def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0
     got_out, got_grads = student.vjp(name, args, kwargs, wrt=wrt, cotangents=cot_arg)
     got_outs = got_out if isinstance(ref_out, (tuple, list)) else (got_out,)
     for k, (g, o) in enumerate(zip(got_outs, outs)):
-        label = f"{what} output" + (f" {k}" if len(outs) > 1 else "")
+        label = _("{what} output").format(what=what) + (f" {k}" if len(outs) > 1 else "")
         assert_close(g, o.detach(), what=label, dtype=out_dtype, device=device, rtol=rtol, atol=atol, hint=hint)
     for k, i in enumerate(wrt):
         ref_g = ref_grads[k] if ref_grads[k] is not None else torch.zeros_like(ref_args[i])
         got_g = got_grads[k] if k < len(got_grads) else None
-        label = f"{what}: gradient with respect to argument {i}"
+        label = _("{what}: gradient with respect to argument {index}").format(what=what, index=i)
         if got_g is None:
             if ref_g.abs().max() > 0:
-                _fail(label, "no gradient reached this input, but it should",
-                      "the computation was cut from the autograd graph (.detach(), .numpy(), .item(), "
-                      "or a new tensor built from values)")
+                _fail(label, _("no gradient reached this input, but it should"),
+                      _("the computation was cut from the autograd graph (.detach(), .numpy(), .item(), "
+                        "or a new tensor built from values)"))
             continue
         g_rtol, g_atol = tolerances(args[i].dtype, device)
-        assert_close(got_g, ref_g, what=label, dtype=args[i].dtype, device=device,
-                     rtol=rtol if rtol is not None else g_rtol * 10,
-                     atol=atol if atol is not None else g_atol * 10, hint=hint)
+        try:
+            assert_close(got_g, ref_g, what=label, dtype=args[i].dtype, device=device,
+                         rtol=rtol if rtol is not None else g_rtol * 10,
+                         atol=atol if atol is not None else g_atol * 10, hint=hint)
+        except StudentError:
+            # Where the gradient differs, at a glance (same shape only; else the text says it).
+            if isinstance(got_g, torch.Tensor) and got_g.shape == ref_g.shape:
+                figures.attach(figures.difference_map(got_g, ref_g, title=label),
+                               _("heat map of |your gradient - expected| for {what}").format(what=label))
+            raise
     return got_out, got_grads
 
 
@@ -185,6 +199,8 @@ def expect_raises(exc_type: type[BaseException], fn: Callable, *args, **kwargs) 
     except StudentException as e:
         if exc_type.__name__ in e.type_names:
             return e
-        raise StudentError(f"{label} raised {e.type_names[0] if e.type_names else 'an exception'} "
-                           f"({e.exc_message}); expected {exc_type.__name__}") from None
-    raise StudentError(f"{label} returned normally; expected it to raise {exc_type.__name__}")
+        raise StudentError(_("{what} raised {got} ({message}); expected {want}").format(
+            what=label, got=e.type_names[0] if e.type_names else _("an exception"), message=e.exc_message,
+            want=exc_type.__name__)) from None
+    raise StudentError(_("{what} returned normally; expected it to raise {want}").format(
+        what=label, want=exc_type.__name__))

@@ -42,6 +42,7 @@ class AssignmentConfig:
     path: Path | None = None
     cpus: int = 1  # CPU cores (and torch threads) of the worker; the docker backend's CPU quota
     pids: int = 256  # processes and threads of the worker's uid / the container's pids limit
+    languages: tuple[str, ...] = ("en",)  # the languages the suite's hints are written in
 
     @classmethod
     def load(cls, path: Path) -> "AssignmentConfig":
@@ -74,7 +75,14 @@ class AssignmentConfig:
             due=due if isinstance(due, dt.datetime) else None,
             late_penalty_per_day=float(a.get("late_penalty_per_day", 0.0)),
             tests=tests, hidden_visibility=str(a.get("hidden_visibility", "after_published")),
-            path=path, cpus=int(a.get("cpus", 1)), pids=int(a.get("pids", 256)))
+            path=path, cpus=int(a.get("cpus", 1)), pids=int(a.get("pids", 256)),
+            languages=tuple(str(x) for x in a.get("languages", ("en",))))
+        from autograder import i18n
+
+        unknown = [x for x in cfg.languages if x not in i18n.LANGUAGES]
+        if unknown or "en" not in cfg.languages:
+            raise ConfigError(f"{path}: languages must include \"en\" and only {', '.join(i18n.LANGUAGES)}; "
+                              f"got {list(cfg.languages)}")
         if cfg.hidden_visibility not in ("hidden", "after_due_date", "after_published", "visible"):
             raise ConfigError(f"{path}: hidden_visibility must be a Gradescope visibility value")
         return cfg
@@ -95,6 +103,8 @@ class AssignmentConfig:
                   f"default_timeout_s = {_num(self.default_timeout_s)}", f"memory_mb = {self.memory_mb}"]
         if self.due:
             lines.append(f"due = {_q(self.due.isoformat())}")
+        if self.languages != ("en",):
+            lines.append("languages = [" + ", ".join(_q(x) for x in self.languages) + "]")
         for name in sorted(public_tests):
             t = self.tests[name]
             lines += ["", f"[tests.{name}]", f"points = {_num(t.points)}", f"timeout_s = {_num(t.timeout_s)}"]

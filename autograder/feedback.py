@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from autograder import sanitize
-from autograder.results import GradeResult
+from autograder import i18n, sanitize
+from autograder.results import GradeResult, TestResult
 
 
 def _pts(x: float) -> str:
@@ -26,47 +26,79 @@ def _pts(x: float) -> str:
 
 
 def render_markdown(result: GradeResult, title: str = "") -> str:
+    """feedback.md, its frame in the language the result was graded in."""
+    _ = i18n.translations(result.lang).gettext
     title = title or result.display_title
-    lines = [f"# Feedback: {title}", ""]
+    lines = [_("# Feedback: {title}").format(title=title), ""]
     if result.status == "ungradable":
-        lines += ["**Your submission could not be graded.**", ""] + _fenced(result.error) + ["",
-                  f"Score: **0 / {_pts(result.max_score)}**" if result.max_score else "Score: **0**", ""]
+        lines += [_("**Your submission could not be graded.**"), ""] + _fenced(result.error) + ["",
+                  _("Score: **0 / {max}**").format(max=_pts(result.max_score)) if result.max_score else
+                  _("Score: **0**"), ""]
     else:
-        scope = " (public tests only; the hidden tests count too when graded)" if result.scope == "public" else ""
-        lines += [f"Score: **{_pts(result.score)} / {_pts(result.max_score)}**{scope}", ""]
+        scope = _(" (public tests only; the hidden tests count too when graded)") if result.scope == "public" else ""
+        lines += [_("Score: **{score} / {max}**").format(score=_pts(result.score), max=_pts(result.max_score))
+                  + scope, ""]
     per_ex = result.per_exercise()
     if per_ex:
-        lines += ["| exercise | points |", "|---|---|"]
+        lines += ["| {} | {} |".format(_("exercise"), _("points")), "|---|---|"]
         lines += [f"| `{ex}` | {_pts(s)} / {_pts(m)} |" for ex, (s, m) in per_ex.items()]
         lines.append("")
     if result.notes or result.output.strip():
-        lines += ["## Loading your notebook", ""]
+        lines += [_("## Loading your notebook"), ""]
         if result.notes:  # they quote the student's cells: in a fence, never as Markdown
             lines += _fenced("\n\n".join(result.notes))
         if result.output.strip():
-            lines += ["", "Output while your cells ran:", ""] + _fenced(result.output[:4000])
+            lines += ["", _("Output while your cells ran:"), ""] + _fenced(result.output[:4000])
         lines.append("")
-    for heading, wanted in (("Tests that failed", False), ("Tests that passed", True)):
+    explained = {id(t) for t in failures_to_explain(result.tests)}
+    for heading, wanted in ((_("## Tests that failed"), False), (_("## Tests that passed"), True)):
         chosen = [t for t in result.tests if t.passed == wanted]
         if not chosen:
             continue
-        lines += [f"## {heading}", ""]
+        lines += [heading, ""]
         for t in chosen:
-            mark = "PASS" if t.passed else "FAIL"
+            mark = _("PASS") if t.passed else (_("NOT STARTED") if t.not_started else _("FAIL"))
             tag = ", ".join(t.exercises)
-            hidden = " (hidden test)" if t.visibility == "hidden" else ""
+            hidden = _(" (hidden test)") if t.visibility == "hidden" else ""
             lines.append(f"### {mark} `{t.name}`{hidden}: {_pts(t.score)} / {_pts(t.max_score)} ({tag})")
+            if t.not_started:
+                # A stub's traceback says nothing new: once per exercise, one line.
+                if id(t) in explained:
+                    lines += ["", _("{exercise}: not started yet (it still raises NotImplementedError).")
+                              .format(exercise=tag)]
+                lines.append("")
+                continue
             text = t.student_text()
             if text and not (t.passed and t.visibility == "public"):
                 lines += [""] + _fenced(text)
+            for p in t.student_images():
+                alt = p.alt.replace("[", "(").replace("]", ")").replace("\n", " ")
+                lines += ["", f"![{alt}](data:image/png;base64,{p.png_base64})"]
             lines.append("")
     text = "\n".join(lines).rstrip() + "\n"
     if result.late is not None:
         late = result.late
-        text += (f"\n## Late submission\n\nSubmitted {late.days} day(s) after the due date ({late.due}): "
-                 f"{late.penalty:g} points off ({late.per_day:.0%} per day). Final score: "
-                 f"**{late.final:g} / {result.max_score:g}**.\n")
+        text += "\n" + _("## Late submission") + "\n\n" + _(
+            "Submitted {days} day(s) after the due date ({due}): {penalty} points off ({per_day} per day). "
+            "Final score: **{final} / {max}**.").format(
+            days=late.days, due=late.due, penalty=f"{late.penalty:g}", per_day=f"{late.per_day:.0%}",
+            final=f"{late.final:g}", max=f"{result.max_score:g}") + "\n"
     return text
+
+
+def failures_to_explain(tests: list[TestResult]) -> list[TestResult]:
+    """The failed tests worth a message: a stub's failure once per exercise, not once per test."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for t in tests:
+        if t.passed:
+            continue
+        if t.not_started:
+            if t.exercises in seen:
+                continue
+            seen.add(t.exercises)
+        out.append(t)
+    return out
 
 
 def _fenced(text: str) -> list[str]:
@@ -104,33 +136,49 @@ def print_staff_details(result: GradeResult, console: Console) -> None:
 
 
 def print_table(result: GradeResult, console: Console | None = None, title: str = "") -> None:
+    """The terminal table, in the language the result was graded in. Student text is a rich
+    ``Text`` (never parsed as markup); only the platform's own words are styled."""
+    _ = i18n.translations(result.lang).gettext
     console = console or Console()
     if result.status == "ungradable":
-        console.print(Text.assemble((f"Could not grade {result.submission}:", "bold red"), " ", result.error))
+        console.print(Text.assemble((_("Could not grade {submission}:").format(submission=result.submission),
+                                     "bold red"), " ", result.error), highlight=False)
         return
     table = Table(title=Text(title or f"{result.assignment_id}: {result.submission}"), box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", style="dim")
-    table.add_column("test", overflow="fold")
-    table.add_column("exercise", overflow="fold")
-    table.add_column("points", justify="right")
-    table.add_column("result", justify="center")
+    table.add_column(_("test"), overflow="fold")
+    table.add_column(_("exercise"), overflow="fold")
+    table.add_column(_("points"), justify="right")
+    table.add_column(_("result"), justify="center")
     for t in result.tests:
-        status = Text("pass", "green") if t.passed else Text("FAIL", "red")
-        name = Text.assemble(t.name, (" (hidden)", "dim") if t.visibility == "hidden" else "")
+        if t.passed:
+            status = Text(_("pass"), "green")
+        elif t.not_started:
+            status = Text(_("not started yet"), "yellow")
+        else:
+            status = Text(_("FAIL"), "red")
+        name = Text(t.name)
+        if t.visibility == "hidden":
+            name.append(" " + _("(hidden)"), "dim")
         table.add_row(t.number, name, ", ".join(t.exercises), f"{t.score:g}/{t.max_score:g}", status)
     console.print(table)
-    failed = [t for t in result.tests if not t.passed]
+    failed = failures_to_explain(result.tests)
     for t in failed[:12]:
-        first = (t.student_text().strip().splitlines() or ["failed"])[0]
-        console.print(Text.assemble((t.number, "red"), f" {t.name}: {first}"), highlight=False)
+        if t.not_started:
+            first = _("not started yet (it still raises NotImplementedError)")
+        else:
+            first = (t.student_text().strip().splitlines() or [_("failed")])[0]
+        console.print(Text.assemble((t.number, "red"), f" {', '.join(t.exercises) if t.not_started else t.name}: ",
+                                    first), highlight=False)
     if len(failed) > 12:
-        console.print(f"... and {len(failed) - 12} more failures: see feedback.md")
+        console.print(_("... and {n} more failures: see feedback.md").format(n=len(failed) - 12), highlight=False)
     demo = sum("tagged demo" in n for n in result.notes)
     if demo:
-        console.print(f"[dim]{demo} demo cell(s) skipped[/]")
+        console.print(Text(_("{n} demo cell(s) skipped").format(n=demo), "dim"))
     for note in result.notes:
         if "tagged demo" not in note:
             first = (note.splitlines() or [""])[0]
-            console.print(Text.assemble(("note:", "yellow"), " ", first), highlight=False)
-    scope = " (public tests only)" if result.scope == "public" else ""
-    console.print(f"[bold]Score: {result.score:g} / {result.max_score:g}{scope}[/]")
+            console.print(Text.assemble((_("note:"), "yellow"), " ", first), highlight=False)
+    scope = _(" (public tests only)") if result.scope == "public" else ""
+    console.print(Text(_("Score: {score} / {max}").format(score=f"{result.score:g}", max=f"{result.max_score:g}")
+                       + scope, "bold"), highlight=False)

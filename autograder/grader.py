@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sanitize
+from autograder import i18n, sanitize
 from autograder.backends import Backend, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
@@ -41,6 +41,7 @@ class GradeOptions:
     device: str = "auto"  # auto | cpu | cuda
     scope: str = "all"  # all: public + hidden; public: what `check` runs
     course: Path | None = None
+    lang: str = "en"  # the language of the grading's texts (i18n.choose() picks it for a command)
 
 
 def resolve_devices(device: str) -> list[str]:
@@ -110,7 +111,8 @@ class Grader:
         lost = ""
         for attempt in range(self.infra_retries + 1):
             try:
-                result = self._grade_once(path, assignment_id, options, submission)
+                with i18n.using(options.lang):  # a grading's texts are fixed in the language it is graded in
+                    result = self._grade_once(path, assignment_id, options, submission)
             except SandboxLost as e:
                 lost = f"{lost}; then {e}" if lost else str(e)
             else:
@@ -134,7 +136,8 @@ class Grader:
         cfg = AssignmentConfig.load(paths.config)
         # The file name is the student's: shown, never obeyed.
         result = GradeResult(assignment_id=assignment_id, submission=sanitize.clean_name(str(path), 1000),
-                             scope=options.scope, title=cfg.title, hidden_visibility=cfg.hidden_visibility)
+                             scope=options.scope, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
+                             lang=i18n.normalise(options.lang) or i18n.DEFAULT)
         # A release's assignment.toml lists the public tests only.
         result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
                            else cfg.total_points)
@@ -176,11 +179,12 @@ class Grader:
         try:
             report = session.start()
         except WorkerFailure as e:
-            why = (f"running your notebook took longer than the {cfg.import_budget_s:g} s allowed; "
-                   "move long training or demo code out of the graded cells (or tag those cells 'demo')"
+            _ = i18n.t
+            why = (_("running your notebook took longer than the {budget} s allowed; move long training or demo "
+                     "code out of the graded cells (or tag those cells 'demo')").format(budget=f"{cfg.import_budget_s:g}")
                    if e.kind == "timeout" else
-                   f"the process running your notebook stopped while loading it ({describe_exit(e.exit_code)}); "
-                   "remove calls such as os._exit(), exit() at top level, or code that exhausts memory")
+                   _("the process running your notebook stopped while loading it ({why}); remove calls such as "
+                     "os._exit(), exit() at top level, or code that exhausts memory").format(why=describe_exit(e.exit_code)))
             result.output = session.output.take()
             return _ungradable(result, why, started)
         result.timings["load_s"] = round(time.perf_counter() - t0, 4)
@@ -192,8 +196,8 @@ class Grader:
                 err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
                 detail = sanitize.clean(str(err.get("traceback") or err.get("message") or "")[-4000:])
                 label = sanitize.clean_name(cell.get("label"), 80)
-                result.notes.append(f"{label} raised an error and was skipped; "
-                                    f"the rest of the notebook was loaded:\n{detail}")
+                result.notes.append(i18n.t("{cell} raised an error and was skipped; the rest of the notebook was "
+                                           "loaded:").format(cell=label) + "\n" + detail)
         t0 = time.perf_counter()
         result.tests = self._run_suites(cfg, paths, session, devices, options)
         result.timings["tests_s"] = round(time.perf_counter() - t0, 4)
@@ -203,40 +207,52 @@ class Grader:
 
     def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                     devices: list[str], options: GradeOptions) -> list[TestResult]:
-        # Public tests run first (pytest keeps argument order): the worker sees hidden inputs
-        # only after every student-visible output has been taken, so it cannot echo them.
-        dirs = [paths.public_tests] if options.scope == "public" else paths.test_dirs
-        missing = [str(d) for d in dirs if not d.is_dir()]
-        if missing:
-            raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
-        hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
-        ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden)
-        args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
-                "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
-                # These two run a full gc several times per session: 0.4 s of every grading.
-                "-p", "no:unraisableexception", "-p", "no:threadexception",
-                "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        before = set(sys.modules)
-        try:
-            code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
-        finally:
-            _forget_test_modules(dirs, before)
-        if ctx.problems:
-            raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
-        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
-        tests = []
-        for i, o in enumerate(ctx.outcomes.values(), start=1):
-            tests.append(TestResult(
-                name=o.name, number=str(i), exercises=o.exercises,
-                score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
-                visibility=o.visibility, message=o.message, author_message=o.author_message,
-                output=o.output, seconds=round(o.seconds, 4), traceback=o.traceback))
-        total = sum(t.max_score for t in tests)
-        if options.scope == "all" and abs(total - cfg.total_points) > 1e-6:
-            raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
-                              f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
-        return tests
+        return run_suites(cfg, paths, session, devices, options.scope)
+
+
+def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
+               devices: list[str], scope: str = "all", exercises: tuple[str, ...] = ()) -> list[TestResult]:
+    """Run the suites of ``scope`` (all: public then hidden; public: what `check` runs)
+    against the worker of ``session`` with the harness plugin. The notebook helper
+    (``autograder.notebook``) calls it with a session whose worker is a fork of the
+    student's kernel, so a test behaves the same in a check and in grading. ``exercises``:
+    run only the tests tagged with one of them."""
+    # Public tests run first (pytest keeps argument order): the worker sees hidden inputs
+    # only after every student-visible output has been taken, so it cannot echo them.
+    dirs = [paths.public_tests] if scope == "public" else paths.test_dirs
+    missing = [str(d) for d in dirs if not d.is_dir()]
+    if missing:
+        raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
+    hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
+    ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
+                         only_exercises=tuple(exercises))
+    args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
+            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+            # These two run a full gc several times per session: 0.4 s of every grading.
+            "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    before = set(sys.modules)
+    try:
+        code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+    finally:
+        _forget_test_modules(dirs, before)
+    if ctx.problems:
+        raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
+    tests = []
+    for i, o in enumerate(ctx.outcomes.values(), start=1):
+        tests.append(TestResult(
+            name=o.name, number=str(i), exercises=o.exercises,
+            score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
+            visibility=o.visibility, message=o.message, author_message=o.author_message,
+            output=o.output, seconds=round(o.seconds, 4), traceback=o.traceback, images=tuple(o.images),
+            not_started=o.not_started))
+    total = sum(t.max_score for t in tests)
+    if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
+        raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
+                          f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
+    return tests
 
 
 def _raise_if_lost(zygote: ZygoteHandle) -> None:

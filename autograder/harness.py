@@ -17,6 +17,8 @@ import pytest
 
 from autograder import protocol, sanitize
 from autograder.config import AssignmentConfig
+from autograder.i18n import t as _
+from autograder.results import Picture
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
@@ -127,6 +129,8 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
+    images: list[Picture] = field(default_factory=list)  # figures.attach() while it ran
+    not_started: bool = False  # failed on a stub that still raises NotImplementedError
     traceback: str = ""  # pytest's report of a hidden test's failure, test source included: staff only
 
 
@@ -152,6 +156,7 @@ class GradingContext:
     budget: float = 0.0
     timed_out: set[str] = field(default_factory=set)  # functions that already ran out of time
     strike_timeout: float = 2.0
+    only_exercises: tuple[str, ...] = ()  # run only tests tagged with one of these (check("softmax"))
 
     @property
     def cuda(self) -> bool:
@@ -197,8 +202,9 @@ class Student:
         ctx = self._ctx
         remaining = None if ctx.deadline is None else ctx.deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
-            raise StudentTimeout(f"this test's time budget ({ctx.budget:.0f} s) was used up before "
-                                 f"{names[0]} could run: your code is too slow somewhere in this test")
+            raise StudentTimeout(_("this test's time budget ({budget} s) was used up before {name} could run: "
+                                   "your code is too slow somewhere in this test").format(
+                budget=f"{ctx.budget:.0f}", name=names[0]))
         limit = timeout if timeout is not None else (remaining if remaining is not None else 60.0)
         if ctx.timed_out.intersection(names):
             # A function that never returned once gets a short leash afterwards, so an
@@ -217,18 +223,19 @@ class Student:
         # A probe runs the student's function named among its arguments: it shares its leash.
         names = [name] + ([a for a in args if isinstance(a, str)] if op == "probe" else [])
         limit = self._timeout(timeout, names)
-        what = f"{name}()" if op != "probe" else f"the course probe {name}"
+        what = f"{name}()" if op != "probe" else _("the course probe {name}").format(name=name)
         try:
             reply, rbufs = self._ctx.session.request(header, bufs, limit, what)
         except WorkerFailure as e:
             if e.kind == "timeout":
                 self._ctx.timed_out.update(names)
-                raise StudentTimeout(f"{what} did not return within {limit:.1f} s. Look for an infinite loop, "
-                                     "or a Python loop where a tensor operation would do.") from None
+                raise StudentTimeout(_("{what} did not return within {limit} s. Look for an infinite loop, "
+                                       "or a Python loop where a tensor operation would do.").format(
+                    what=what, limit=f"{limit:.1f}")) from None
             if e.kind == "crash":
-                raise WorkerCrashed(f"{what} crashed the process running your code "
-                                    f"({describe_exit(e.exit_code)}). Does your code call os._exit, "
-                                    "allocate a huge tensor, or recurse without end?") from None
+                raise WorkerCrashed(_("{what} crashed the process running your code ({why}). Does your code "
+                                      "call os._exit, allocate a huge tensor, or recurse without end?").format(
+                    what=what, why=describe_exit(e.exit_code))) from None
             raise ProtocolViolation(f"{what}: {e}") from None
         if not reply.get("ok"):
             raise _student_error(what, reply.get("error"))
@@ -240,17 +247,18 @@ class Student:
                     raise protocol.ProtocolError("gradients must come as a list")
                 value = (value, tuple(grads))
                 if not reply.get("connected"):
-                    raise NotDifferentiable(
-                        f"{what}: the output is not connected to the autograd graph of its inputs, so no "
+                    raise NotDifferentiable(_(
+                        "{what}: the output is not connected to the autograd graph of its inputs, so no "
                         "gradient can flow. Avoid .detach(), .numpy(), .item(), torch.tensor(...) or "
-                        "in-place writes into a tensor created with torch.zeros(...) on the way.")
+                        "in-place writes into a tensor created with torch.zeros(...) on the way.").format(what=what))
             args_after = kwargs_after = None
             if return_args:
                 args_after = protocol.decode(reply.get("args"), rbufs, cuda_ok=self._ctx.cuda)
                 kwargs_after = protocol.decode(reply.get("kwargs"), rbufs, cuda_ok=self._ctx.cuda)
         except protocol.ProtocolError as e:
             self._ctx.session.worker.kill()
-            raise ProtocolViolation(f"{what} returned data the grader cannot accept ({e})") from None
+            raise ProtocolViolation(_("{what} returned data the grader cannot accept ({why})").format(
+                what=what, why=e)) from None
         seconds = reply.get("seconds")
         return CallResult(value, args_after, kwargs_after, seconds if isinstance(seconds, float) else 0.0)
 
@@ -261,22 +269,38 @@ def _student_error(what: str, err) -> StudentError:
     # The worker's report of the student's exception: student text, cleaned as it enters.
     message = sanitize.clean(err.get("message", ""), max_chars=4000)
     if kind == "missing":
-        detail = message if "is not a" in message else f"{what.removesuffix('()')} is not defined in your submission"
-        return MissingName(f"{detail}. Define it at the top level of the notebook with exactly this name "
-                           "(and check that the cell defining it ran without errors).")
+        detail = (message if "is not a" in message else
+                  _("{name} is not defined in your submission").format(name=what.removesuffix("()")))
+        return MissingName(_("{detail}. Define it at the top level of the notebook with exactly this name "
+                             "(and check that the cell defining it ran without errors).").format(detail=detail))
     if kind == "bad_return":
-        return BadReturnValue(f"{what} returned {message}; the contract expects plain tensors, "
-                              "arrays, numbers, lists, tuples or dicts.")
+        return BadReturnValue(_("{what} returned {message}; the contract expects plain tensors, "
+                                "arrays, numbers, lists, tuples or dicts.").format(what=what, message=message))
     mro = err.get("mro")
     type_names = [sanitize.clean_name(n, 200) for n in mro if isinstance(n, str)][:20] if isinstance(mro, list) else []
-    exc_type = type_names[0] if type_names else "an exception"
+    exc_type = type_names[0] if type_names else _("an exception")
     tb = sanitize.clean(str(err.get("traceback", ""))[-4000:])
-    text = f"{what} raised {exc_type}: {message}"
+    text = _("{what} raised {error}: {message}").format(what=what, error=exc_type, message=message)
     if exc_type == "NotImplementedError":
-        text += "\n(It is still a stub: replace `raise NotImplementedError()` with your code.)"
+        text += "\n" + _("(It is still a stub: replace `raise NotImplementedError()` with your code.)")
     if tb:
         text += "\n\n" + tb.rstrip()
     return StudentException(text, type_names, message, tb)
+
+
+# ----------------------------------------------------------------------------- pictures
+
+_RUNNING: list[TestOutcome] = []  # the outcome of the test running now (one at a time)
+
+
+def attach_image(png: bytes, alt: str) -> None:
+    """Attach a PNG to the running test's outcome (``figures.attach`` draws and calls this)."""
+    import base64
+
+    from autograder.figures import MAX_PER_TEST
+
+    if _RUNNING and len(_RUNNING[-1].images) < MAX_PER_TEST:
+        _RUNNING[-1].images.append(Picture(alt=alt[:200], png_base64=base64.b64encode(png).decode("ascii")))
 
 
 # ----------------------------------------------------------------------------- the plugin
@@ -302,6 +326,11 @@ class HarnessPlugin:
 
     def pytest_collection_modifyitems(self, session, config, items):
         cfg = self.ctx.config
+        if self.ctx.only_exercises:
+            wanted = set(self.ctx.only_exercises)
+            keep = [i for i in items if wanted.intersection(_tags(i))]
+            config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+            items[:] = keep
         for item in items:
             name = item.name
             spec = cfg.spec(name)
@@ -330,10 +359,16 @@ class HarnessPlugin:
         self.ctx.budget = spec.timeout_s if spec else self.ctx.config.default_timeout_s
         self.ctx.deadline = time.monotonic() + self.ctx.budget
         self.ctx.session.output.take()  # output belongs to the test that caused it
+        outcome = self.ctx.outcomes.get(item.nodeid)
+        if outcome is not None:
+            outcome.images.clear()  # a rerun's pictures replace the last run's
+            _RUNNING.append(outcome)
         try:
             return (yield)
         finally:
             self.ctx.deadline = None
+            if outcome is not None:
+                _RUNNING.remove(outcome)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -350,23 +385,31 @@ class HarnessPlugin:
                 # A test's message can quote the student's values (their str, their repr):
                 # cleaned here, where every test's message is taken.
                 outcome.message = sanitize.clean(_failure_message(call.excinfo))
+                exc = call.excinfo.value if call.excinfo is not None else None
+                outcome.not_started = (isinstance(exc, StudentException)
+                                       and exc.type_names[:1] == ["NotImplementedError"])
                 if outcome.visibility == "hidden":  # public failures already say it all, to everyone
                     outcome.traceback = sanitize.clean(report.longreprtext[-TRACEBACK_CHARS:])
             outcome.output = self.ctx.session.output.take()
         return report
 
 
+def _tags(item) -> tuple[str, ...]:
+    marker = item.get_closest_marker("exercise")
+    return tuple(marker.args) if marker else ()
+
+
 def _failure_message(excinfo) -> str:
     if excinfo is None:
-        return "failed"
+        return _("failed")
     exc = excinfo.value
     if isinstance(exc, (StudentError, StudentAbort)):
         text = str(exc)
     elif isinstance(exc, AssertionError):
-        text = str(exc) or "an assertion in the test failed"
+        text = str(exc) or _("an assertion in the test failed")
     else:
-        text = (f"the test could not check your result ({type(exc).__name__}: {exc}). "
-                "Check the type and shape of what your function returns.")
+        text = _("the test could not check your result ({error}: {message}). Check the type and shape of "
+                 "what your function returns.").format(error=type(exc).__name__, message=exc)
     notes = [n for n in getattr(exc, "__notes__", []) if isinstance(n, str)]
     if notes:
         text += "\n\n" + "\n".join(notes)

@@ -13,9 +13,12 @@ Runs on the trusted side and in a student's kernel; holds nothing secret.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import os
 from functools import lru_cache
+from typing import Iterator
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError, negotiate_locale
@@ -115,3 +118,38 @@ def display_name(lang: str) -> str:
         return Locale.parse(lang).get_display_name(lang) or NAMES[lang]
     except (UnknownLocaleError, ValueError):
         return NAMES.get(lang, lang)
+
+
+# ----------------------------------------------------------------------------- a grading's language
+# A grading's texts are fixed in the language chosen when it is graded: the grader sets it
+# for the run (`using`), and what the harness, the comparison library and the tests write
+# while it runs reads it (`current`, `t`, `tr`). A context variable, so concurrent gradings
+# in threads of one process do not mix their languages.
+_GRADING: contextvars.ContextVar[str | None] = contextvars.ContextVar("autograder_lang", default=None)
+
+
+def current() -> str:
+    """The language of the grading running now (outside one: ``choose()``'s answer)."""
+    return _GRADING.get() or choose()
+
+
+@contextlib.contextmanager
+def using(lang: str) -> Iterator[str]:
+    """Run a grading (or a check) in ``lang``."""
+    token = _GRADING.set(normalise(lang) or DEFAULT)
+    try:
+        yield _GRADING.get()
+    finally:
+        _GRADING.reset(token)
+
+
+def t(message: str) -> str:
+    """``message`` in the current grading's language (import it as ``_`` to mark messages)."""
+    return gettext(message, current())
+
+
+def tr(en: str, **translations: str) -> str:
+    """For test authors: the text in the grading's language, from the versions given
+    (``tr("Hint: ...", ko="힌트: ...")``); English when the language has none."""
+    return translations.get(current(), en)
+

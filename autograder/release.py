@@ -30,7 +30,10 @@ def _preprocessors():
     return [ClearSolutions(enforce_metadata=True), ClearHiddenTests(), ClearMarkScheme(), ClearOutput()]
 
 
-def student_notebook(source: Path) -> str:
+CHECK_TAG = "check"  # submission.SKIP_TAGS: the grader skips these cells
+
+
+def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str, ...] = ()) -> str:
     nb = nbformat.read(source, as_version=4)
     resources: dict = {}
     for pp in _preprocessors():
@@ -38,9 +41,49 @@ def student_notebook(source: Path) -> str:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None
+    if exercises:
+        nb.cells = with_check_cells(nb.cells, assignment_id, exercises)
     # Keep only what a student's Jupyter needs; no timestamps, so the output is stable.
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
     return nbformat.writes(nb) + "\n"
+
+
+def _check_cell(source: str, cell_id: str):
+    return nbformat.v4.new_code_cell(source, id=cell_id, metadata={"tags": [CHECK_TAG]})
+
+
+def _defined(cell) -> list[str]:
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return []
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+def with_check_cells(cells: list, assignment_id: str, exercises: tuple[str, ...]) -> list:
+    """A check cell after each exercise's solution cell (one that defines it), and one after
+    the first code cell that imports the helper and names the assignment (for Colab,
+    where no released folder lies next to the notebook). Tagged `check`: never graded."""
+    out = []
+    intro_done = False
+    for cell in cells:
+        out.append(cell)
+        if cell.cell_type != "code":
+            continue
+        if not intro_done:
+            intro_done = True
+            out.append(_check_cell(
+                "# Checks: the cell after each exercise runs its public tests against what this notebook\n"
+                "# defines now (no need to save); check() runs them all. The grader skips these cells.\n"
+                "from autograder.notebook import check, use\n"
+                f"use(\"{assignment_id}\")", "check-setup"))
+        if not cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        for name in _defined(cell):
+            if name in exercises:
+                out.append(_check_cell(f"from autograder.notebook import check\ncheck(\"{name}\")",
+                                       f"check-{name}"[:64]))
+    return out
 
 
 def public_test_names(folder: Path) -> set[str]:
@@ -57,7 +100,7 @@ def build_release(course: Path, aid: str, dest: Path) -> None:
     src = course / "solutions" / aid
     cfg = AssignmentConfig.load(src / "assignment.toml")
     dest.mkdir(parents=True)
-    (dest / f"{aid}.ipynb").write_text(student_notebook(src / f"{aid}.ipynb"), encoding="utf-8")
+    (dest / f"{aid}.ipynb").write_text(student_notebook(src / f"{aid}.ipynb", aid, cfg.exercises), encoding="utf-8")
     (dest / "tests").mkdir()
     for f in sorted((src / "tests" / "public").glob("*.py")):
         shutil.copyfile(f, dest / "tests" / f.name)
@@ -68,10 +111,31 @@ def build_release(course: Path, aid: str, dest: Path) -> None:
     if unknown:
         raise ConfigError(f"{aid}: public tests without points in assignment.toml: {', '.join(unknown)}")
     (dest / "assignment.toml").write_text(cfg.public_subset(public), encoding="utf-8")
-    (dest / "README.md").write_text(
-        f"# {cfg.title}\n\nOpen `{aid}.ipynb`, fill in every function marked `YOUR CODE HERE`, then run the\n"
-        f"public tests:\n\n    autograder check {aid}.ipynb\n\nSubmit `{aid}.ipynb`. Hidden tests check more "
-        "cases (other shapes, dtypes, gradients, speed)\nwhen it is graded.\n", encoding="utf-8")
+    (dest / "README.md").write_text(readme(cfg.title, aid), encoding="utf-8")
+
+
+def readme(title: str, aid: str) -> str:
+    return (
+        f"# {title}\n\n"
+        f"Open `{aid}.ipynb` in Jupyter (JupyterLab, Notebook, VS Code or Colab) from this folder and fill\n"
+        "in every function marked `YOUR CODE HERE`.\n\n"
+        "## Checking your work in the notebook\n\n"
+        "After each exercise there is a check cell (tagged `check`):\n\n"
+        "    from autograder.notebook import check\n"
+        "    check(\"softmax\")\n\n"
+        "Run it (Shift+Enter) after the cell with your function: it runs that exercise's public tests\n"
+        "against what your kernel defines right now (no need to save) and shows a table, with what\n"
+        "differs and a hint for each failure. `check()` runs the public tests of every exercise. A\n"
+        "function that never returns costs its own tests only; the kernel stays usable. The grader\n"
+        "skips check cells. Run the setup check cell near the top first (it names the assignment).\n\n"
+        "`check` needs this folder (`tests/`, `assignment.toml`) next to the notebook. In Colab, where only\n"
+        "the notebook is uploaded, it downloads them from the course's service: set `AUTOGRADER_SERVER`\n"
+        "and `AUTOGRADER_TOKEN` first (`import os; os.environ[\"AUTOGRADER_SERVER\"] = \"https://...\"`).\n"
+        "Install the helper with `pip install torch-autograder` (it keeps the torch you have).\n\n"
+        "From a terminal, the same tests run on the saved file:\n\n"
+        f"    autograder check {aid}.ipynb\n\n"
+        f"Submit `{aid}.ipynb`. Passing the public tests is a good sign, not a grade: hidden tests check\n"
+        "more cases (other shapes, dtypes, gradients, speed) when it is graded.\n")
 
 
 def _diff(a: Path, b: Path) -> list[str]:

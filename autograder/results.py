@@ -21,6 +21,14 @@ DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 OUTPUT_CAP = 8_000  # characters of a test's output in results.json
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A PNG a test attached to its feedback (``figures``), base64 so results stay JSON."""
+
+    alt: str
+    png_base64: str
+
+
 @dataclass
 class TestResult:
     __test__ = False  # not a pytest test class, despite the name
@@ -35,11 +43,30 @@ class TestResult:
     author_message: str
     output: str = ""  # what the student's code printed during the test
     seconds: float = 0.0
+    images: tuple[Picture, ...] = ()  # pictures the test attached (trusted side: all of them)
+    not_started: bool = False  # failed on a stub that still raises NotImplementedError
     traceback: str = ""  # the test's own traceback on failure: staff only, never in student_text
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    def student_images(self) -> tuple[Picture, ...]:
+        """Pictures the student may see: a public test's; never a hidden test's (they show its inputs)."""
+        return self.images if self.visibility == "public" else ()
+
+    def gradescope_output(self) -> dict:
+        """``output`` and ``output_format``: text, or HTML (escaped text, then the pictures)
+        when the student may see pictures; Gradescope renders both."""
+        text = self.student_text()
+        pictures = self.student_images()
+        if not pictures:
+            return {"output": text, "output_format": "text"}
+        import html
+
+        body = f"<pre>{html.escape(text)}</pre>" + "".join(
+            f'<img alt="{html.escape(p.alt)}" src="data:image/png;base64,{p.png_base64}"/>' for p in pictures)
+        return {"output": body, "output_format": "html"}
 
     def student_text(self) -> str:
         """What the student may see: everything for public tests, the author's line for hidden ones."""
@@ -83,6 +110,7 @@ class GradeResult:
     sandbox: dict = field(default_factory=dict)
     scope: str = "all"  # "all" (grade) | "public" (check)
     possible: float = 0.0  # points available, also when no test could run
+    lang: str = "en"  # the language its texts were written in (fixed when it was graded)
     grader_version: str = __version__
     late: LatePenalty | None = None  # set by the batch when it exports; never stored
 
@@ -123,7 +151,7 @@ class GradeResult:
         for t in self.tests:
             tests.append({
                 "name": t.name, "number": t.number, "score": t.score, "max_score": t.max_score,
-                "status": t.status, "output": t.student_text(), "output_format": "text",
+                "status": t.status, **t.gradescope_output(),
                 "visibility": "visible" if t.visibility == "public" else self.hidden_visibility,
                 "tags": list(t.exercises),
             })
@@ -167,7 +195,9 @@ def result_from_dict(d: dict) -> GradeResult:
     known = {f.name for f in fields(GradeResult)}
     test_fields = {f.name for f in fields(TestResult)}
     tests = [TestResult(**{**{k: v for k, v in t.items() if k in test_fields},
-                           "exercises": tuple(t.get("exercises", ()))}) for t in d.get("tests", [])]
+                           "exercises": tuple(t.get("exercises", ())),
+                           "images": tuple(Picture(**p) for p in t.get("images", ()) if isinstance(p, dict))})
+             for t in d.get("tests", [])]
     late = d.get("late")
     if isinstance(late, dict):
         late = LatePenalty(**{k: v for k, v in late.items() if k in {f.name for f in fields(LatePenalty)}})

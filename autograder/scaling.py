@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from autograder.i18n import t as _
+
 PROBE = "work_counts"
 CHUNK = 64
 SLACK = 8
@@ -52,12 +54,12 @@ def assert_loop_free(student, name: str, make_args: Callable[[int], tuple], *, s
     large = measure(student, name, make_args(n2), n2, kwargs=kwargs, timeout=timeout)
     problems = describe_growth(small, large, unit)
     if problems:
-        text = (f"{name}: your code ran {', and '.join(problems)}: a Python loop over {unit}. Vectorised code runs the "
-                f"same operations whatever the number of {unit}: replace the loop with tensor "
-                "operations on the whole input (broadcasting, reductions with dim=, indexing with "
-                "index tensors).")
+        text = _("{name}: your code ran {counts}: a Python loop over {unit}. Vectorised code runs the same "
+                 "operations whatever the number of {unit}: replace the loop with tensor operations on the whole "
+                 "input (broadcasting, reductions with dim=, indexing with index tensors).").format(
+            name=name, counts=_(", and ").join(problems), unit=unit)
         if hint:
-            text += f"\nHint: {hint}"
+            text += "\n" + _("Hint:") + f" {hint}"
         raise AssertionError(text)
     return small, large
 
@@ -66,8 +68,9 @@ def describe_growth(small: Counts, large: Counts, unit: str) -> list[str]:
     """One phrase per count that grew by more than the allowed growth; empty if none did."""
     limit = allowed_growth(small.size, large.size)
     out = []
-    for what, a, b in (("torch operations", small.torch_ops, large.torch_ops),
-                       ("lines of Python", small.lines, large.lines)):
+    for what, a, b in ((_("torch operations"), small.torch_ops, large.torch_ops),
+                       (_("lines of Python"), small.lines, large.lines)):
         if b - a > limit:
-            out.append(f"{a:,} {what} for {small.size:,} {unit} and {b:,} for {large.size:,}")
+            out.append(_("{a} {what} for {n1} {unit} and {b} for {n2}").format(
+                a=f"{a:,}", what=what, n1=f"{small.size:,}", unit=unit, b=f"{b:,}", n2=f"{large.size:,}"))
     return out

@@ -40,7 +40,11 @@ __all__ = [
 
 ACCEPTED_SUFFIXES = (".ipynb", ".py", ".zip")
 
-SKIP_TAGS = ("demo", "skip-grading")
+SKIP_TAGS = ("demo", "skip-grading", "check")
+# `autograder release` puts a cell tagged `check` after each exercise (it calls check()):
+# skipped without a note, as is any cell that only imports and calls the notebook helper.
+QUIET_SKIP_TAGS = ("check",)
+NOTEBOOK_HELPERS = frozenset({"check", "submit", "use"})
 
 # Zip limits. The member cap keeps the central directory cheap to walk; the ratio cap
 # flags bombs early (real notebooks and code compress ~3-10x, zeros ~1000x).
@@ -558,7 +562,8 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
         tags = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
         skip = next((t for t in tags if t in SKIP_TAGS), None)
         if skip:
-            notes.append(f"{label} skipped: tagged {skip}")
+            if skip not in QUIET_SKIP_TAGS:
+                notes.append(f"{label} skipped: tagged {skip}")
             continue
         source = cell.get("source", "")
         if isinstance(source, list):  # nbformat allows a list of lines on disk
@@ -566,7 +571,7 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
         if not isinstance(source, str):
             continue
         cleaned = _clean(source, label, notes)
-        if cleaned is not None and not _is_blank(cleaned):
+        if cleaned is not None and not _is_blank(cleaned) and not is_check_cell(cleaned):
             cells.append(CodeCell(index, label, cleaned, f"<{label}>", 1))
     return cells, notes
 
@@ -600,10 +605,11 @@ def _script_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:
             continue  # jupytext markdown/raw cell: commented text, not code
         skip = _jupytext_skip_tag(header)
         if skip:
-            notes.append(f"{label} skipped: tagged {skip}")
+            if skip not in QUIET_SKIP_TAGS:
+                notes.append(f"{label} skipped: tagged {skip}")
             continue
         cleaned = _clean("\n".join(body[lo : hi + 1]), label, notes, script=True)
-        if cleaned is not None and not _is_blank(cleaned):
+        if cleaned is not None and not _is_blank(cleaned) and not is_check_cell(cleaned):
             cells.append(CodeCell(ordinal, label, cleaned, display, first_line))
     return cells, notes
 
@@ -628,6 +634,31 @@ def _split_lines(text: str) -> list[str]:
     # Only the newlines Python's tokenizer knows: str.splitlines would also split on \x0c,
     # \u2028, ... and shift line numbers away from what the compiler reports.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def is_check_cell(source: str) -> bool:
+    """A cell that only imports from ``autograder.notebook`` and calls its helpers
+    (``check("softmax")``, ``submit()``, ``use("01_tensors")``), as check cells do: it tests
+    or hands in the notebook, it is not part of it (also when its tag was lost on export)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    if not tree.body:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "autograder.notebook":
+            continue
+        if isinstance(node, ast.Import) and all(a.name == "autograder.notebook" for a in node.names):
+            continue
+        call = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
+        if isinstance(call, ast.Call):
+            fn = call.func
+            name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else None
+            if name in NOTEBOOK_HELPERS:
+                continue
+        return False
+    return True
 
 
 def _is_blank(source: str) -> bool:

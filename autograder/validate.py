@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
 from autograder.results import GradeResult
@@ -142,6 +143,13 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                         f"too few in {paths.notebook.parent / 'alternatives'}: {', '.join(few)}" if few
                         else f"{len(alts)} alternatives"))
     checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
+    # The hint students read, in every other language the suite provides (the public tests
+    # only: they are what a student checking locally reads).
+    by_label = {v.label: v.submission for v in found}
+    for lang in (x for x in cfg.languages if x != "en"):
+        hint_opts = dataclasses.replace(opts, lang=lang, scope="public")
+        checks += [_judge_hint(m, grader.grade(paths.notebook, aid, hint_opts, submission=by_label[f"mutant {m.name}"]),
+                               lang) for m in mutants]
     return checks
 
 
@@ -193,11 +201,36 @@ def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
     return Check(what, True, caught)
 
 
-def teaches(message: str, exercise: str) -> bool:
-    """A failure message that names the exercise (as written, or with spaces) and hints at a fix."""
+# What text in a language looks like: a hint "in Korean" that is English words after "힌트:"
+# is an untranslated hint.
+_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]")}
+
+
+def _judge_hint(m: Mutant, res: GradeResult, lang: str) -> Check:
+    what = f"mutant {m.name} ({m.exercise}): its hint in {lang}"
+    public = [t for t in res.tests if not t.passed and m.exercise in t.exercises]
+    if res.status != "graded" or not public:
+        return Check(what, False, f"no public test caught it when graded in {lang}: {res.error}")
+    if not any(teaches(t.message, m.exercise, lang) for t in public):
+        marker = i18n.gettext("Hint:", lang)
+        return Check(what, False, f"the public failure ({public[0].name}) must name {m.exercise!r} and give a "
+                                  f"{marker!r} written in {lang} (i18n.tr in the test): {public[0].message[:300]!r}")
+    return Check(what, True, f"{public[0].name} says it in {lang}")
+
+
+def teaches(message: str, exercise: str, lang: str = "en") -> bool:
+    """A failure message that names the exercise (as written, or with spaces) and hints at a
+    fix, in ``lang`` (its word for "Hint:", then text in that language's script)."""
     text = message.lower()
     names = {exercise.lower(), exercise.lower().replace("_", " ")}
-    return "hint" in text and any(n in text for n in names)
+    if not any(n in text for n in names):
+        return False
+    if lang == "en":
+        return "hint" in text
+    marker = i18n.gettext("Hint:", lang).lower()
+    script = _SCRIPT.get(lang)
+    return any(marker in line and (script is None or script.search(line.split(marker, 1)[1]))
+               for line in text.splitlines())
 
 
 def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu") -> int:

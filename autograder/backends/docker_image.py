@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,10 +66,33 @@ def engine_hash() -> str:
     return h.hexdigest()[:16]
 
 
+GRADING_PINS = "requirements-grading.txt"
+
+
+def grading_pins(root: Path) -> dict[str, str]:
+    """The grading environment's exact versions (``requirements-grading.txt``), by name."""
+    path = root / GRADING_PINS
+    if not path.is_file():
+        raise ImageError(f"{path} is missing: it pins the grading environment's torch (torch==X.Y.Z)")
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            pins[_req_name(line)] = line
+    return pins
+
+
+def _req_name(req: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", req, maxsplit=1)[0].strip().lower()
+
+
 def requirements(root: Path) -> list[str]:
-    """The engine's runtime requirements, from pyproject.toml (torch's pin included)."""
+    """The grading environment's requirements: pyproject.toml's, with the exact versions of
+    requirements-grading.txt in place of the package's ranges (torch's pin included)."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return list(project["dependencies"])
+    pins = grading_pins(root)
+    reqs = [pins.get(_req_name(r), r) for r in project["dependencies"]]
+    return reqs + [p for name, p in pins.items() if name not in {_req_name(r) for r in reqs}]
 
 
 def torch_version(reqs: list[str]) -> str:
@@ -76,7 +100,7 @@ def torch_version(reqs: list[str]) -> str:
         name, _, version = r.partition("==")
         if name.strip() == "torch" and version:
             return version.strip()
-    raise ImageError("pyproject.toml must pin torch (torch==X.Y.Z): the image installs that version")
+    raise ImageError(f"{GRADING_PINS} must pin torch (torch==X.Y.Z): the image installs that version")
 
 
 @dataclass(frozen=True)
@@ -122,7 +146,8 @@ def content_hash(spec: ImageSpec, base_id: str, root: Path) -> str:
     reqs = requirements(root)
     for part in ((root / "docker" / "Dockerfile").read_bytes(), base_id.encode(), spec.variant.encode(),
                  spec.index_url.encode(), str(spec.wheels).encode(), "\n".join(reqs).encode(),
-                 engine_hash().encode(), (root / "pyproject.toml").read_bytes()):
+                 engine_hash().encode(), (root / "pyproject.toml").read_bytes(),
+                 (root / GRADING_PINS).read_bytes()):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()[:12]
 

@@ -39,6 +39,34 @@ def _message(r) -> str:
         return r.text[:500]
 
 
+class Refused(Exception):
+    """The service did not accept the upload: ``status`` (4xx: the request's fault; 5xx: the
+    service's), its ``message`` (what to do), and ``retry_after`` seconds when rate limited."""
+
+    def __init__(self, status: int, message: str, retry_after: str | None = None):
+        super().__init__(f"{status}: {message}")
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+
+def connect(server: str, token: str):
+    """An HTTP client for the service's API with the student's token (httpx)."""
+    import httpx
+
+    return httpx.Client(base_url=server.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
+                        timeout=httpx.Timeout(60, connect=10))
+
+
+def upload(http, file: Path, assignment: str) -> dict:
+    """POST one file as a submission; the service's 202 answer ({"id", "status", "position"}).
+    Raises Refused (any other answer) or httpx.TransportError (no answer). The one upload
+    both ``autograder submit`` and the notebook's ``submit()`` use."""
+    with file.open("rb") as f:
+        r = http.post("/api/v1/submissions", data={"assignment": assignment}, files={"file": (file.name, f)})
+    if r.status_code != 202:
+        raise Refused(r.status_code, _message(r), r.headers.get("retry-after"))
+    return r.json()
+
+
 def submit(file: Path, assignment: str | None, server: str | None, token: str | None, wait: bool,
            console: Console, poll_s: float = 1.0) -> int:
     import httpx
@@ -57,18 +85,16 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
     if aid is None:
         console.print(f"[red]Cannot tell the assignment of {file.name}:[/] pass --assignment ID")
         return EXIT_REFUSED
-    headers = {"Authorization": f"Bearer {token}"}
     base = server.rstrip("/")
     try:
-        with httpx.Client(base_url=base, headers=headers, timeout=httpx.Timeout(60, connect=10)) as http:
-            with file.open("rb") as f:
-                r = http.post("/api/v1/submissions", data={"assignment": aid}, files={"file": (file.name, f)})
-            if r.status_code != 202:
-                console.print(f"[red]Not accepted ({r.status_code}):[/] {_message(r)}", highlight=False)
-                if "retry-after" in r.headers:
-                    console.print(f"Retry after {r.headers['retry-after']} s.")
-                return EXIT_REFUSED if 400 <= r.status_code < 500 else EXIT_FAULT
-            sub = r.json()
+        with connect(base, token) as http:
+            try:
+                sub = upload(http, file, aid)
+            except Refused as e:
+                console.print(f"[red]Not accepted ({e.status}):[/] {e.message}", highlight=False)
+                if e.retry_after:
+                    console.print(f"Retry after {e.retry_after} s.")
+                return EXIT_REFUSED if 400 <= e.status < 500 else EXIT_FAULT
             console.print(f"Accepted {file.name} for {aid}: submission [bold]{sub['id']}[/], queue position "
                           f"{sub['position']}.", highlight=False)
             if not wait:

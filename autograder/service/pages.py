@@ -12,7 +12,7 @@ routes, so authorisation, policies, listing and grading rules exist once. The pa
 only what a browser needs: sessions and CSRF (sessions.py), languages, templates.
 
 Safety: Jinja2 autoescapes everything; feedback markdown is rendered by markdown-it with
-raw HTML off and images off, so nothing a submission prints becomes markup; every page is
+raw HTML off and images limited to inline PNGs (the grader's feedback pictures), so nothing a submission prints becomes markup; every page is
 sent with a Content-Security-Policy that allows only this site's own script and styles.
 Works without JavaScript: upload is a plain multipart form, pending statuses refresh with
 ``<meta http-equiv=refresh>`` inside ``<noscript>``; the script (static/app.js) only adds
@@ -67,9 +67,24 @@ STATUS = {"queued": N_("queued"), "grading": N_("grading"), "graded": N_("graded
 # ---------------------------------------------------------------------------- rendering
 
 def _markdown() -> MarkdownIt:
-    # html=False: any tag in the text is shown as text. Images off: a submission cannot make
-    # the reader's browser fetch anything. markdown-it refuses javascript: and data: links.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").disable("image")
+    # html=False: any tag in the text is shown as text. Images: only the feedback pictures the
+    # grader drew (inline data:image/png), so a submission cannot make the reader's browser
+    # fetch anything. markdown-it refuses javascript: and other data: links.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    md.core.ruler.push("only_inline_pngs", _only_inline_pngs)
+    return md
+
+
+def _only_inline_pngs(state) -> None:
+    """Every image that is not an inline PNG becomes its alt text."""
+    from markdown_it.token import Token
+
+    for tok in state.tokens:
+        for i, child in enumerate(tok.children or []):
+            if child.type == "image" and not str(child.attrGet("src") or "").startswith("data:image/png;base64,"):
+                text = Token("text", "", 0)
+                text.content = child.content
+                tok.children[i] = text
 
 
 _MD = _markdown()

@@ -7,6 +7,7 @@ batches the worker uses, so a student's result can be compared value by value.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 
@@ -14,6 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from autograder import figures
 from autograder.compare import assert_close, tolerances
 from autograder.harness import StudentError
 
@@ -154,11 +156,12 @@ def make_optimizer(spec: dict, params):
 
 # ----------------------------------------------------------------------------- trajectories
 def train_epochs(model: nn.Module, optimizer, batch_list, kind: str, epochs: int = 1,
-                 bug: str | None = None) -> list[float]:
+                 bug: str | None = None, batch_losses: list[float] | None = None) -> list[float]:
     """The reference loop: per epoch, the sample-weighted mean of the batch losses.
 
     `bug` replays a classic mistake instead ("no_zero_grad", "eval_mode"), so a failing
-    test can tell a student which one their numbers match."""
+    test can tell a student which one their numbers match. `batch_losses` collects every
+    batch's loss (the curve a failing test draws)."""
     criterion = loss_fn(kind)
     means = []
     for _ in range(epochs):
@@ -174,8 +177,30 @@ def train_epochs(model: nn.Module, optimizer, batch_list, kind: str, epochs: int
             optimizer.step()
             total += loss.item() * xb.shape[0]
             count += xb.shape[0]
+            if batch_losses is not None:
+                batch_losses.append(loss.item())
         means.append(total / count)
     return means
+
+
+@contextlib.contextmanager
+def curves_on_failure(title: str, curves, levels=None, xlabel: str = "step"):
+    """On a failed comparison inside, attach a picture of the loss curves: ``curves()`` is
+    called then only (drawing costs time, a passing test pays nothing)."""
+    try:
+        yield
+    except AssertionError:
+        made = curves()
+        figures.attach(figures.loss_curves(made, title=title, levels=levels() if levels else None, xlabel=xlabel),
+                       f"loss curves: {', '.join(made)}")
+        raise
+
+
+def _floats(values) -> list[float]:
+    """A list of numbers from the worker (anything else: empty, the text reports it)."""
+    if not isinstance(values, list):
+        return []
+    return [float(v) for v in values[:10_000] if _is_number(v)]
 
 
 @torch.no_grad()
@@ -288,13 +313,15 @@ def check_linear_regression(got, x, y, lr: float, epochs: int, device) -> None:
         elif epochs > 1 and _close(first, ref_losses[1]):
             hint = ("losses[0] equals the cost *after* the first update: append cost.item() for the cost "
                     "computed in the step, before optimizer.step() changes w and b.")
-        assert_close(first, ref_losses[0], what=f"{name}: losses[0] (the cost at w = b = 0)", dtype=torch.float32,
-                     rtol=rtol, atol=atol, hint=hint)
-        assert_close(torch.tensor([float(v) for v in losses], dtype=torch.float64),
-                     torch.tensor(ref_losses, dtype=torch.float64), what=f"{name}: losses", dtype=torch.float64,
-                     rtol=rtol, atol=atol,
-                     hint="every step uses all N points (full batch, not one update per sample as in the TF1 "
-                          "loop), calls optimizer.zero_grad() before cost.backward(), then optimizer.step().")
+        with curves_on_failure(f"{name}: the cost per step",
+                               lambda: {"your losses": [float(v) for v in losses], "reference": ref_losses}):
+            assert_close(first, ref_losses[0], what=f"{name}: losses[0] (the cost at w = b = 0)",
+                         dtype=torch.float32, rtol=rtol, atol=atol, hint=hint)
+            assert_close(torch.tensor([float(v) for v in losses], dtype=torch.float64),
+                         torch.tensor(ref_losses, dtype=torch.float64), what=f"{name}: losses", dtype=torch.float64,
+                         rtol=rtol, atol=atol,
+                         hint="every step uses all N points (full batch, not one update per sample as in the TF1 "
+                              "loop), calls optimizer.zero_grad() before cost.backward(), then optimizer.step().")
     hint = "w and b are the values after the last of `epochs` full-batch SGD steps with learning rate lr."
     assert_close(float(w), ref_w, what=f"{name}: w", dtype=torch.float32, rtol=rtol, atol=atol, hint=hint)
     assert_close(float(b), ref_b, what=f"{name}: b", dtype=torch.float32, rtol=rtol, atol=atol, hint=hint)
@@ -467,6 +494,7 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
     if not _states_close(got, ref_state, rtol, atol):
         hint = ("call model.train() first, then for every batch: optimizer.zero_grad(), forward, loss, "
                 "loss.backward(), optimizer.step().")
+        curves = {"your batch losses": _floats(report.get("batch_losses")), "reference": _batch_losses(state, opt, data, loss)}
         if _states_close(got, CourseNet(state).state_dict(), rtol, atol):
             hint = ("the parameters did not change: call optimizer.step() after loss.backward(), and "
                     "optimizer.zero_grad() before loss.backward() (not between backward and step).")
@@ -477,11 +505,15 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
                                              "at the start (the model may arrive in eval mode, e.g. after "
                                              "evaluate)."))):
                 alt = CourseNet(state)
-                train_epochs(alt, make_optimizer(opt, alt.parameters()), data, loss, bug=bug)
+                alt_losses: list[float] = []
+                train_epochs(alt, make_optimizer(opt, alt.parameters()), data, loss, bug=bug, batch_losses=alt_losses)
                 if _states_close(got, alt.state_dict(), rtol, atol):
                     hint = text
+                    curves[f"replay: {bug.replace('_', ' ')}"] = alt_losses
                     break
-        assert_state_close(got, ref_state, what=what, dtype=dtype, device=device, hint=hint, rtol=rtol, atol=atol)
+        with curves_on_failure(f"{name}: the loss of each batch", lambda: curves, xlabel="batch"):
+            assert_state_close(got, ref_state, what=what, dtype=dtype, device=device, hint=hint, rtol=rtol,
+                               atol=atol)
     value = as_float(report.get("value"), f"{name}: the returned loss",
                      "return the epoch's mean loss as a Python float (accumulate loss.item()).")
     hint = "return sum(loss.item() * len(xb)) / N over the epoch's batches (loss is each batch's mean)."
@@ -503,7 +535,22 @@ def check_train_epoch(student, state: dict, X, y, batch_size: int, loss: str, op
                     "batch's loss by its size: sum(loss.item() * len(xb)) / N.")
         elif _close(value, per_batch[-1], 1e-4):
             hint = "you returned the last batch's loss; return the mean over the whole epoch."
-    assert_close(value, means[0], what=f"{name}: the returned mean loss", dtype=dtype, rtol=rtol, atol=atol, hint=hint)
+    levels = {"your returned loss": value, "expected: sample-weighted mean": means[0]}
+    if "plain mean" in hint:
+        levels["replay: plain mean of the batches"] = sum(per_batch) / len(per_batch)
+    with curves_on_failure(f"{name}: the returned mean loss",
+                           lambda: {"your batch losses": _floats(report.get("batch_losses")),
+                                    "reference": _batch_losses(state, opt, data, loss)}, lambda: levels,
+                           xlabel="batch"):
+        assert_close(value, means[0], what=f"{name}: the returned mean loss", dtype=dtype, rtol=rtol, atol=atol,
+                     hint=hint)
+
+
+def _batch_losses(state: dict, opt: dict, data, loss: str) -> list[float]:
+    ref = CourseNet(state)
+    out: list[float] = []
+    train_epochs(ref, make_optimizer(opt, ref.parameters()), data, loss, batch_losses=out)
+    return out
 
 
 # ----------------------------------------------------------------------------- evaluate

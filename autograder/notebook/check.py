@@ -1,0 +1,87 @@
+"""``check("softmax")`` / ``check()``: the public tests against the kernel's definitions now.
+
+Runs in the student's kernel, which plays both parts the grader keeps apart: the tests
+and references run here (the public tests are the student's anyway), and the student's
+code runs in a worker forked from this kernel, reached through the same ``student``
+fixture and protocol as in grading (``grader.run_suites``), so a test behaves the same in
+a check and when graded. A function that never returns or kills its process costs its
+own tests only (the worker is killed and forked again) and the kernel stays usable.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from autograder import i18n
+from autograder.config import AssignmentConfig, AssignmentPaths
+from autograder.notebook.kernel_worker import CAN_FORK, InProcessSession, KernelForker
+from autograder.notebook.locate import Release, find_release
+from autograder.notebook.result import CheckedTest, CheckResult
+from autograder.sandbox import SandboxConfig, WorkerSession
+
+_STATE: dict[str, str | None] = {"assignment": None}
+
+
+class CheckError(ValueError):
+    """check() was called with something it cannot check; the message says what to do."""
+
+
+def use(assignment: str) -> None:
+    """Name this notebook's assignment (Colab and other places with no released folder)."""
+    _STATE["assignment"] = assignment
+
+
+def in_grading_worker() -> bool:
+    """True inside the grader's worker (``untrusted.worker`` loads the notebook as module
+    ``submission``): checking or submitting from there would only waste the student's time."""
+    mod = sys.modules.get("submission")
+    return getattr(mod, "__file__", None) == "<submission>"
+
+
+def check(name: str | None = None, *, assignment: str | None = None, lang: str | None = None,
+          namespace: dict[str, Any] | None = None, protect: bool = CAN_FORK) -> CheckResult | None:
+    """Run the public tests of exercise ``name`` (all exercises when None) against what this
+    kernel defines right now, and return the result (shown as a table in the notebook).
+
+    ``namespace``: where the definitions live (default: the caller's globals, i.e. the
+    notebook's). ``protect=False`` runs the code in the kernel itself, as on platforms
+    without ``os.fork``."""
+    if in_grading_worker():
+        return None  # a check() call that reached the grader (a cell without its tag): nothing to do
+    ns = namespace if namespace is not None else sys._getframe(1).f_globals
+    lang = i18n.choose(lang)
+    release = find_release(assignment or _STATE["assignment"], ns)
+    cfg = AssignmentConfig.load(release.folder / "assignment.toml")
+    if name is not None and name not in cfg.exercises:
+        raise CheckError(i18n.gettext("{assignment} has no exercise '{name}'; its exercises: {known}", lang)
+                         .format(assignment=release.id, name=name, known=", ".join(cfg.exercises)))
+    return _run(release, cfg, ns, name, lang, protect)
+
+
+def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str | None, lang: str,
+         protect: bool) -> CheckResult:
+    from autograder.grader import run_suites
+
+    folder = release.folder
+    probes_file = folder / "probes.py"
+    probes = probes_file.read_text(encoding="utf-8") if probes_file.is_file() else ""
+    paths = AssignmentPaths(release.id, folder / "assignment.toml", None, folder / "tests", None,
+                            probes_file if probes_file.is_file() else None, None, secret_roots=())
+    if protect:
+        session = WorkerSession(KernelForker(ns), SandboxConfig(memory_mb=cfg.memory_mb, threads=1), cells=[],
+                                probes=probes, import_budget=cfg.import_budget_s)
+    else:
+        session = InProcessSession(ns, probes)
+    try:
+        # The CPU only: a fork of a kernel that has used CUDA cannot use it (GPU cases run when graded).
+        with i18n.using(lang):
+            tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else ())
+    finally:
+        session.close()
+    checked = tuple(CheckedTest(name=t.name, exercises=t.exercises, points=t.score, max_points=t.max_score,
+                                passed=t.passed, message="" if t.passed else t.student_text(),
+                                images=t.student_images(), not_started=t.not_started)
+                    for t in tests)
+    return CheckResult(assignment=release.id, exercise=name, tests=checked, protected=protect,
+                       origin=release.origin, lang=lang)
