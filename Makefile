@@ -46,7 +46,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
 test: setup browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 release: setup
 	$(AG) release
