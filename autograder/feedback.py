@@ -11,6 +11,7 @@ parsed as markup. Neither writer raises on what a student wrote.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from rich import box
 from rich.console import Console
@@ -86,7 +87,21 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
     return text
 
 
-def failures_to_explain(tests: list[TestResult]) -> list[TestResult]:
+class Verdict(Protocol):
+    """What deciding which failures to explain needs: a graded test or a notebook check."""
+
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def not_started(self) -> bool: ...
+    @property
+    def exercises(self) -> tuple[str, ...]: ...
+
+
+V = TypeVar("V", bound=Verdict)
+
+
+def failures_to_explain(tests: list[V]) -> list[V]:
     """The failed tests worth a message: a stub's failure once per exercise, not once per test."""
     seen: set[tuple[str, ...]] = set()
     out = []

@@ -20,6 +20,17 @@ from autograder.sandbox import ZYGOTE_START_S, SandboxConfig
 DECIDES_GRADES = True  # cache_key.py
 
 
+
+def kill_worker(pid: int, reaped: bool = False) -> None:
+    """SIGKILL a worker's process group (and the worker itself unless already reaped)."""
+    # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
+    targets = [os.killpg] if reaped else [os.killpg, os.kill]
+    for target in targets:
+        try:
+            target(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
 class LocalZygote(ZygoteHandle):
     """A warm process that forks workers. Start it early: it imports torch in parallel."""
 
@@ -56,14 +67,7 @@ class LocalZygote(ZygoteHandle):
         return self.channel.exit_code(pid, timeout)
 
     def kill(self, pid: int, reaped: bool = False) -> None:
-        """SIGKILL a worker's process group (and the worker itself unless already reaped)."""
-        # Once reaped, its pid may be reused: only the group (alive while members are) is safe.
-        targets = [os.killpg] if reaped else [os.killpg, os.kill]
-        for target in targets:
-            try:
-                target(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_worker(pid, reaped)
 
     def close(self) -> None:
         self.channel.close()

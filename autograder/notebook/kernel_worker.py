@@ -25,6 +25,7 @@ from typing import Any
 
 from autograder import protocol
 from autograder.backends import ZygoteHandle
+from autograder.backends.local import kill_worker
 from autograder.sandbox import LoadReport, OutputBuffer, SandboxConfig, WorkerFailure
 
 CAN_FORK = hasattr(os, "fork")
@@ -71,12 +72,7 @@ class KernelForker(ZygoteHandle):
             time.sleep(0.005)
 
     def kill(self, pid: int, reaped: bool = False) -> None:
-        targets = [os.killpg] if reaped else [os.killpg, os.kill]
-        for target in targets:
-            try:
-                target(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_worker(pid, reaped)
         if not reaped:
             # Reap it now: a kernel that runs check() all day must not collect zombies.
             try:

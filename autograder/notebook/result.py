@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from autograder import i18n
+from autograder.feedback import failures_to_explain
 from autograder.results import Picture
 
 @dataclass(frozen=True)
@@ -99,15 +100,7 @@ class CheckResult:
 
     def _failures(self) -> list[CheckedTest]:
         """Failed tests to explain: a stub's failure once per exercise, not once per test."""
-        seen: set[tuple[str, ...]] = set()
-        out = []
-        for t in self.failed:
-            if t.not_started:
-                if t.exercises in seen:
-                    continue
-                seen.add(t.exercises)
-            out.append(t)
-        return out
+        return failures_to_explain(self.failed)
 
     # ------------------------------------------------------------------ text
     def to_text(self) -> str:
