@@ -128,3 +128,23 @@ def test_apply_regrades_what_changed_since_and_discard_drops(svc):
         assert c.delete(f"/api/v1/previews/{other}").json() == {"preview": other, "discarded": True}
         assert c.get(f"/api/v1/previews/{other}").status_code == 404
         assert c.post("/api/v1/previews", json={"assignment": "01_tensors", "student": "nobody"}).status_code == 404
+
+
+def test_a_schema_1_database_migrates_to_previews(tmp_path):
+    """A database written before previews existed gains the table on start, its rows kept."""
+    from autograder.service.db import MIGRATIONS, SCHEMA_VERSION, _statements, open_db
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    for statement in _statements(MIGRATIONS[0]):
+        old.execute(statement)
+    old.execute("INSERT INTO meta VALUES ('schema', '1')")
+    old.execute("INSERT INTO users (id, role, created_at) VALUES ('prof', 'staff', 'now')")
+    old.commit()
+    old.close()
+    db = open_db(path)
+    assert SCHEMA_VERSION == 2
+    assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == "2"
+    assert db.execute("SELECT COUNT(*) FROM previews").fetchone()[0] == 0
+    assert [tuple(r) for r in db.execute("SELECT id FROM users")] == [("prof",)]
