@@ -401,7 +401,8 @@ def test_not_graded_when_the_machinery_fails_twice(svc):
 
 def test_regrade_after_a_test_fix_grades_with_the_fixed_test(svc):
     """Warm grading processes load the tests once; a regrade (what staff do after fixing a
-    test) must grade with the tests as they are now, without restarting the server."""
+    test) must grade with the tests as they are now, without restarting the server. (carol:
+    grace's token was rotated and revoked by an earlier test of this module.)"""
     public = svc.course / "solutions/01_tensors/tests/public/test_public.py"
     original = public.read_text()
 
@@ -410,7 +411,7 @@ def test_regrade_after_a_test_fix_grades_with_the_fixed_test(svc):
         assert done["status"] == "graded", done
         return next(t["status"] for t in done["results"] if t["name"] == "test_to_numpy_basic")
 
-    with http(svc, "grace") as c:
+    with http(svc, "carol") as c:
         r = submit(c, "01_tensors", "bob.py", (ROOT / "tests/sample_class/01_tensors/bob.py").read_bytes())
         assert r.status_code == 202, r.text
         sub_id = r.json()["id"]
@@ -420,9 +421,9 @@ def test_regrade_after_a_test_fix_grades_with_the_fixed_test(svc):
         public.write_text(original + "\n\n@pytest.mark.exercise('to_numpy')\ndef test_to_numpy_basic(student):\n"
                           "    assert False, 'the fixed test'\n")
         with http(svc, "staff") as c:
-            r = c.post("/api/v1/regrade", json={"assignment": "01_tensors", "student": "grace"})
+            r = c.post("/api/v1/regrade", json={"assignment": "01_tensors", "student": "carol"})
             assert r.status_code == 202 and r.json() == {"queued": 1}
-        with http(svc, "grace") as c:  # queued again as the 202 answered: wait for the new grade
+        with http(svc, "carol") as c:  # queued again as the 202 answered: wait for the new grade
             assert to_numpy_basic(c, sub_id) == "failed"
     finally:
         public.write_text(original)

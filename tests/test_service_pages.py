@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
 import httpx
+
 import pytest
 
 from service_helpers import ROOT, Server, cli, make_course, make_roster, submit, wait_done
@@ -368,8 +370,13 @@ def test_staff_report_regrade_with_preview_and_progress(site, browser, tmp_path)
     by_css(browser, "form[action$='/regrade'] button")[0].click()
     wait(browser, lambda d: "preview" in h1(d).lower())
     shot(browser, tmp_path, "regrade-preview", "Regrade")
+    # The dry run grades alice's submission in the background; the page refreshes in place.
+    wait(browser, lambda d: "1 of 1 previewed" in d.find_element("id", "preview").text, timeout=300)
+    shot(browser, tmp_path, "regrade-preview-done", "Regrade")
     rows = by_css(browser, "table.regrade tbody tr")
     assert len(rows) == 1 and "alice" in rows[0].text and "yes" in rows[0].text
+    with sqlite3.connect(site.db) as db:  # a preview changes no grade
+        assert db.execute("SELECT grades FROM submissions WHERE id=?", (site.ids["alice"],)).fetchone()[0] == 1
     by_css(browser, "form[action$='/regrade'] button")[0].click()
     wait(browser, lambda d: "progress" in h1(d).lower())
     wait(browser, lambda d: "1 of 1 graded again" in d.find_element("id", "regrade").text, timeout=300)
@@ -381,10 +388,10 @@ def test_staff_report_regrade_with_preview_and_progress(site, browser, tmp_path)
     with site.client(site.staff) as api:
         subs = api.get("/api/v1/submissions", params={"assignment": "01_tensors", "student": "alice"}).json()
     assert subs[0]["status"] == "graded"
-    import sqlite3
 
     with sqlite3.connect(site.db) as db:
         assert db.execute("SELECT grades FROM submissions WHERE id=?", (site.ids["alice"],)).fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM audit WHERE action='regrade-apply'").fetchone()[0] == 1
     # Publish, then alice sees her hidden tests.
     by_css(browser, "form[action$='/publish'] button")[0].click()
     wait(browser, lambda d: "published" in d.current_url)

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from autograder.service import grading, messages, policies, queue
+from autograder.service import grading, messages, policies, previews, queue
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -289,6 +289,39 @@ class Service:
         self.wakeup.notify()
         return {"queued": n}
 
+    def preview(self, u: User, body: dict) -> dict:
+        """A regrade's dry run (previews.py): graded with the tests as they are now, no grade
+        touched until ``apply_preview``."""
+        aid, student = body.get("assignment"), body.get("student")
+        self.assignment(aid)
+        if student is not None and self.db.conn.execute("SELECT 1 FROM users WHERE id=?",
+                                                        (student,)).fetchone() is None:
+            raise ApiError(404, f"no student {student!r} in the roster")
+        got = previews.create(self.db, u.id, aid, student)
+        self.pool.reload(aid)  # the preview grades with the tests as they are now
+        self.wakeup.notify()
+        return got
+
+    def preview_view(self, pid: str) -> dict:
+        got = previews.view(self.db.conn, pid)
+        if got is None:
+            raise ApiError(404, f"no regrade preview {pid!r} (applied or discarded already?): take a new one "
+                                "with POST /api/v1/previews")
+        return got
+
+    def apply_preview(self, u: User, pid: str) -> dict:
+        got = previews.apply(self.db, u.id, pid)
+        if got is None:
+            raise ApiError(404, f"no regrade preview {pid!r} (applied or discarded already?)")
+        if got["queued"]:
+            self.wakeup.notify()
+        return got
+
+    def discard_preview(self, u: User, pid: str) -> dict:
+        if not previews.discard(self.db, u.id, pid):
+            raise ApiError(404, f"no regrade preview {pid!r} (applied or discarded already?)")
+        return {"preview": pid, "discarded": True}
+
     def publish(self, u: User, body: dict) -> dict:
         aid = body.get("assignment")
         self.assignment(aid)
@@ -435,6 +468,22 @@ def api_routes(svc: Service) -> list[Route]:
         body = await _json_body(request)
         return JSONResponse(await threaded(svc.regrade, u, body), status_code=202)
 
+    async def preview_new(request: Request):
+        u = await threaded(svc.staff, request)
+        body = await _json_body(request)
+        return JSONResponse(await threaded(svc.preview, u, body), status_code=202)
+
+    async def preview_one(request: Request):
+        u = await threaded(svc.staff, request)
+        pid = request.path_params["pid"]
+        if request.method == "DELETE":
+            return JSONResponse(await threaded(svc.discard_preview, u, pid))
+        return JSONResponse(await threaded(svc.preview_view, pid))
+
+    async def preview_apply(request: Request):
+        u = await threaded(svc.staff, request)
+        return JSONResponse(await threaded(svc.apply_preview, u, request.path_params["pid"]))
+
     async def publish(request: Request):
         u = await threaded(svc.staff, request)
         body = await _json_body(request)
@@ -457,6 +506,9 @@ def api_routes(svc: Service) -> list[Route]:
         Route("/api/v1/submissions/{sid}", submission),
         Route("/api/v1/submissions/{sid}/file", submission_file),
         Route("/api/v1/regrade", regrade, methods=["POST"]),
+        Route("/api/v1/previews", preview_new, methods=["POST"]),
+        Route("/api/v1/previews/{pid}", preview_one, methods=["GET", "DELETE"]),
+        Route("/api/v1/previews/{pid}/apply", preview_apply, methods=["POST"]),
         Route("/api/v1/publish", publish, methods=["POST"]),
         Route("/api/v1/gradebook/{name}", gradebook),
         Route("/api/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # MIGRATIONS[n] takes a database at version n to n + 1. Append, never edit.
 MIGRATIONS: list[str] = [
@@ -40,6 +40,20 @@ MIGRATIONS: list[str] = [
     CREATE TABLE audit (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
         action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}');
+    """,
+    # 1 -> 2: regrade previews (previews.py). A job grades one submission with the tests as
+    # they are now and keeps the result here; it never touches the submission's row.
+    # base_grades/base_graded_at: the submission's grade when the preview was taken (apply
+    # writes a previewed result only while they are unchanged).
+    """
+    CREATE TABLE previews (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, preview TEXT NOT NULL, assignment TEXT NOT NULL,
+        submission TEXT NOT NULL REFERENCES submissions(id), base_grades INTEGER NOT NULL,
+        base_graded_at TEXT, status TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,
+        result TEXT, raw REAL, max_score REAL, worker TEXT NOT NULL DEFAULT '', fault TEXT,
+        created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+    CREATE INDEX previews_queue ON previews (status, seq);
+    CREATE INDEX previews_preview ON previews (preview, seq);
     """,
 ]
 

@@ -33,7 +33,7 @@ from autograder.csv_export import write_csv
 from autograder.gradebook import Entry
 from autograder.late import penalty_points
 from autograder.results import GradeResult, LatePenalty, TestResult, result_from_dict
-from autograder.service import queue
+from autograder.service import previews, queue
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.policies import Course
@@ -88,6 +88,7 @@ class GradingPool:
         n = queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(f"put back {n} submission(s) that were grading when the server last stopped")
+        previews.requeue_interrupted(self.db.conn)
         for i in range(max(1, self.config.jobs)):
             procs: dict[str, GradingProcess] = {}
             self._procs.append(procs)
@@ -141,6 +142,7 @@ class GradingPool:
         n = queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
+        previews.requeue_interrupted(self.db.conn)
 
     def reload(self, assignment: str) -> None:
         """The assignment's tests may have changed: grade its next submissions with a fresh
@@ -154,7 +156,12 @@ class GradingPool:
             while not self.stopping.is_set():
                 row = queue.claim(conn)
                 if row is None:
-                    self.wakeup.wait(1.0)
+                    # Students' submissions first; a regrade preview's jobs fill idle slots.
+                    job = previews.claim(conn)
+                    if job is None:
+                        self.wakeup.wait(1.0)
+                    else:
+                        self._preview(job, procs)
                     continue
                 try:
                     self._grade(row, procs)
@@ -169,17 +176,43 @@ class GradingPool:
                     _kill(p)
                 procs.clear()
 
+    def _outcome(self, row, folder: Path, procs: dict[str, GradingProcess]) -> Outcome | None:
+        """Grade the row's upload (a submission, or a preview job joined with its submission)."""
+        path = folder / f"{row['assignment']}.{row['kind']}"
+        shutil.copyfile(self.store.path(row["sha256"]), path)
+        if self.config.executor == "ray":
+            return self._grade_ray(row, path)
+        return self._grade_local(row, path, procs)
+
+    def _preview(self, job, procs: dict[str, GradingProcess]) -> None:
+        """Grade a regrade preview's job; the result goes to the job's row only."""
+        conn = self.db.conn
+        folder = Path(tempfile.mkdtemp(prefix=f"preview-{job['id']}-", dir=self.work))
+        try:
+            try:
+                outcome = self._outcome(job, folder, procs)
+            except Exception as e:  # noqa: BLE001 - as in _slot
+                if self.stopping.is_set():
+                    return
+                outcome = Outcome(Job(job["student"], folder), fault=f"internal error: {type(e).__name__}")
+            if self.stopping.is_set() or outcome is None:
+                return  # put back by stop()
+            if outcome.result is not None:
+                result = result_from_dict(outcome.result)
+                raw = result.score if result.status == "graded" else 0.0
+                previews.finish(conn, job["seq"], job["attempts"], result=json.dumps(outcome.result), raw=raw,
+                                max_score=result.max_score, worker=outcome.worker)
+            else:
+                previews.fault(conn, job["seq"], job["attempts"], outcome.fault or "grader fault")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def _grade(self, row, procs: dict[str, GradingProcess]) -> None:
         conn = self.db.conn
         folder = Path(tempfile.mkdtemp(prefix=f"{row['id']}-", dir=self.work))
         try:
-            path = folder / f"{row['assignment']}.{row['kind']}"
-            shutil.copyfile(self.store.path(row["sha256"]), path)
             t0 = time.perf_counter()
-            if self.config.executor == "ray":
-                outcome = self._grade_ray(row, path)
-            else:
-                outcome = self._grade_local(row, path, procs)
+            outcome = self._outcome(row, folder, procs)
             if self.stopping.is_set() or outcome is None:
                 return  # put back by stop()
             if outcome.result is not None:

@@ -380,18 +380,50 @@ def routes(svc: Service) -> list:
                         pending=any(s["status"] in PENDING for s in subs))
 
     async def staff_regrade(p: Page):
+        """No ``confirm``: take a preview (a dry run, previews.py) and show it. ``confirm=yes``
+        with a ``preview``: apply it (results written, the rest regraded) and show progress;
+        without one: regrade as POST /api/v1/regrade does."""
         aid = p.request.path_params["aid"]
         form = await form_of(p)
         student = (form.get("student") or "").strip() or None
         if form.get("confirm") != "yes":
-            rows = await threaded(regrade_preview, p, aid, student)
-            return p.render("regrade_preview.html", aid=aid, student=student, rows=rows)
-        before = await threaded(regrade_preview, p, aid, student)
-        got = await threaded(svc.regrade, p.user, {"assignment": aid, "student": student})
+            got = await threaded(svc.preview, p.user, {"assignment": aid, "student": student})
+            return p.redirect(f"/staff/a/{aid}/preview/{got['preview']}")
+        before = {r["id"]: r for r in await threaded(regrade_preview, p, aid, student)}
+        pid = (form.get("preview") or "").strip()
+        if pid:
+            got = await threaded(svc.apply_preview, p.user, pid)
+            ids = got["applied"] + got["queued"]
+        else:
+            got = await threaded(svc.regrade, p.user, {"assignment": aid, "student": student})
+            ids = list(before)
         rid = secrets.token_urlsafe(8)
-        regrades[rid] = {"assignment": aid, "student": student, "queued": got["queued"],
-                         "before": {r["id"]: r for r in before}}
+        regrades[rid] = {"assignment": aid, "student": student, "queued": len(ids),
+                         "before": {i: before[i] for i in ids if i in before}}
         return p.redirect(f"/staff/a/{aid}/regrade/{rid}")
+
+    async def staff_preview(p: Page):
+        aid, pid = p.request.path_params["aid"], p.request.path_params["pid"]
+        if p.request.method == "POST":  # discard
+            await form_of(p)
+            await threaded(svc.discard_preview, p.user, pid)
+            return p.redirect(f"/staff/a/{aid}")
+        view = await threaded(svc.preview_view, pid)
+        if view["assignment"] != aid:
+            return p.error(404)
+        counted = await threaded(counted_ids, aid)
+        for r in view["rows"]:
+            r["counted"] = r["submission"] in counted
+        template = "_preview_rows.html" if p.request.url.path.endswith("/rows") else "regrade_preview.html"
+        return p.render(template, aid=aid, preview=view, rows=view["rows"], pending=view["done"] < view["total"])
+
+    def counted_ids(aid: str) -> set[str]:
+        cfg, policy = svc.course.get(aid)
+        when = {(c.student, c.received_at.isoformat() if c.received_at else None) for c in svc.counted(cfg, policy)}
+        rows = svc.db.conn.execute("SELECT id, student, received_at FROM submissions WHERE assignment=?",
+                                   (aid,)).fetchall()
+        return {r["id"] for r in rows
+                if (r["student"], dt.datetime.fromisoformat(r["received_at"]).isoformat()) in when}
 
     def regrade_preview(p: Page, aid: str, student: str | None) -> list[dict]:
         """What a regrade would queue again: every graded or ungradable submission, with its
@@ -486,6 +518,8 @@ def routes(svc: Service) -> list:
         Route("/staff/a/{aid}/report", guarded(staff_report, **staff)),
         Route("/staff/a/{aid}/gradebook.csv", guarded(staff_csv, **staff)),
         Route("/staff/a/{aid}/regrade", guarded(staff_regrade, **staff), methods=["POST"]),
+        Route("/staff/a/{aid}/preview/{pid}", guarded(staff_preview, **staff), methods=["GET", "POST"]),
+        Route("/staff/a/{aid}/preview/{pid}/rows", guarded(staff_preview, **staff)),
         Route("/staff/a/{aid}/regrade/{rid}", guarded(staff_regrade_progress, **staff)),
         Route("/staff/a/{aid}/regrade/{rid}/rows", guarded(staff_regrade_progress, **staff)),
         Route("/staff/a/{aid}/publish", guarded(staff_publish, **staff), methods=["POST"]),
