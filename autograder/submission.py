@@ -27,6 +27,8 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from autograder.i18n import t as _  # the grading's (or the command's) language
+
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
 __all__ = [
@@ -142,8 +144,8 @@ def load_submission(path: Path, assignment_id: str, *, max_bytes: int = 20_000_0
         raise ValueError("max_bytes must be positive")
     if not path.exists():
         raise SubmissionError(
-            f"Submission not found: {path} does not exist. "
-            "Check the path (or upload your file again) and submit again."
+            _("Submission not found: {path} does not exist. "
+              "Check the path (or upload your file again) and submit again.").format(path=path)
         )
     if path.is_dir():
         return _load_folder(path, assignment_id, max_bytes)
@@ -179,13 +181,12 @@ def _too_big(name: str, size: int | None, max_bytes: int) -> SubmissionError:
 def _unsupported_message(name: str, suffix: str) -> str:
     hint = ""
     if suffix in {".html", ".pdf", ".md", ".txt"}:
-        hint = " An export cannot be graded: submit the .ipynb notebook itself."
+        hint = " " + _("An export cannot be graded: submit the .ipynb notebook itself.")
     elif suffix in {".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"}:
-        hint = " Pack your files as a .zip instead."
-    return (
-        f"{name}: unsupported file type '{suffix or '(none)'}'. Accepted: a Jupyter notebook "
-        f"(.ipynb), a Python file (.py), a .zip, or a folder.{hint} Submit again with one of those."
-    )
+        hint = " " + _("Pack your files as a .zip instead.")
+    return _("{name}: unsupported file type '{suffix}'. Accepted: a Jupyter notebook "
+             "(.ipynb), a Python file (.py), a .zip, or a folder.{hint} Submit again with one of those.").format(
+        name=name, suffix=suffix or "(none)", hint=hint)
 
 
 def _read_file(path: Path, display: str, max_bytes: int) -> bytes:
@@ -217,8 +218,8 @@ def _decode(data: bytes, display: str) -> str:
         bom = 3
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SubmissionError(
-            f"{display} is saved as UTF-16, not UTF-8. Save it as UTF-8 "
-            "(Jupyter always does; in an editor choose 'Save with encoding: UTF-8') and submit again."
+            _("{file} is saved as UTF-16, not UTF-8. Save it as UTF-8 (Jupyter always does; in an "
+              "editor choose 'Save with encoding: UTF-8') and submit again.").format(file=display)
         )
     try:
         return data[bom:].decode("utf-8")
@@ -226,9 +227,10 @@ def _decode(data: bytes, display: str) -> str:
         offset = e.start + bom
         line = data.count(b"\n", 0, offset) + 1
         raise SubmissionError(
-            f"{display} is not valid UTF-8 text: byte 0x{data[offset]:02x} at offset {offset} "
-            f"(line {line}) cannot be decoded. Save the file as UTF-8 (in an editor choose "
-            "'Save with encoding: UTF-8'; Jupyter saves notebooks as UTF-8) and submit again."
+            _("{file} is not valid UTF-8 text: byte {byte} at offset {offset} (line {line}) cannot be "
+              "decoded. Save the file as UTF-8 (in an editor choose 'Save with encoding: UTF-8'; Jupyter "
+              "saves notebooks as UTF-8) and submit again.").format(
+                file=display, byte=f"0x{data[offset]:02x}", offset=offset, line=line)
         ) from None
 
 
@@ -359,8 +361,8 @@ _ZIP_ERRORS: tuple[type[BaseException], ...] = (
 
 def _damaged_zip(display: str, detail: object) -> SubmissionError:
     return SubmissionError(
-        f"{display} is damaged or not a zip file ({detail}). Create the zip again "
-        "(or submit your notebook directly) and submit again."
+        _("{file} is damaged or not a zip file ({detail}). Create the zip again "
+          "(or submit your notebook directly) and submit again.").format(file=display, detail=detail)
     )
 
 
@@ -510,8 +512,8 @@ def _build(path: Path, source_path: str, data: bytes, digest: str) -> Submission
 
 def _not_a_notebook(display: str, why: str) -> SubmissionError:
     return SubmissionError(
-        f"{display} is not a valid Jupyter notebook: {why}. Open it in Jupyter, save it "
-        "(or download it again), and submit again."
+        _("{file} is not a valid Jupyter notebook: {why}. Open it in Jupyter, save it "
+          "(or download it again), and submit again.").format(file=display, why=why)
     )
 
 
@@ -520,16 +522,16 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
     # text and only *log* validation problems, so the shape we rely on is checked here.
     if not text.strip():
         raise SubmissionError(
-            f"{display} is empty (0 bytes of notebook). The notebook file is damaged: "
-            "download it again or save it in Jupyter, and submit again."
+            _("{file} is empty (0 bytes of notebook). The notebook file is damaged: "
+              "download it again or save it in Jupyter, and submit again.").format(file=display)
         )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise SubmissionError(
-            f"The notebook file {display} is damaged: it is not valid JSON ({e.msg} at line "
-            f"{e.lineno}, column {e.colno}, char {e.pos}). Download it again or open it in "
-            "Jupyter and save it, then submit again."
+            _("The notebook file {file} is damaged: it is not valid JSON ({error} at line {line}, column "
+              "{column}, char {char}). Download it again or open it in Jupyter and save it, then submit "
+              "again.").format(file=display, error=e.msg, line=e.lineno, column=e.colno, char=e.pos)
         ) from None
     if not isinstance(raw, dict):
         raise _not_a_notebook(display, f"it holds a JSON {type(raw).__name__}, not a notebook object")
@@ -563,7 +565,7 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
         skip = next((t for t in tags if t in SKIP_TAGS), None)
         if skip:
             if skip not in QUIET_SKIP_TAGS:
-                notes.append(f"{label} skipped: tagged {skip}")
+                notes.append(_("{cell} skipped: tagged {tag}").format(cell=label, tag=skip))
             continue
         source = cell.get("source", "")
         if isinstance(source, list):  # nbformat allows a list of lines on disk
@@ -606,7 +608,7 @@ def _script_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:
         skip = _jupytext_skip_tag(header)
         if skip:
             if skip not in QUIET_SKIP_TAGS:
-                notes.append(f"{label} skipped: tagged {skip}")
+                notes.append(_("{cell} skipped: tagged {tag}").format(cell=label, tag=skip))
             continue
         cleaned = _clean("\n".join(body[lo : hi + 1]), label, notes, script=True)
         if cleaned is not None and not _is_blank(cleaned) and not is_check_cell(cleaned):
