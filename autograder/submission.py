@@ -170,12 +170,16 @@ def _mb(n: int) -> str:
 def _too_big(name: str, size: int | None, max_bytes: int) -> SubmissionError:
     """size None: the true size is unknown because reading stopped at the cap."""
     advice = (
-        "Clear the outputs (in Jupyter: Edit > Clear All Outputs), save, and submit again."
+        _("Clear the outputs (in Jupyter: Edit > Clear All Outputs), save, and submit again.")
         if name.lower().endswith(".ipynb")
-        else "Submit only your notebook or code (no data sets, models or outputs) and submit again."
+        else _("Submit only your notebook or code (no data sets, models or outputs) and submit again.")
     )
-    what = "is bigger than the" if size is None else f"is {_mb(size)}, more than the"
-    return SubmissionError(f"{name} {what} {_mb(max_bytes)} limit. {advice}")
+    if size is None:
+        what = _("{name} is bigger than the {limit} limit.").format(name=name, limit=_mb(max_bytes))
+    else:
+        what = _("{name} is {size}, more than the {limit} limit.").format(name=name, size=_mb(size),
+                                                                          limit=_mb(max_bytes))
+    return SubmissionError(f"{what} {advice}")
 
 
 def _unsupported_message(name: str, suffix: str) -> str:
@@ -196,15 +200,16 @@ def _read_file(path: Path, display: str, max_bytes: int) -> bytes:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise SubmissionError(
-                    f"{display} is not a regular file. Submit a notebook, .py file, .zip or folder."
+                    _("{file} is not a regular file. Submit a notebook, .py file, .zip or folder.").format(
+                        file=display)
                 )
             if st.st_size > max_bytes:
                 raise _too_big(display, st.st_size, max_bytes)
             data = f.read(max_bytes + 1)
     except OSError as e:
         raise SubmissionError(
-            f"{display} could not be read ({e.strerror or e}). "
-            "Check that the file is readable and submit again."
+            _("{file} could not be read ({error}). Check that the file is readable and submit again.").format(
+                file=display, error=e.strerror or e)
         ) from e
     if len(data) > max_bytes:
         raise _too_big(display, None, max_bytes)
@@ -378,9 +383,9 @@ def _check_member_name(info: zipfile.ZipInfo, display: str) -> str:
         or ".." in parts
     ):
         raise SubmissionError(
-            f"{display} contains an unsafe path ({name!r}): absolute paths and '..' are not "
-            "allowed. Zip your folder from inside it (e.g. select the files, then "
-            "'Compress') and submit again."
+            _("{file} contains an unsafe path ({name}): absolute paths and '..' are not allowed. Zip "
+              "your folder from inside it (e.g. select the files, then 'Compress') and submit again.").format(
+                file=display, name=repr(name))
         )
     return "/".join(p for p in parts if p not in ("", "."))
 
@@ -390,8 +395,9 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         raise SubmissionError(
-            f"{display} has {len(infos)} entries, more than the {MAX_ZIP_MEMBERS} allowed. "
-            "Zip only your notebook (no data sets or virtual environments) and submit again."
+            _("{file} has {count} entries, more than the {limit} allowed. Zip only your notebook (no data "
+              "sets or virtual environments) and submit again.").format(
+                file=display, count=len(infos), limit=MAX_ZIP_MEMBERS)
         )
     members: dict[str, zipfile.ZipInfo] = {}
     total = 0
@@ -399,21 +405,21 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
         name = _check_member_name(info, display)
         if stat.S_ISLNK(info.external_attr >> 16):
             raise SubmissionError(
-                f"{display} contains a symbolic link ({info.filename}). Zip the real files "
-                "instead of links and submit again."
+                _("{file} contains a symbolic link ({member}). Zip the real files instead of links and "
+                  "submit again.").format(file=display, member=info.filename)
             )
         if info.flag_bits & 0x1:
             raise SubmissionError(
-                f"{display} is password-protected ({info.filename} is encrypted). "
-                "Create the zip without a password and submit again."
+                _("{file} is password-protected ({member} is encrypted). Create the zip without a password "
+                  "and submit again.").format(file=display, member=info.filename)
             )
         # Header sizes can lie (they are re-checked while reading); these only fail early.
         total += info.file_size
         if info.file_size > max_bytes or total > max_bytes:
             raise SubmissionError(
-                f"{display} unpacks to more than the {_mb(max_bytes)} limit "
-                f"({info.filename} alone is {_mb(info.file_size)}). Zip only your notebook "
-                "(no data sets or outputs) and submit again."
+                _("{file} unpacks to more than the {limit} limit ({member} alone is {size}). Zip only your "
+                  "notebook (no data sets or outputs) and submit again.").format(
+                    file=display, limit=_mb(max_bytes), member=info.filename, size=_mb(info.file_size))
             )
         if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
@@ -423,7 +429,8 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
             continue
         if name in members:
             raise SubmissionError(
-                f"{display} lists {name} twice. Create the zip again and submit again."
+                _("{file} lists {member} twice. Create the zip again and submit again.").format(
+                    file=display, member=name)
             )
         members[name] = info
     return members
@@ -431,8 +438,8 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
 
 def _bomb(display: str, member: str) -> SubmissionError:
     return SubmissionError(
-        f"{display} looks like a zip bomb: {member} is compressed more than "
-        f"{MAX_COMPRESSION_RATIO}x. Zip only your notebook and submit again."
+        _("{file} looks like a zip bomb: {member} is compressed more than {ratio}x. Zip only your notebook "
+          "and submit again.").format(file=display, member=member, ratio=MAX_COMPRESSION_RATIO)
     )
 
 

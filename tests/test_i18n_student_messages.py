@@ -97,3 +97,27 @@ def test_timeout_in_korean_feedback(tmp_path, capsys, monkeypatch, solution_sour
     text = feedback.read_text(encoding="utf-8")
     assert "one_hot(" in text and "초 안에 반환하지 않았습니다" in text, text[:3000]
     assert "did not return within" not in text
+
+
+def test_refused_files_are_explained_in_korean(tmp_path):
+    import pytest
+
+    from autograder.submission import SubmissionError, load_submission
+
+    pdf = tmp_path / "01_tensors.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    bad_zip = tmp_path / "01_tensors.zip"
+    bad_zip.write_bytes(b"not a zip at all")
+    with pytest.raises(SubmissionError) as en:
+        load_submission(pdf, "01_tensors")
+    assert str(en.value).startswith("01_tensors.pdf: unsupported file type '.pdf'. Accepted: a Jupyter")
+    with i18n.using("ko"):
+        with pytest.raises(SubmissionError) as ko:
+            load_submission(pdf, "01_tensors")
+        assert "지원하지 않는 파일 형식 '.pdf'" in str(ko.value) and "내보낸 파일은 채점할 수 없습니다" in str(ko.value)
+        with pytest.raises(SubmissionError) as ko:
+            load_submission(bad_zip, "01_tensors")
+        assert "손상되었거나 zip 파일이 아닙니다" in str(ko.value)
+        with pytest.raises(SubmissionError) as ko:
+            load_submission(tmp_path / "missing.ipynb", "01_tensors")
+        assert "제출물을 찾을 수 없습니다" in str(ko.value)
