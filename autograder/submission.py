@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from autograder import i18n
 from autograder.i18n import t as _  # the grading's (or the command's) language
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
@@ -565,7 +566,7 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
             raise _not_a_notebook(display, f"cell {index + 1} is not an object")
         if cell.get("cell_type") != "code":
             continue
-        label = f"cell {index + 1}"
+        label = _("cell {number}").format(number=index + 1)
         metadata = cell.get("metadata")
         tags = metadata.get("tags") if isinstance(metadata, dict) else None
         tags = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
@@ -608,7 +609,8 @@ def _script_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:
         lo, hi = nonblank[0], nonblank[-1]
         first_line = start + lo + 1
         last_line = start + hi + 1
-        span = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+        span = (_("line {number}").format(number=first_line) if first_line == last_line
+                else _("lines {first}-{last}").format(first=first_line, last=last_line))
         label = f"{display} {span}"
         if header is not None and _JUPYTEXT_NON_CODE.search(header):
             continue  # jupytext markdown/raw cell: commented text, not code
@@ -770,10 +772,10 @@ def _clean(source: str, label: str, notes: list[str], *, script: bool = False) -
         words = lines[first].lstrip()[2:].split(maxsplit=1)
         magic = words[0] if words else ""
         if magic not in _PYTHON_BODY_CELL_MAGICS:
-            notes.append(f"{label} skipped: %%{magic} cell magic (not Python)")
+            notes.append(_("{cell} skipped: %%{magic} cell magic (not Python)").format(cell=label, magic=magic))
             return None
         lines[first] = ""
-        notes.append(f"{label}: ran the body of the %%{magic} cell as plain Python")
+        notes.append(_("{cell}: ran the body of the %%{magic} cell as plain Python").format(cell=label, magic=magic))
 
     removed: list[str] = []
     unwrapped: list[tuple[int, str, str]] = []  # (line, indent, body) of run_cell_magic calls
@@ -818,10 +820,12 @@ def _clean(source: str, label: str, notes: list[str], *, script: bool = False) -
         lines[start : start + 1] = [indent + b if b.strip() else b for b in body.split("\n")]
     if removed:
         shown = ", ".join(_shorten(r) for r in removed[:3]) + (", ..." if len(removed) > 3 else "")
-        plural = "line" if len(removed) == 1 else "lines"
-        notes.append(f"{label}: removed {len(removed)} IPython magic/shell {plural} ({shown})")
+        notes.append(i18n.ngettext("{cell}: removed {count} IPython magic/shell line ({shown})",
+                                   "{cell}: removed {count} IPython magic/shell lines ({shown})",
+                                   len(removed), i18n.current()).format(cell=label, count=len(removed), shown=shown))
     if unwrapped:
-        notes.append(f"{label}: ran the body of {len(unwrapped)} %%time/%%capture cell(s) as plain Python")
+        notes.append(_("{cell}: ran the body of {count} %%time/%%capture cell(s) as plain Python").format(
+            cell=label, count=len(unwrapped)))
     return "\n".join(lines)
 
 

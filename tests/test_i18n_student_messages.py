@@ -121,3 +121,15 @@ def test_refused_files_are_explained_in_korean(tmp_path):
         with pytest.raises(SubmissionError) as ko:
             load_submission(tmp_path / "missing.ipynb", "01_tensors")
         assert "제출물을 찾을 수 없습니다" in str(ko.value)
+
+
+def test_loader_notes_in_korean(tmp_path):
+    from autograder.submission import load_submission
+
+    src = tmp_path / "01_tensors.py"
+    src.write_text("%matplotlib inline\nimport torch\n", encoding="utf-8")
+    assert load_submission(src, "01_tensors").notes == (
+        "01_tensors.py lines 1-2: removed 1 IPython magic/shell line (%matplotlib inline)",)
+    with i18n.using("ko"):
+        assert load_submission(src, "01_tensors").notes == (
+            "01_tensors.py 1-2번째 줄: IPython 매직/셸 줄 1개를 지웠습니다 (%matplotlib inline)",)
