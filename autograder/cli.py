@@ -205,7 +205,7 @@ def _make_backend(args, console: Console):
     from autograder.grader import GraderFault
 
     if args.backend == "local" and (args.image or args.gpus):
-        raise GraderFault("--image and --gpus are docker backend options: add --backend docker (or auto)")
+        raise GraderFault(_("--image and --gpus are docker backend options: add --backend docker (or auto)"))
     options = {"image": args.image, "gpus": args.gpus} if args.backend != "local" else {}
     try:
         backend = make_backend(args.backend, **options)
@@ -310,7 +310,7 @@ def cmd_gradescope(args, console: Console) -> int:
     if course is None:
         from autograder.config import ConfigError
 
-        raise ConfigError("no course found: run from the folder holding solutions/, or pass --course")
+        raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
     info = export(course, args.id, args.output, wheels=args.wheels, log=console.print)
     console.print(f"Wrote {args.output} ({info['bytes'] / 2**20:.1f} MiB, {info['files']} files). Upload it "
                   "as the assignment's autograder on Gradescope (Ubuntu base image).")
@@ -323,7 +323,7 @@ def cmd_batch(args, console: Console) -> int:
 
     course = _course(args)
     if course is None:
-        raise ConfigError("no course found: run from the course folder or pass --course DIR")
+        raise ConfigError(_("no course found: run from the course folder or pass --course DIR"))
     backend_options = {}
     if args.backend == "docker":
         # Ray may ask for a fraction of a GPU per task; a container gets whole devices.

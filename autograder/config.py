@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
+
+from autograder.i18n import t as _  # the command's (or grading's) language
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,8 +155,8 @@ def assignment_paths(assignment_id: str, course: Path | None = None, *, release:
     """Locate an assignment: the instructor's solutions/<id>, or the student release."""
     course = course or find_course_root()
     if course is None:
-        raise ConfigError("no course found: run from the course folder (the one with solutions/ or "
-                          "assignments/), or pass --course DIR")
+        raise ConfigError(_("no course found: run from the course folder (the one with solutions/ or "
+                            "assignments/), or pass --course DIR"))
     sol = course / "solutions" / assignment_id
     if not release and sol.is_dir():
         probes = sol / "probes.py"
@@ -170,5 +172,6 @@ def assignment_paths(assignment_id: str, course: Path | None = None, *, release:
         return AssignmentPaths(assignment_id, rel / "assignment.toml", rel / f"{assignment_id}.ipynb",
                                rel / "tests", None, probes if probes.exists() else None, None, secret_roots=())
     known = sorted(p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir())
-    raise ConfigError(f"unknown assignment {assignment_id!r} in {course}; known: {', '.join(known) or 'none'}. "
-                      "Pass --assignment with one of them.")
+    raise ConfigError(_("unknown assignment {assignment} in {course}; known: {known}. Pass --assignment with "
+                        "one of them.").format(assignment=repr(assignment_id), course=course,
+                                               known=", ".join(known) or "none"))

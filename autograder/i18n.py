@@ -112,6 +112,11 @@ def ngettext(singular: str, plural: str, n: int, lang: str, domain: str = "autog
     return translations(lang, domain).ngettext(singular, plural, n)
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; translate it where it is shown."""
+    return message
+
+
 def display_name(lang: str) -> str:
     """A language's name in itself, for a language switch."""
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from autograder import protocol, sanitize
+from autograder.i18n import N_, t as _
 
 if TYPE_CHECKING:
     from autograder.backends import ZygoteHandle
@@ -27,14 +28,14 @@ DECIDES_GRADES = True  # cache_key.py
 
 SIGNAL_HINTS = {
     # Students read this: say both causes (their memory use, or an operator / the OOM
-    # killer from outside) and what to do about each.
-    -signal.SIGKILL: ("killed by SIGKILL: out of memory (the memory limit or the OOM killer), or killed "
+    # killer from outside) and what to do about each. Translated when shown (describe_exit).
+    -signal.SIGKILL: N_("killed by SIGKILL: out of memory (the memory limit or the OOM killer), or killed "
                       "from outside by an operator. Reduce your code's memory use; if it uses little, "
                       "ask for a regrade"),
-    -signal.SIGSEGV: "segmentation fault (SIGSEGV)",
-    -signal.SIGXCPU: "CPU time limit exceeded (SIGXCPU)",
-    -signal.SIGXFSZ: "file size limit exceeded (SIGXFSZ)",
-    -signal.SIGABRT: "aborted (SIGABRT)",
+    -signal.SIGSEGV: N_("segmentation fault (SIGSEGV)"),
+    -signal.SIGXCPU: N_("CPU time limit exceeded (SIGXCPU)"),
+    -signal.SIGXFSZ: N_("file size limit exceeded (SIGXFSZ)"),
+    -signal.SIGABRT: N_("aborted (SIGABRT)"),
 }
 
 
@@ -187,11 +188,13 @@ class WorkerProcess:
 
 
 def describe_exit(code: int | None) -> str:
+    """How a worker ended, in the current grading's language (students read it in feedback)."""
     if code is None:
-        return "exit status unknown"
+        return _("exit status unknown")
     if code < 0:
-        return SIGNAL_HINTS.get(code, f"killed by signal {signal.Signals(-code).name}")
-    return f"exit code {code}"
+        hint = SIGNAL_HINTS.get(code)
+        return _(hint) if hint else _("killed by signal {signal}").format(signal=signal.Signals(-code).name)
+    return _("exit code {code}").format(code=code)
 
 
 @dataclass

@@ -27,6 +27,9 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from autograder import i18n
+from autograder.i18n import t as _  # the grading's (or the command's) language
+
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
 __all__ = [
@@ -142,8 +145,8 @@ def load_submission(path: Path, assignment_id: str, *, max_bytes: int = 20_000_0
         raise ValueError("max_bytes must be positive")
     if not path.exists():
         raise SubmissionError(
-            f"Submission not found: {path} does not exist. "
-            "Check the path (or upload your file again) and submit again."
+            _("Submission not found: {path} does not exist. "
+              "Check the path (or upload your file again) and submit again.").format(path=path)
         )
     if path.is_dir():
         return _load_folder(path, assignment_id, max_bytes)
@@ -168,24 +171,27 @@ def _mb(n: int) -> str:
 def _too_big(name: str, size: int | None, max_bytes: int) -> SubmissionError:
     """size None: the true size is unknown because reading stopped at the cap."""
     advice = (
-        "Clear the outputs (in Jupyter: Edit > Clear All Outputs), save, and submit again."
+        _("Clear the outputs (in Jupyter: Edit > Clear All Outputs), save, and submit again.")
         if name.lower().endswith(".ipynb")
-        else "Submit only your notebook or code (no data sets, models or outputs) and submit again."
+        else _("Submit only your notebook or code (no data sets, models or outputs) and submit again.")
     )
-    what = "is bigger than the" if size is None else f"is {_mb(size)}, more than the"
-    return SubmissionError(f"{name} {what} {_mb(max_bytes)} limit. {advice}")
+    if size is None:
+        what = _("{name} is bigger than the {limit} limit.").format(name=name, limit=_mb(max_bytes))
+    else:
+        what = _("{name} is {size}, more than the {limit} limit.").format(name=name, size=_mb(size),
+                                                                          limit=_mb(max_bytes))
+    return SubmissionError(f"{what} {advice}")
 
 
 def _unsupported_message(name: str, suffix: str) -> str:
     hint = ""
     if suffix in {".html", ".pdf", ".md", ".txt"}:
-        hint = " An export cannot be graded: submit the .ipynb notebook itself."
+        hint = " " + _("An export cannot be graded: submit the .ipynb notebook itself.")
     elif suffix in {".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"}:
-        hint = " Pack your files as a .zip instead."
-    return (
-        f"{name}: unsupported file type '{suffix or '(none)'}'. Accepted: a Jupyter notebook "
-        f"(.ipynb), a Python file (.py), a .zip, or a folder.{hint} Submit again with one of those."
-    )
+        hint = " " + _("Pack your files as a .zip instead.")
+    return _("{name}: unsupported file type '{suffix}'. Accepted: a Jupyter notebook "
+             "(.ipynb), a Python file (.py), a .zip, or a folder.{hint} Submit again with one of those.").format(
+        name=name, suffix=suffix or "(none)", hint=hint)
 
 
 def _read_file(path: Path, display: str, max_bytes: int) -> bytes:
@@ -195,15 +201,16 @@ def _read_file(path: Path, display: str, max_bytes: int) -> bytes:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise SubmissionError(
-                    f"{display} is not a regular file. Submit a notebook, .py file, .zip or folder."
+                    _("{file} is not a regular file. Submit a notebook, .py file, .zip or folder.").format(
+                        file=display)
                 )
             if st.st_size > max_bytes:
                 raise _too_big(display, st.st_size, max_bytes)
             data = f.read(max_bytes + 1)
     except OSError as e:
         raise SubmissionError(
-            f"{display} could not be read ({e.strerror or e}). "
-            "Check that the file is readable and submit again."
+            _("{file} could not be read ({error}). Check that the file is readable and submit again.").format(
+                file=display, error=e.strerror or e)
         ) from e
     if len(data) > max_bytes:
         raise _too_big(display, None, max_bytes)
@@ -217,8 +224,8 @@ def _decode(data: bytes, display: str) -> str:
         bom = 3
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SubmissionError(
-            f"{display} is saved as UTF-16, not UTF-8. Save it as UTF-8 "
-            "(Jupyter always does; in an editor choose 'Save with encoding: UTF-8') and submit again."
+            _("{file} is saved as UTF-16, not UTF-8. Save it as UTF-8 (Jupyter always does; in an "
+              "editor choose 'Save with encoding: UTF-8') and submit again.").format(file=display)
         )
     try:
         return data[bom:].decode("utf-8")
@@ -226,9 +233,10 @@ def _decode(data: bytes, display: str) -> str:
         offset = e.start + bom
         line = data.count(b"\n", 0, offset) + 1
         raise SubmissionError(
-            f"{display} is not valid UTF-8 text: byte 0x{data[offset]:02x} at offset {offset} "
-            f"(line {line}) cannot be decoded. Save the file as UTF-8 (in an editor choose "
-            "'Save with encoding: UTF-8'; Jupyter saves notebooks as UTF-8) and submit again."
+            _("{file} is not valid UTF-8 text: byte {byte} at offset {offset} (line {line}) cannot be "
+              "decoded. Save the file as UTF-8 (in an editor choose 'Save with encoding: UTF-8'; Jupyter "
+              "saves notebooks as UTF-8) and submit again.").format(
+                file=display, byte=f"0x{data[offset]:02x}", offset=offset, line=line)
         ) from None
 
 
@@ -359,8 +367,8 @@ _ZIP_ERRORS: tuple[type[BaseException], ...] = (
 
 def _damaged_zip(display: str, detail: object) -> SubmissionError:
     return SubmissionError(
-        f"{display} is damaged or not a zip file ({detail}). Create the zip again "
-        "(or submit your notebook directly) and submit again."
+        _("{file} is damaged or not a zip file ({detail}). Create the zip again "
+          "(or submit your notebook directly) and submit again.").format(file=display, detail=detail)
     )
 
 
@@ -376,9 +384,9 @@ def _check_member_name(info: zipfile.ZipInfo, display: str) -> str:
         or ".." in parts
     ):
         raise SubmissionError(
-            f"{display} contains an unsafe path ({name!r}): absolute paths and '..' are not "
-            "allowed. Zip your folder from inside it (e.g. select the files, then "
-            "'Compress') and submit again."
+            _("{file} contains an unsafe path ({name}): absolute paths and '..' are not allowed. Zip "
+              "your folder from inside it (e.g. select the files, then 'Compress') and submit again.").format(
+                file=display, name=repr(name))
         )
     return "/".join(p for p in parts if p not in ("", "."))
 
@@ -388,8 +396,9 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         raise SubmissionError(
-            f"{display} has {len(infos)} entries, more than the {MAX_ZIP_MEMBERS} allowed. "
-            "Zip only your notebook (no data sets or virtual environments) and submit again."
+            _("{file} has {count} entries, more than the {limit} allowed. Zip only your notebook (no data "
+              "sets or virtual environments) and submit again.").format(
+                file=display, count=len(infos), limit=MAX_ZIP_MEMBERS)
         )
     members: dict[str, zipfile.ZipInfo] = {}
     total = 0
@@ -397,21 +406,21 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
         name = _check_member_name(info, display)
         if stat.S_ISLNK(info.external_attr >> 16):
             raise SubmissionError(
-                f"{display} contains a symbolic link ({info.filename}). Zip the real files "
-                "instead of links and submit again."
+                _("{file} contains a symbolic link ({member}). Zip the real files instead of links and "
+                  "submit again.").format(file=display, member=info.filename)
             )
         if info.flag_bits & 0x1:
             raise SubmissionError(
-                f"{display} is password-protected ({info.filename} is encrypted). "
-                "Create the zip without a password and submit again."
+                _("{file} is password-protected ({member} is encrypted). Create the zip without a password "
+                  "and submit again.").format(file=display, member=info.filename)
             )
         # Header sizes can lie (they are re-checked while reading); these only fail early.
         total += info.file_size
         if info.file_size > max_bytes or total > max_bytes:
             raise SubmissionError(
-                f"{display} unpacks to more than the {_mb(max_bytes)} limit "
-                f"({info.filename} alone is {_mb(info.file_size)}). Zip only your notebook "
-                "(no data sets or outputs) and submit again."
+                _("{file} unpacks to more than the {limit} limit ({member} alone is {size}). Zip only your "
+                  "notebook (no data sets or outputs) and submit again.").format(
+                    file=display, limit=_mb(max_bytes), member=info.filename, size=_mb(info.file_size))
             )
         if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
@@ -421,7 +430,8 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
             continue
         if name in members:
             raise SubmissionError(
-                f"{display} lists {name} twice. Create the zip again and submit again."
+                _("{file} lists {member} twice. Create the zip again and submit again.").format(
+                    file=display, member=name)
             )
         members[name] = info
     return members
@@ -429,8 +439,8 @@ def _check_zip_members(zf: zipfile.ZipFile, display: str, max_bytes: int) -> dic
 
 def _bomb(display: str, member: str) -> SubmissionError:
     return SubmissionError(
-        f"{display} looks like a zip bomb: {member} is compressed more than "
-        f"{MAX_COMPRESSION_RATIO}x. Zip only your notebook and submit again."
+        _("{file} looks like a zip bomb: {member} is compressed more than {ratio}x. Zip only your notebook "
+          "and submit again.").format(file=display, member=member, ratio=MAX_COMPRESSION_RATIO)
     )
 
 
@@ -510,8 +520,8 @@ def _build(path: Path, source_path: str, data: bytes, digest: str) -> Submission
 
 def _not_a_notebook(display: str, why: str) -> SubmissionError:
     return SubmissionError(
-        f"{display} is not a valid Jupyter notebook: {why}. Open it in Jupyter, save it "
-        "(or download it again), and submit again."
+        _("{file} is not a valid Jupyter notebook: {why}. Open it in Jupyter, save it "
+          "(or download it again), and submit again.").format(file=display, why=why)
     )
 
 
@@ -520,16 +530,16 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
     # text and only *log* validation problems, so the shape we rely on is checked here.
     if not text.strip():
         raise SubmissionError(
-            f"{display} is empty (0 bytes of notebook). The notebook file is damaged: "
-            "download it again or save it in Jupyter, and submit again."
+            _("{file} is empty (0 bytes of notebook). The notebook file is damaged: "
+              "download it again or save it in Jupyter, and submit again.").format(file=display)
         )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise SubmissionError(
-            f"The notebook file {display} is damaged: it is not valid JSON ({e.msg} at line "
-            f"{e.lineno}, column {e.colno}, char {e.pos}). Download it again or open it in "
-            "Jupyter and save it, then submit again."
+            _("The notebook file {file} is damaged: it is not valid JSON ({error} at line {line}, column "
+              "{column}, char {char}). Download it again or open it in Jupyter and save it, then submit "
+              "again.").format(file=display, error=e.msg, line=e.lineno, column=e.colno, char=e.pos)
         ) from None
     if not isinstance(raw, dict):
         raise _not_a_notebook(display, f"it holds a JSON {type(raw).__name__}, not a notebook object")
@@ -556,14 +566,14 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
             raise _not_a_notebook(display, f"cell {index + 1} is not an object")
         if cell.get("cell_type") != "code":
             continue
-        label = f"cell {index + 1}"
+        label = _("cell {number}").format(number=index + 1)
         metadata = cell.get("metadata")
         tags = metadata.get("tags") if isinstance(metadata, dict) else None
         tags = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
         skip = next((t for t in tags if t in SKIP_TAGS), None)
         if skip:
             if skip not in QUIET_SKIP_TAGS:
-                notes.append(f"{label} skipped: tagged {skip}")
+                notes.append(_("{cell} skipped: tagged {tag}").format(cell=label, tag=skip))
             continue
         source = cell.get("source", "")
         if isinstance(source, list):  # nbformat allows a list of lines on disk
@@ -599,14 +609,15 @@ def _script_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:
         lo, hi = nonblank[0], nonblank[-1]
         first_line = start + lo + 1
         last_line = start + hi + 1
-        span = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+        span = (_("line {number}").format(number=first_line) if first_line == last_line
+                else _("lines {first}-{last}").format(first=first_line, last=last_line))
         label = f"{display} {span}"
         if header is not None and _JUPYTEXT_NON_CODE.search(header):
             continue  # jupytext markdown/raw cell: commented text, not code
         skip = _jupytext_skip_tag(header)
         if skip:
             if skip not in QUIET_SKIP_TAGS:
-                notes.append(f"{label} skipped: tagged {skip}")
+                notes.append(_("{cell} skipped: tagged {tag}").format(cell=label, tag=skip))
             continue
         cleaned = _clean("\n".join(body[lo : hi + 1]), label, notes, script=True)
         if cleaned is not None and not _is_blank(cleaned) and not is_check_cell(cleaned):
@@ -761,10 +772,10 @@ def _clean(source: str, label: str, notes: list[str], *, script: bool = False) -
         words = lines[first].lstrip()[2:].split(maxsplit=1)
         magic = words[0] if words else ""
         if magic not in _PYTHON_BODY_CELL_MAGICS:
-            notes.append(f"{label} skipped: %%{magic} cell magic (not Python)")
+            notes.append(_("{cell} skipped: %%{magic} cell magic (not Python)").format(cell=label, magic=magic))
             return None
         lines[first] = ""
-        notes.append(f"{label}: ran the body of the %%{magic} cell as plain Python")
+        notes.append(_("{cell}: ran the body of the %%{magic} cell as plain Python").format(cell=label, magic=magic))
 
     removed: list[str] = []
     unwrapped: list[tuple[int, str, str]] = []  # (line, indent, body) of run_cell_magic calls
@@ -809,10 +820,12 @@ def _clean(source: str, label: str, notes: list[str], *, script: bool = False) -
         lines[start : start + 1] = [indent + b if b.strip() else b for b in body.split("\n")]
     if removed:
         shown = ", ".join(_shorten(r) for r in removed[:3]) + (", ..." if len(removed) > 3 else "")
-        plural = "line" if len(removed) == 1 else "lines"
-        notes.append(f"{label}: removed {len(removed)} IPython magic/shell {plural} ({shown})")
+        notes.append(i18n.ngettext("{cell}: removed {count} IPython magic/shell line ({shown})",
+                                   "{cell}: removed {count} IPython magic/shell lines ({shown})",
+                                   len(removed), i18n.current()).format(cell=label, count=len(removed), shown=shown))
     if unwrapped:
-        notes.append(f"{label}: ran the body of {len(unwrapped)} %%time/%%capture cell(s) as plain Python")
+        notes.append(_("{cell}: ran the body of {count} %%time/%%capture cell(s) as plain Python").format(
+            cell=label, count=len(unwrapped)))
     return "\n".join(lines)
 
 

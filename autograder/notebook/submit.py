@@ -95,7 +95,7 @@ def submit(path: str | Path | None = None, *, assignment: str | None = None, for
     _ = i18n.translations(lang).gettext
     file = _find_file(path, ns, lang)
     data = file.read_bytes()
-    aid = assignment or _STATE["assignment"] or _assignment_of(file)
+    aid = assignment or _STATE["assignment"] or _assignment_of(file, lang)
     warnings = []
     stale = unsaved_definitions(file, ns)
     if stale:
@@ -140,7 +140,7 @@ def _find_file(path: str | Path | None, ns: dict[str, Any], lang: str) -> Path:
     return file
 
 
-def _assignment_of(file: Path) -> str:
+def _assignment_of(file: Path, lang: str) -> str:
     toml = file.parent / "assignment.toml"
     if toml.is_file():
         import tomllib
@@ -153,7 +153,9 @@ def _assignment_of(file: Path) -> str:
             return aid
     if ID_RE.match(file.stem):
         return file.stem
-    raise SubmitError(f"Cannot tell the assignment of {file.name}: pass submit(..., assignment=\"01_tensors\").")
+    _ = i18n.translations(lang).gettext
+    raise SubmitError(_("Cannot tell the assignment of {file}: pass submit(..., assignment=\"01_tensors\").").format(
+        file=file.name))
 
 
 def unsaved_definitions(file: Path, ns: dict[str, Any]) -> list[str]:

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder import submit_messages as M
+from autograder.i18n import t as _t  # the command's language (cli.main sets it); messages: submit_messages
+
 EXIT_OK, EXIT_FAULT, EXIT_REFUSED = 0, 1, 2
 CONFIG = Path("~/.config/torch-autograder/config.toml")
 
@@ -75,15 +78,14 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
 
     server, token = settings(server, token)
     if not server or not token:
-        console.print("[red]No server or token:[/] pass --server URL --token T, set AUTOGRADER_SERVER and "
-                      f"AUTOGRADER_TOKEN, or write them into {CONFIG} (server = \"...\", token = \"...\")")
+        console.print(f"[red]{_t(M.NO_SERVER)}[/] {_t(M.NO_SERVER_HOW).format(config=CONFIG)}")
         return EXIT_REFUSED
     if not file.is_file():
-        console.print(f"[red]{file} is not a file:[/] pass your notebook (or .py / .zip)")
+        console.print(f"[red]{_t(M.NOT_A_FILE).format(file=file)}[/] {_t(M.NOT_A_FILE_HOW)}")
         return EXIT_REFUSED
     aid = assignment or guess_assignment_id(file)
     if aid is None:
-        console.print(f"[red]Cannot tell the assignment of {file.name}:[/] pass --assignment ID")
+        console.print(f"[red]{_t(M.NO_ASSIGNMENT).format(file=file.name)}[/] {_t(M.NO_ASSIGNMENT_HOW)}")
         return EXIT_REFUSED
     base = server.rstrip("/")
     try:
@@ -91,19 +93,19 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
             try:
                 sub = upload(http, file, aid)
             except Refused as e:
-                console.print(f"[red]Not accepted ({e.status}):[/] {e.message}", highlight=False)
+                console.print(f"[red]{_t(M.NOT_ACCEPTED).format(status=e.status)}[/] {e.message}", highlight=False)
                 if e.retry_after:
-                    console.print(f"Retry after {e.retry_after} s.")
+                    console.print(_t(M.RETRY_AFTER).format(seconds=e.retry_after))
                 return EXIT_REFUSED if 400 <= e.status < 500 else EXIT_FAULT
-            console.print(f"Accepted {file.name} for {aid}: submission [bold]{sub['id']}[/], queue position "
-                          f"{sub['position']}.", highlight=False)
+            console.print(_t(M.ACCEPTED).format(file=file.name, assignment=aid, id=sub["id"],
+                                                position=sub["position"]), highlight=False)
             if not wait:
                 console.print(sub["id"], highlight=False)
                 return EXIT_OK
             return _wait(http, sub["id"], console, poll_s)
     except httpx.TransportError as e:
-        console.print(f"[red]Cannot reach {base}:[/] {type(e).__name__}: {e}. Check the URL and your network; "
-                      "if the upload was accepted, `GET /api/v1/submissions` shows it.")
+        console.print(f"[red]{_t(M.UNREACHABLE).format(server=base)}[/] "
+                      + _t(M.UNREACHABLE_HOW).format(error=f"{type(e).__name__}: {e}"))
         return EXIT_FAULT
 
 
@@ -114,7 +116,7 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
     from autograder.service.grading import view_to_result
 
     t0 = time.monotonic()
-    with console.status("waiting for the grader") as status:
+    with console.status(_t(M.WAITING)) as status:
         failures = 0
         while True:
             try:
@@ -128,23 +130,23 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
                 time.sleep(min(5.0, poll_s * failures))
                 continue
             if r.status_code != 200:
-                console.print(f"[red]Cannot read submission {sub_id} ({r.status_code}):[/] {_message(r)}")
+                console.print(f"[red]{_t(M.CANNOT_READ).format(id=sub_id, status=r.status_code)}[/] {_message(r)}")
                 return EXIT_FAULT
             sub = r.json()
             if sub["status"] in ("graded", "ungradable", "not_graded"):
                 break
-            where = f"queued, position {sub['position']}" if sub["status"] == "queued" else "grading"
-            status.update(f"{sub_id}: {where} ({time.monotonic() - t0:.0f} s)")
+            where = (_t(M.QUEUED).format(position=sub["position"]) if sub["status"] == "queued"
+                     else _t(M.GRADING))
+            status.update(_t(M.PROGRESS).format(id=sub_id, where=where, seconds=f"{time.monotonic() - t0:.0f}"))
             time.sleep(poll_s)
     if sub["status"] == "not_graded":
-        console.print(f"[red]Not graded:[/] {sub['feedback_md']}", highlight=False)
+        console.print(f"[red]{_t(M.NOT_GRADED)}[/] {sub['feedback_md']}", highlight=False)
         return EXIT_FAULT
     result = view_to_result(sub)
     print_table(result, console, f"{sub['assignment']}: {sub['filename']}")
     if sub["hidden_pending"]:
-        console.print("The hidden tests are graded too; their results are shown when the course releases them "
-                      "(the score above covers the public tests).")
+        console.print(_t(M.HIDDEN_PENDING))
     elif sub["final"] is not None and sub["late_days"]:
-        console.print(f"[bold]Late by {sub['late_days']} day(s): final score {sub['final']:g} / "
-                      f"{sub['max_score']:g}[/]")
+        console.print("[bold]" + _t(M.LATE).format(days=sub["late_days"], final=f"{sub['final']:g}",
+                                                   max=f"{sub['max_score']:g}") + "[/]")
     return EXIT_OK
