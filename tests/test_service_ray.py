@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -30,12 +31,32 @@ def test_serve_with_the_ray_executor(tmp_path):
         with server.client(staff) as c:
             full = c.get(f"/api/v1/submissions/{sub['id']}").json()
         assert (full["score"], full["max_score"]) == (10, 10) and full["final"] == 10 * (1 - 0.25 * full["late_days"])
-        tree = descendants(server.proc.pid)
+        # Each process by pid and start time: on a busy host a pid freed by the stop can be
+        # reused within seconds by an unrelated process.
+        tree = {p: _started(p) for p in descendants(server.proc.pid)}
         assert tree  # Ray's processes
         assert server.stop(signal.SIGTERM) < 30
-        deadline = time.monotonic() + 10
-        while [p for p in tree if alive(p)] and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30
+        while _left(tree) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert [p for p in tree if alive(p)] == []
+        assert _left(tree) == [], [_cmdline(p) for p in _left(tree)]
     finally:
         server.ensure_stopped()
+
+
+def _started(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _left(tree: dict[int, str | None]) -> list[int]:
+    return [p for p, start in tree.items() if start is not None and _started(p) == start and alive(p)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return "?"

@@ -124,21 +124,31 @@ class GradingPool:
         finally:
             # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
             # server leaves no process behind.
-            left = set(tree) | set(descendants(os.getpid()))
-            groups = set()
-            for pid in left:
-                try:
-                    groups.add(os.getpgid(pid))
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            for group in groups - {os.getpgid(0)}:  # Ray's own process groups
-                try:
-                    os.killpg(group, signal.SIGKILL)
-                except OSError:
-                    pass
+            # Repeated until nothing is left: a dying raylet's agents can still be starting.
+            ended: set[int] = set()
+            deadline = time.monotonic() + 10
+            while True:
+                left = {p for p in set(tree) | set(descendants(os.getpid())) if _alive(p)}
+                if not left or time.monotonic() > deadline:
+                    break
+                groups = set()
+                for pid in left:
+                    try:
+                        groups.add(os.getpgid(pid))
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                for group in groups - {os.getpgid(0)}:  # Ray's own process groups
+                    try:
+                        os.killpg(group, signal.SIGKILL)
+                    except OSError:
+                        pass
+                ended |= left
+                time.sleep(0.1)
+            if ended:
+                self.log(f"ended {len(ended)} leftover process(es) below the server")
             if left:
-                self.log(f"ended {len(left)} leftover process(es) below the server")
+                self.log(f"could not end process(es) {sorted(left)}: end them by hand (kill -9)")
         n = queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
