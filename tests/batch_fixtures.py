@@ -113,3 +113,11 @@ def descendants(pid: int) -> set[int]:
                     out.add(k)
                     todo.append(k)
     return out
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie only waits to be reaped: its process has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from autograder.batch import BatchOptions, discover, parse_timestamp, run_batch
 from autograder.config import ConfigError
-from batch_fixtures import BAD_ADD, CRASH, GOOD, NO_SCALE, descendants, make_class, make_course
+from batch_fixtures import BAD_ADD, CRASH, GOOD, NO_SCALE, alive, descendants, make_class, make_course
 
 UTC = dt.timezone.utc
 
@@ -163,14 +163,6 @@ def test_late_penalty_from_nbgrader_timestamps(tmp_path):
 
 # --------------------------------------------------------------------------- SIGKILL
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
 def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
     course = make_course(tmp_path / "course")
@@ -202,9 +194,9 @@ def test_resume_after_sigkill_grades_only_what_is_missing(tmp_path):
         if proc.poll() is None:
             proc.kill()
     deadline = time.monotonic() + 15
-    while any(_alive(p) for p in helpers) and time.monotonic() < deadline:
+    while any(alive(p) for p in helpers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [p for p in helpers if _alive(p)], "grading processes outlived the killed batch"
+    assert not [p for p in helpers if alive(p)], "grading processes outlived the killed batch"
 
     killed_at = sqlite3.connect(db).execute("select count(*) from grades").fetchone()[0]
     assert 3 <= killed_at < len(sources)
@@ -244,6 +236,6 @@ def test_a_grading_process_killed_mid_grade_is_replaced(tmp_path):
     assert sum(t["score"] for t in o.result["tests"]) == 10
     assert o.worker.rsplit("/", 1)[1] != str(first.proc.pid)
     deadline = time.monotonic() + 10
-    while _alive(zygote) and time.monotonic() < deadline:
+    while alive(zygote) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(zygote), "the dead grading process's zygote lived on"
+    assert not alive(zygote), "the dead grading process's zygote lived on"

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from service_helpers import ROOT, Server, alive, descendants, make_course, make_roster, submit, wait_done
+from batch_fixtures import alive, descendants
+from service_helpers import ROOT, Server, make_course, make_roster, submit, wait_done
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from batch_fixtures import GOOD, make_course
-from service_helpers import Server, alive, descendants, make_roster, submit, wait_done
+from batch_fixtures import GOOD, alive, descendants, make_course
+from service_helpers import Server, make_roster, submit, wait_done
 
 pytestmark = pytest.mark.slow
 
