@@ -22,112 +22,158 @@ from autograder.service.commands import register as register_service
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse's own "usage: " (None: the default; subparsers pass "" for their prog)
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the command's language. argparse looks its own words ("usage:", "options",
+    -h's help, "error:") up in gettext's process-global domain, which is not ours and would
+    follow the locale rather than --lang; so this parser (and every subparser: argparse makes
+    them of the same class) gives them from our catalog, read when the parser is built (under
+    ``i18n.using``). argparse's error details ("invalid choice: ...") stay English."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        self._error_format = _("{prog}: error: {message}")
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=_("show this help message and exit"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, self._error_format.format(prog=self.prog, message=message) + "\n")
+
+
+def _lang_arg(argv: list[str]) -> str | None:
+    """``--lang X`` / ``--lang=X`` from the command line, before it is parsed: the help
+    texts are built in that language."""
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="autograder", description="Grade PyTorch exercises in a sandbox.")
-    p.add_argument("--version", action="version", version=f"torch-autograder {__version__}")
+    """The command line, with its help in the current language (build it under ``i18n.using``)."""
+    p = _Parser(prog="autograder", description=_("Grade PyTorch exercises in a sandbox."))
+    p.add_argument("--version", action="version", version=f"torch-autograder {__version__}",
+                   help=_("show program's version number and exit"))
     p.add_argument("--course", type=Path, default=None,
-                   help="course folder holding solutions/ and assignments/ (default: found from the cwd)")
+                   help=_("course folder holding solutions/ and assignments/ (default: found from the cwd)"))
     p.add_argument("--lang", default=None,
-                   help="language of what it writes: en or ko (default: AUTOGRADER_LANG, then the locale)")
+                   help=_("language of what it writes: en or ko (default: AUTOGRADER_LANG, then the locale)"))
     sub = p.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("grade", help="grade one submission with the public and hidden tests")
+    g = sub.add_parser("grade", help=_("grade one submission with the public and hidden tests"))
     g.add_argument("submission", type=Path)
-    g.add_argument("--assignment", help="assignment id (default: from the file name <id>.ipynb)")
+    g.add_argument("--assignment", help=_("assignment id (default: from the file name <id>.ipynb)"))
     g.add_argument("--results", type=Path, default=Path("results.json"))
     g.add_argument("--feedback", type=Path, default=Path("feedback.md"))
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     g.add_argument("--show-hidden", action="store_true",
-                   help="staff: print each failed hidden test's full message and traceback "
-                        "(feedback.md and results.json stay as students see them)")
+                   help=_("staff: print each failed hidden test's full message and traceback "
+                        "(feedback.md and results.json stay as students see them)"))
     _backend_args(g)
 
-    c = sub.add_parser("check", help="run the public tests on your notebook (for students)")
+    c = sub.add_parser("check", help=_("run the public tests on your notebook (for students)"))
     c.add_argument("submission", type=Path)
     c.add_argument("--assignment")
     c.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     _backend_args(c)
 
-    r = sub.add_parser("release", help="generate assignments/<id>/ (student version) from solutions/<id>/")
+    r = sub.add_parser("release", help=_("generate assignments/<id>/ (student version) from solutions/<id>/"))
     r.add_argument("ids", nargs="*")
-    r.add_argument("--check", action="store_true", help="only report whether the committed release is current")
+    r.add_argument("--check", action="store_true", help=_("only report whether the committed release is current"))
 
-    v = sub.add_parser("validate", help="solution = full marks, stub = 0, each mutant loses points in its exercise, "
-                                             "each correct alternative keeps full marks")
+    v = sub.add_parser("validate", help=_("solution = full marks, stub = 0, each mutant loses points in its exercise, "
+                                             "each correct alternative keeps full marks"))
     v.add_argument("ids", nargs="*")
     v.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
 
-    d = sub.add_parser("demo", help="grade the bundled sample class and print the gradebook")
+    d = sub.add_parser("demo", help=_("grade the bundled sample class and print the gradebook"))
     d.add_argument("--assignment", default="01_tensors")
     d.add_argument("--out", type=Path, default=Path("out/demo"))
 
-    i = sub.add_parser("image", help="build or show the Docker grading image (docker/Dockerfile)")
+    i = sub.add_parser("image", help=_("build or show the Docker grading image (docker/Dockerfile)"))
     i.add_argument("action", choices=["build", "show"])
     i.add_argument("--variant", choices=["cpu", "gpu"], default="cpu")
-    i.add_argument("--base", help="base image (default: python:3.11-slim; GPU: a CUDA runtime image). "
-                                  "Without a registry: the tag docker/build-base.sh prints")
-    i.add_argument("--torch-index-url", help="where pip gets torch (default: PyTorch's CPU or cu128 index)")
+    i.add_argument("--base", help=_("base image (default: python:3.11-slim; GPU: a CUDA runtime image). "
+                                  "Without a registry: the tag docker/build-base.sh prints"))
+    i.add_argument("--torch-index-url", help=_("where pip gets torch (default: PyTorch's CPU or cu128 index)"))
     i.add_argument("--wheels", action="store_true",
-                   help="put torch and every requirement into the build context with this host's pip "
-                        "(its wheel store) and install from there only")
-    i.add_argument("--force", action="store_true", help="rebuild even if the content hash is unchanged")
+                   help=_("put torch and every requirement into the build context with this host's pip "
+                        "(its wheel store) and install from there only"))
+    i.add_argument("--force", action="store_true", help=_("rebuild even if the content hash is unchanged"))
 
-    gs = sub.add_parser("gradescope", help="export an assignment as a Gradescope autograder.zip")
+    gs = sub.add_parser("gradescope", help=_("export an assignment as a Gradescope autograder.zip"))
     gs.add_argument("id")
     gs.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
     gs.add_argument("--wheels", action="store_true",
-                    help="bundle torch and the requirements as wheels (setup.sh then needs no index)")
+                    help=_("bundle torch and the requirements as wheels (setup.sh then needs no index)"))
 
-    b = sub.add_parser("batch", help="grade a class: resumable, parallel, cached in a SQLite gradebook")
+    b = sub.add_parser("batch", help=_("grade a class: resumable, parallel, cached in a SQLite gradebook"))
     b.add_argument("submissions", type=Path,
-                   help="folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/")
-    b.add_argument("--assignment", required=True, help="assignment id, e.g. 01_tensors")
-    b.add_argument("--jobs", type=int, default=1, help="grading processes in parallel (local executor)")
-    b.add_argument("--backend", default="local", help="where workers run: local or docker")
-    b.add_argument("--image", help="grading image (docker backend)")
+                   help=_("folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/"))
+    b.add_argument("--assignment", required=True, help=_("assignment id, e.g. 01_tensors"))
+    b.add_argument("--jobs", type=int, default=1, help=_("grading processes in parallel (local executor)"))
+    b.add_argument("--backend", default="local", help=_("where workers run: local or docker"))
+    b.add_argument("--image", help=_("grading image (docker backend)"))
     b.add_argument("--executor", choices=["local", "ray"], default="local")
-    b.add_argument("--address", help="Ray cluster address HOST:PORT (default: start Ray on this machine)")
-    b.add_argument("--gpus", type=float, default=0, help="GPUs per submission (Ray task resource; docker backend)")
+    b.add_argument("--address", help=_("Ray cluster address HOST:PORT (default: start Ray on this machine)"))
+    b.add_argument("--gpus", type=float, default=0, help=_("GPUs per submission (Ray task resource; docker backend)"))
     b.add_argument("--gradebook", type=Path, default=Path("grades.db"))
-    b.add_argument("--csv", type=Path, help="write a row per student here")
-    b.add_argument("--feedback-dir", type=Path, help="write <student>/feedback.md and results.json here")
-    b.add_argument("--report", type=Path, help="write the class report (HTML with plots) here")
+    b.add_argument("--csv", type=Path, help=_("write a row per student here"))
+    b.add_argument("--feedback-dir", type=Path, help=_("write <student>/feedback.md and results.json here"))
+    b.add_argument("--report", type=Path, help=_("write the class report (HTML with plots) here"))
     b.add_argument("--show-hidden", action="store_true",
-                   help="staff: the report lists each failed hidden test's full message and traceback per student")
-    b.add_argument("--student", help="regrade this student only (the exports still cover the class)")
+                   help=_("staff: the report lists each failed hidden test's full message and traceback per student"))
+    b.add_argument("--student", help=_("regrade this student only (the exports still cover the class)"))
     b.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     b.add_argument("--submission-timeout", type=float, metavar="S",
-                   help="seconds one submission may take before it is stopped and marked not graded "
-                        "(default: twice the suite's time budgets plus 240 s)")
+                   help=_("seconds one submission may take before it is stopped and marked not graded "
+                        "(default: twice the suite's time budgets plus 240 s)"))
 
-    n = sub.add_parser("bench", help="throughput and overhead: pytest-per-submission vs local vs docker")
-    n.add_argument("-n", "--n", type=int, default=20, help="generated submissions per contender")
+    n = sub.add_parser("bench", help=_("throughput and overhead: pytest-per-submission vs local vs docker"))
+    n.add_argument("-n", "--n", type=int, default=20, help=_("generated submissions per contender"))
     n.add_argument("--jobs", type=int, default=1)
     n.add_argument("--assignment", default="01_tensors")
     n.add_argument("--memory", type=int, default=0, metavar="N",
-                   help="instead: grade N submissions with the local backend and report RSS over time")
-    n.add_argument("--image", help="grading image for the docker contender")
+                   help=_("instead: grade N submissions with the local backend and report RSS over time"))
+    n.add_argument("--image", help=_("grading image for the docker contender"))
     COMMANDS.update(register_service(sub))
     return p
 
 
 def _backend_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=["local", "docker", "auto"], default="local",
-                   help="where the student's code runs: local sandbox (default), a Docker container "
-                        "per submission, or auto (docker when the engine and the image are there)")
-    p.add_argument("--image", help="docker backend: grading image (default: torch-autograder:cpu, "
-                                   "or :gpu with --gpus, built from this engine by `make image`)")
-    p.add_argument("--gpus", help="docker backend: GPUs for the container: all, a count, or device=0,1")
+                   help=_("where the student's code runs: local sandbox (default), a Docker container "
+                        "per submission, or auto (docker when the engine and the image are there)"))
+    p.add_argument("--image", help=_("docker backend: grading image (default: torch-autograder:cpu, "
+                                   "or :gpu with --gpus, built from this engine by `make image`)"))
+    p.add_argument("--gpus", help=_("docker backend: GPUs for the container: all, a count, or device=0,1"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
     console = Console()
     try:
-        lang = i18n.choose(args.lang)
+        lang = i18n.choose(_lang_arg(argv))
     except ValueError as e:
         console.print(Text.assemble(("error:", "bold red"), " ", str(e)), highlight=False)
         return EXIT_FAULT
+    with i18n.using(lang):
+        args = _parser().parse_args(argv)
     try:
         with i18n.using(lang):
             return COMMANDS[args.command](args, console)
@@ -287,10 +333,11 @@ def cmd_image(args, console: Console) -> int:
         if args.action == "show":
             image, note = find_image(client, None, args.variant)
             engine = image.labels.get("org.torch-autograder.engine")
-            console.print(f"{image.tags[0] if image.tags else image.id}: {image.id[:19]}, "
-                          f"{image_size_mb(client, image.id):.0f} MiB, engine {engine}")
+            console.print(_("{image}: {id}, {size} MiB, engine {engine}").format(
+                image=image.tags[0] if image.tags else image.id, id=image.id[:19],
+                size=f"{image_size_mb(client, image.id):.0f}", engine=engine))
             if note:
-                console.print(f"[yellow]note:[/] {note}")
+                console.print(Text.assemble((_("note:"), "yellow"), " ", note))
             return 0
         spec = ImageSpec(variant=args.variant, base=args.base, torch_index_url=args.torch_index_url,
                          wheels=args.wheels)
@@ -298,8 +345,8 @@ def cmd_image(args, console: Console) -> int:
                           force=args.force)
     except BackendError as e:  # DockerUnavailable, ImageError
         raise GraderFault(str(e)) from None
-    console.print(f"[green]{tag}[/] (also tagged torch-autograder:{args.variant}), "
-                  f"{image_size_mb(client, tag):.0f} MiB")
+    console.print(Text.assemble((tag, "green"), " ", _("(also tagged {tag}), {size} MiB").format(
+        tag=f"torch-autograder:{args.variant}", size=f"{image_size_mb(client, tag):.0f}")))
     return 0
 
 
@@ -312,8 +359,9 @@ def cmd_gradescope(args, console: Console) -> int:
 
         raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
     info = export(course, args.id, args.output, wheels=args.wheels, log=console.print)
-    console.print(f"Wrote {args.output} ({info['bytes'] / 2**20:.1f} MiB, {info['files']} files). Upload it "
-                  "as the assignment's autograder on Gradescope (Ubuntu base image).")
+    console.print(_("Wrote {file} ({size} MiB, {files} files). Upload it as the assignment's autograder on "
+                    "Gradescope (Ubuntu base image).").format(file=args.output, size=f"{info['bytes'] / 2**20:.1f}",
+                                                              files=info["files"]))
     return 0
 
 
