@@ -22,8 +22,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from autograder import i18n
+from autograder.i18n import t as _  # the command's language (validate's own grading stays English)
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
 from autograder.results import GradeResult
@@ -49,28 +51,31 @@ class Alternative:
     source: str
 
 
-def _read_headed(folder: Path, kind: str, what: str) -> list[tuple[str, dict[str, str], str]]:
+def _read_headed(folder: Path, no_exercise: str) -> list[tuple[str, dict[str, str], str]]:
+    """``no_exercise``: the error for a file without its '# exercise:' line ({file} is the file)."""
     out = []
     for f in sorted(folder.glob("*.py")):
         text = f.read_text(encoding="utf-8")
         meta = dict(_HEADER.findall(text))
         if "exercise" not in meta:
-            raise ConfigError(f"{f}: {kind} starts with a '# exercise: NAME' line naming {what}")
+            raise ConfigError(no_exercise.format(file=f))
         out.append((f.stem, meta, text))
     return out
 
 
 def read_mutants(folder: Path) -> list[Mutant]:
     return [Mutant(name, meta["exercise"], meta.get("bug", ""), text)
-            for name, meta, text in _read_headed(folder, "a mutant", "what it breaks")]
+            for name, meta, text in _read_headed(
+                folder, _("{file}: a mutant starts with a '# exercise: NAME' line naming what it breaks"))]
 
 
 def read_alternatives(folder: Path) -> list[Alternative]:
     alts = []
-    for name, meta, text in _read_headed(folder, "an alternative", "the exercise it solves"):
+    for name, meta, text in _read_headed(
+            folder, _("{file}: an alternative starts with a '# exercise: NAME' line naming the exercise it solves")):
         if not meta.get("approach"):
-            raise ConfigError(f"{folder / name}.py: an alternative has a '# approach: ...' line saying "
-                              "how it differs from the solution")
+            raise ConfigError(_("{file}: an alternative has a '# approach: ...' line saying how it differs from "
+                                "the solution").format(file=f"{folder / name}.py"))
         alts.append(Alternative(name, meta["exercise"], meta["approach"], text))
     return alts
 
@@ -119,29 +124,35 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
 
     sol = results["solution"]
     failing = [t.name for t in sol.tests if not t.passed]
-    checks.append(Check("solution scores full marks", sol.status == "graded" and sol.score == cfg.total_points,
-                        f"{sol.score:g}/{cfg.total_points:g}" + (f"; failing: {', '.join(failing)}" if failing else "")
+    checks.append(Check(_("solution scores full marks"), sol.status == "graded" and sol.score == cfg.total_points,
+                        f"{sol.score:g}/{cfg.total_points:g}"
+                        + (_("; failing: {tests}").format(tests=", ".join(failing)) if failing else "")
                         + (f"; {sol.error}" if sol.error else "")))
 
     stub_path = course / "assignments" / aid / f"{aid}.ipynb"
     if stub_path.exists():
         stub = grader.grade(stub_path, aid, opts)
         passing = [t.name for t in stub.tests if t.passed]
-        checks.append(Check("released stub scores zero", stub.status == "graded" and stub.score == 0,
-                            f"{stub.score:g}/{cfg.total_points:g}" + (f"; passing: {', '.join(passing)}" if passing else "")))
+        checks.append(Check(_("released stub scores zero"), stub.status == "graded" and stub.score == 0,
+                            f"{stub.score:g}/{cfg.total_points:g}"
+                            + (_("; passing: {tests}").format(tests=", ".join(passing)) if passing else "")))
     else:
-        checks.append(Check("released stub scores zero", False, f"{stub_path} missing: run `autograder release {aid}`"))
+        checks.append(Check(_("released stub scores zero"), False,
+                            _("{path} missing: run `autograder release {assignment}`").format(path=stub_path,
+                                                                                            assignment=aid)))
 
     missing = [e for e in cfg.exercises if e not in {m.exercise for m in mutants}]
-    checks.append(Check("every exercise has a mutant", not missing, f"missing: {', '.join(missing)}" if missing else
-                        f"{len(mutants)} mutants"))
+    checks.append(Check(_("every exercise has a mutant"), not missing,
+                        _("missing: {exercises}").format(exercises=", ".join(missing)) if missing else
+                        _("{n} mutants").format(n=len(mutants))))
     checks += [_judge_mutant(m, results[f"mutant {m.name}"], cfg) for m in mutants]
 
     few = [f"{e} ({sum(a.exercise == e for a in alts)})" for e in cfg.exercises
            if sum(a.exercise == e for a in alts) < MIN_ALTERNATIVES]
-    checks.append(Check(f"every exercise has {MIN_ALTERNATIVES} correct alternatives", not few,
-                        f"too few in {paths.notebook.parent / 'alternatives'}: {', '.join(few)}" if few
-                        else f"{len(alts)} alternatives"))
+    checks.append(Check(_("every exercise has {n} correct alternatives").format(n=MIN_ALTERNATIVES), not few,
+                        _("too few in {folder}: {exercises}").format(folder=paths.notebook.parent / "alternatives",
+                                                                     exercises=", ".join(few)) if few
+                        else _("{n} alternatives").format(n=len(alts))))
     checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
     # The hint students read, in every other language the suite provides (the public tests
     # only: they are what a student checking locally reads).
@@ -160,44 +171,48 @@ def _with_cell(base: Submission, label: str, source: str) -> Submission:
 
 
 def _judge_alternative(a: Alternative, res: GradeResult, cfg: AssignmentConfig) -> Check:
-    what = f"alternative {a.name} ({a.exercise}: {a.approach})"
+    what = _("alternative {name} ({exercise}: {approach})").format(name=a.name, exercise=a.exercise,
+                                                                    approach=a.approach)
     if a.exercise not in cfg.exercises:
-        return Check(what, False, f"names unknown exercise {a.exercise!r}")
+        return Check(what, False, _("names unknown exercise {exercise}").format(exercise=repr(a.exercise)))
     if res.status != "graded":
-        return Check(what, False, f"not graded: {res.error}")
+        return Check(what, False, _("not graded: {error}").format(error=res.error))
     lost = [t for t in res.tests if not t.passed]
     if not lost:
         return Check(what, True, f"{res.score:g}/{cfg.total_points:g}")
     # A correct implementation that loses a point shows a test relying on more than the
     # contract (or an alternative that is not correct): the author needs the full message.
     detail = "; ".join(f"{t.name} (-{t.max_score - t.score:g}): {t.message.strip()[:600]}" for t in lost)
-    return Check(what, False, f"a correct alternative must keep full marks ({res.score:g}/{cfg.total_points:g}); "
-                              f"lost {detail}")
+    return Check(what, False, _("a correct alternative must keep full marks ({score}); lost {detail}").format(
+        score=f"{res.score:g}/{cfg.total_points:g}", detail=detail))
 
 
 def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
-    what = f"mutant {m.name} ({m.exercise}: {m.bug})"
+    what = _("mutant {name} ({exercise}: {bug})").format(name=m.name, exercise=m.exercise, bug=m.bug)
     if m.exercise not in cfg.exercises:
-        return Check(what, False, f"names unknown exercise {m.exercise!r}")
+        return Check(what, False, _("names unknown exercise {exercise}").format(exercise=repr(m.exercise)))
     if res.status != "graded":
-        return Check(what, False, f"not graded: {res.error}")
+        return Check(what, False, _("not graded: {error}").format(error=res.error))
     failed = [t for t in res.tests if not t.passed]
     own = [t.name for t in failed if m.exercise in t.exercises]
     others = [t.name for t in failed if m.exercise not in t.exercises]
     if not own:
-        return Check(what, False, "no test caught it: add a test that fails this bug")
+        return Check(what, False, _("no test caught it: add a test that fails this bug"))
     if others:
-        return Check(what, False, f"also failed tests of other exercises: {', '.join(others)}")
-    caught = f"caught by {', '.join(own)} (-{cfg.total_points - res.score:g} points)"
+        return Check(what, False, _("also failed tests of other exercises: {tests}").format(tests=", ".join(others)))
+    caught = _("caught by {tests} (-{points} points)").format(tests=", ".join(own),
+                                                             points=f"{cfg.total_points - res.score:g}")
     # Hidden tests show a student one line; the public tests' messages are the feedback
     # that teaches, so one of them must catch the bug, name the exercise and give a hint.
     public = [t for t in failed if t.visibility == "public" and m.exercise in t.exercises]
     if not public:
-        return Check(what, False, f"{caught}, but no public test catches it: a student checking locally "
-                                  "gets no feedback on this bug")
+        return Check(what, False, _("{caught}, but no public test catches it: a student checking locally "
+                                    "gets no feedback on this bug").format(caught=caught))
     if not any(teaches(t.message, m.exercise) for t in public):
-        return Check(what, False, f"{caught}; the public failure ({public[0].name}) must name "
-                                  f"{m.exercise!r} and give a 'Hint:': {public[0].message[:300]!r}")
+        return Check(what, False, _("{caught}; the public failure ({test}) must name {exercise} and give a "
+                                    "'Hint:': {message}").format(caught=caught, test=public[0].name,
+                                                                 exercise=repr(m.exercise),
+                                                                 message=repr(public[0].message[:300])))
     return Check(what, True, caught)
 
 
@@ -207,15 +222,18 @@ _SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]")}
 
 
 def _judge_hint(m: Mutant, res: GradeResult, lang: str) -> Check:
-    what = f"mutant {m.name} ({m.exercise}): its hint in {lang}"
+    what = _("mutant {name} ({exercise}): its hint in {lang}").format(name=m.name, exercise=m.exercise, lang=lang)
     public = [t for t in res.tests if not t.passed and m.exercise in t.exercises]
     if res.status != "graded" or not public:
-        return Check(what, False, f"no public test caught it when graded in {lang}: {res.error}")
+        return Check(what, False, _("no public test caught it when graded in {lang}: {error}").format(
+            lang=lang, error=res.error))
     if not any(teaches(t.message, m.exercise, lang) for t in public):
         marker = i18n.gettext("Hint:", lang)
-        return Check(what, False, f"the public failure ({public[0].name}) must name {m.exercise!r} and give a "
-                                  f"{marker!r} written in {lang} (i18n.tr in the test): {public[0].message[:300]!r}")
-    return Check(what, True, f"{public[0].name} says it in {lang}")
+        return Check(what, False, _("the public failure ({test}) must name {exercise} and give a {marker} written "
+                                    "in {lang} (i18n.tr in the test): {message}").format(
+            test=public[0].name, exercise=repr(m.exercise), marker=repr(marker), lang=lang,
+            message=repr(public[0].message[:300])))
+    return Check(what, True, _("{test} says it in {lang}").format(test=public[0].name, lang=lang))
 
 
 def teaches(message: str, exercise: str, lang: str = "en") -> bool:
@@ -235,19 +253,21 @@ def teaches(message: str, exercise: str, lang: str = "en") -> bool:
 
 def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu") -> int:
     if course is None:
-        raise ConfigError("no course found: run from the folder holding solutions/, or pass --course")
+        raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
     ids = ids or sorted(p.name for p in (course / "solutions").iterdir() if (p / "assignment.toml").exists())
     bad = 0
     with Grader() as grader:
         for aid in ids:
-            table = Table(title=f"validate {aid}")
-            table.add_column("check")
+            table = Table(title=escape(_("validate {assignment}").format(assignment=aid)))
+            table.add_column(_("check"))
             table.add_column("", justify="center")
-            table.add_column("detail", overflow="fold")
+            table.add_column(_("detail"), overflow="fold")
             for c in validate_assignment(grader, course, aid, device):
                 bad += not c.ok
                 # escape: details quote code and messages, whose [brackets] are not markup
-                table.add_row(escape(c.what), "[green]ok[/]" if c.ok else "[red]FAIL[/]", escape(c.detail))
+                table.add_row(escape(c.what), Text(_("ok"), "green") if c.ok else Text(_("FAIL"), "red"),
+                              escape(c.detail))
             console.print(table)
-    console.print("[green]all checks passed[/]" if not bad else f"[red]{bad} check(s) failed[/]")
+    console.print(Text(_("all checks passed"), "green") if not bad
+                  else Text(_("{n} check(s) failed").format(n=bad), "red"))
     return 1 if bad else 0
