@@ -29,8 +29,12 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from autograder import i18n
 from autograder.config import ConfigError, assignment_paths
+from autograder.i18n import N_
+from autograder.i18n import t as _  # labels in the command's language; figures stay as they are
 from autograder.executors import GradeSpec, GradingProcessFault, Job, LocalExecutor, Outcome
 from autograder.submission import load_submission
 
@@ -61,7 +65,8 @@ def generate(course: Path, aid: str, n: int, out: Path) -> list[Path]:
     fourth one a mutant (the solution with a known-wrong function appended)."""
     paths = assignment_paths(aid, course)
     if paths.notebook is None or not paths.notebook.exists():
-        raise ConfigError(f"{aid}: the bench needs the solution notebook {paths.notebook}")
+        raise ConfigError(_("{assignment}: the bench needs the solution notebook {notebook}").format(
+            assignment=aid, notebook=paths.notebook))
     source = "\n\n".join(c.source for c in load_submission(paths.notebook, aid).cells)
     mutants = sorted(paths.mutants.glob("*.py")) if paths.mutants and paths.mutants.is_dir() else []
     out.mkdir(parents=True, exist_ok=True)
@@ -92,10 +97,10 @@ def run_baseline(course: Path, aid: str, files: list[Path], jobs: int, work: Pat
     paths = assignment_paths(aid, course)
     ini = work / "empty.ini"
     ini.write_text("[pytest]\n")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "AUTOGRADER_LANG": i18n.current()}
     if paths.probes:
         env["AG_PROBES"] = str(paths.probes)
-    run = Run("(a) fresh pytest per submission", n=len(files))
+    run = Run(_("(a) fresh pytest per submission"), n=len(files))
 
     def one(f: Path) -> tuple[Path, float, dict, float]:
         xml = work / f"{f.stem}.xml"
@@ -107,7 +112,8 @@ def run_baseline(course: Path, aid: str, files: list[Path], jobs: int, work: Pat
             env={**env, "AG_STUDENT": str(f)}, capture_output=True, text=True, cwd=work)
         wall = time.perf_counter() - t0
         if not xml.exists():
-            raise RuntimeError(f"baseline pytest failed on {f.name}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            raise RuntimeError(_("baseline pytest failed on {file}:").format(file=f.name)
+                               + f"\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
         passed, tests = _junit(xml)
         return f, wall, passed, tests
 
@@ -157,13 +163,13 @@ def docker_unavailable() -> str:
     from autograder.backends import BACKENDS
 
     if "docker" not in BACKENDS:
-        return f"the docker backend is not in this build (backends: {', '.join(BACKENDS)})"
+        return _("the docker backend is not in this build (backends: {backends})").format(backends=", ".join(BACKENDS))
     try:
         import docker
 
         docker.from_env().ping()
     except Exception as e:  # noqa: BLE001 - any failure means: no engine to measure
-        return f"no Docker engine answers ({type(e).__name__}: {str(e)[:120]})"
+        return _("no Docker engine answers ({error})").format(error=f"{type(e).__name__}: {str(e)[:120]}")
     return ""
 
 
@@ -182,13 +188,15 @@ def _agreement(a: Run, b: Run) -> tuple[int, list[str]]:
 
 
 def print_runs(runs: list[Run], console: Console) -> None:
-    table = Table(title=f"Grading {runs[0].n} submissions, one run")
-    for col in ("contender", "wall s", "subs/s", "x (a)", "start-up s", "per sub s", "tests s", "overhead s"):
-        table.add_column(col, justify="left" if col == "contender" else "right")
+    table = Table(title=_("Grading {n} submissions, one run").format(n=runs[0].n))
+    columns = (N_("contender"), N_("wall s"), N_("subs/s"), N_("x (a)"), N_("start-up s"), N_("per sub s"),
+               N_("tests s"), N_("overhead s"))
+    for col in columns:
+        table.add_column(_(col), justify="left" if col == "contender" else "right")
     base = runs[0]
     for r in runs:
         if r.skipped:
-            table.add_row(r.name, "skipped", "", "", "", "", "", "")
+            table.add_row(r.name, _("skipped"), "", "", "", "", "", "")
             continue
         table.add_row(r.name, f"{r.wall:.1f}", f"{r.throughput:.3f}",
                       f"{r.throughput / base.throughput:.2f}" if base.throughput else "",
@@ -197,19 +205,20 @@ def print_runs(runs: list[Run], console: Console) -> None:
     console.print(table)
     for r in runs[1:]:
         if r.skipped:
-            console.print(f"{r.name}: skipped: {r.skipped}")
+            console.print(_("{contender}: skipped: {why}").format(contender=r.name, why=r.skipped))
             continue
-        console.print(f"{r.name}: throughput {r.throughput / base.throughput:.2f}x of (a); per-submission "
-                      f"overhead {r.overhead:.3f} s vs {base.overhead:.3f} s "
-                      f"({base.overhead / r.overhead if r.overhead > 0 else float('inf'):.0f}x less)")
+        console.print(_("{contender}: throughput {ratio}x of (a); per-submission overhead {overhead} s vs {base} s "
+                        "({less}x less)").format(
+            contender=r.name, ratio=f"{r.throughput / base.throughput:.2f}", overhead=f"{r.overhead:.3f}",
+            base=f"{base.overhead:.3f}", less=f"{base.overhead / r.overhead if r.overhead > 0 else float('inf'):.0f}"))
         same, differ = _agreement(base, r)
-        console.print(f"  same pass/fail per test as (a) on {same}/{r.n} submissions"
-                      + (": differ on " + "; ".join(differ[:5]) if differ else ""))
+        console.print("  " + _("same pass/fail per test as (a) on {same}/{n} submissions").format(same=same, n=r.n)
+                      + (_(": differ on {submissions}").format(submissions="; ".join(differ[:5])) if differ else ""))
     for r in runs[1:]:
         if r.test_seconds and not r.skipped:
             _print_test_share(r, console)
-    console.print("overhead = a submission's wall time minus the time inside its tests; start-up is "
-                  "paid once per grading process and counts in wall and throughput.", style="dim")
+    console.print(_("overhead = a submission's wall time minus the time inside its tests; start-up is "
+                    "paid once per grading process and counts in wall and throughput."), style="dim")
 
 
 VECTORISATION = ("_vectorised", "_large_tensor")  # 01_tensors' tests that judge vectorisation
@@ -222,9 +231,10 @@ def _print_test_share(r: Run, console: Console) -> None:
     vec = sum(s for name, s in mean.items() if name.endswith(VECTORISATION))
     warm = statistics.mean(r.per_sub[1:] or r.per_sub)  # the first submission also warms caches
     top = ", ".join(f"{name} {s:.3f}" for name, s in sorted(mean.items(), key=lambda kv: -kv[1])[:4])
-    console.print(f"{r.name}: warm per submission {warm:.2f} s, of which tests {tests:.2f} s "
-                  f"({tests / warm:.0%}); vectorisation tests {vec:.2f} s ({vec / tests if tests else 0:.0%} of "
-                  f"the tests); slowest tests (s): {top}", highlight=False)
+    console.print(_("{contender}: warm per submission {warm} s, of which tests {tests} s ({share}); vectorisation "
+                    "tests {vec} s ({vec_share} of the tests); slowest tests (s): {top}").format(
+        contender=r.name, warm=f"{warm:.2f}", tests=f"{tests:.2f}", share=f"{tests / warm:.0%}", vec=f"{vec:.2f}",
+        vec_share=f"{vec / tests if tests else 0:.0%}", top=top), highlight=False)
 
 
 def run_memory(course: Path, aid: str, n: int, work: Path, console: Console) -> int:
@@ -241,12 +251,13 @@ def run_memory(course: Path, aid: str, n: int, work: Path, console: Console) -> 
         nonlocal done
         done += 1
         if o.result is None:
-            console.print(f"[red]{o.job.path.name}: {o.fault}[/]")
+            console.print(Text(f"{o.job.path.name}: {o.fault}", "red"))
         if done == 1 or done % every == 0 or done == n:
             mem = executor.memory()[0]
             samples.append((done, time.perf_counter() - t0, mem))
-            console.print(f"{done:5d} graded  {time.perf_counter() - t0:7.0f} s  trusted {mem['trusted'] / 1024:7.1f} MiB"
-                          f"  zygote {mem.get('zygote', 0) / 1024:7.1f} MiB", highlight=False)
+            console.print(_("{done} graded  {seconds} s  trusted {trusted} MiB  zygote {zygote} MiB").format(
+                done=f"{done:5d}", seconds=f"{time.perf_counter() - t0:7.0f}", trusted=f"{mem['trusted'] / 1024:7.1f}",
+                zygote=f"{mem.get('zygote', 0) / 1024:7.1f}"), highlight=False)
 
     try:
         executor.run([Job(f.stem, f) for f in files], on_outcome)
@@ -256,37 +267,41 @@ def run_memory(course: Path, aid: str, n: int, work: Path, console: Console) -> 
     last = samples[-1]
     for key in ("trusted", "zygote"):
         grow = (last[2].get(key, 0) - first[2].get(key, 0)) / 1024
-        console.print(f"{key}: {first[2].get(key, 0) / 1024:.1f} MiB after {first[0]} submissions, "
-                      f"{last[2].get(key, 0) / 1024:.1f} MiB after {last[0]} ({grow:+.1f} MiB)")
+        console.print(_("{process}: {first} MiB after {first_n} submissions, {last} MiB after {last_n} "
+                        "({grow} MiB)").format(process=key, first=f"{first[2].get(key, 0) / 1024:.1f}",
+                                               first_n=first[0], last=f"{last[2].get(key, 0) / 1024:.1f}",
+                                               last_n=last[0], grow=f"{grow:+.1f}"))
     return 0
 
 
 def run_bench(course: Path | None, args, console: Console) -> int:
     if course is None:
-        raise ConfigError("no course found: run `make bench` from the repository root")
+        raise ConfigError(_("no course found: run `make bench` from the repository root"))
     work = Path(tempfile.mkdtemp(prefix="ag-bench-"))
     try:
         if args.memory:
             return run_memory(course, args.assignment, args.memory, work, console)
         files = generate(course, args.assignment, args.n, work / "subs")
-        console.print(f"{len(files)} generated submissions of {args.assignment} "
-                      f"({sum(1 for i in range(len(files)) if i % 4 == 3)} with a mutant), jobs={args.jobs}")
+        console.print(_("{n} generated submissions of {assignment} ({mutants} with a mutant), jobs={jobs}").format(
+            n=len(files), assignment=args.assignment, mutants=sum(1 for i in range(len(files)) if i % 4 == 3),
+            jobs=args.jobs))
         runs = []
-        with console.status("(a) a fresh pytest process per submission..."):
+        with console.status(_("(a) a fresh pytest process per submission...")):
             runs.append(run_baseline(course, args.assignment, files, args.jobs, work))
-        with console.status("(b) local backend..."):
-            runs.append(run_ours("(b) local backend", course, args.assignment, files, args.jobs))
+        local, docker = _("(b) local backend"), _("(c) docker backend")
+        with console.status(local + "..."):
+            runs.append(run_ours(local, course, args.assignment, files, args.jobs))
         why = docker_unavailable()
         if why:
-            runs.append(Run("(c) docker backend", n=len(files), skipped=why))
+            runs.append(Run(docker, n=len(files), skipped=why))
         else:
-            with console.status("(c) docker backend..."):
+            with console.status(docker + "..."):
                 opts = {"image": args.image} if args.image else {}
                 try:
-                    runs.append(run_ours("(c) docker backend", course, args.assignment, files, args.jobs,
+                    runs.append(run_ours(docker, course, args.assignment, files, args.jobs,
                                          backend="docker", backend_options=opts))
                 except GradingProcessFault as e:  # e.g. an image built from other engine sources
-                    runs.append(Run("(c) docker backend", n=len(files), skipped=str(e)))
+                    runs.append(Run(docker, n=len(files), skipped=str(e)))
         print_runs(runs, console)
         return 0
     finally:

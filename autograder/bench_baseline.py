@@ -22,6 +22,7 @@ import pytest
 import torch
 
 from autograder.harness import CallResult, MissingName, NotDifferentiable, StudentException
+from autograder.i18n import t as _  # the language of the bench run (AUTOGRADER_LANG, set by bench.py)
 
 
 def _load(path: str, name: str):
@@ -62,7 +63,7 @@ class InProcessStudent:
     def _fn(self, name: str):
         fn = getattr(self._module, name, None)
         if not callable(fn):
-            raise MissingName(f"{name} is not defined in your submission")
+            raise MissingName(_("{name} is not defined in your submission").format(name=name))
         return fn
 
     @staticmethod
@@ -70,7 +71,8 @@ class InProcessStudent:
         try:
             return fn(*args, **kwargs)
         except Exception as e:  # noqa: BLE001 - the student's exception, as the harness reports it
-            raise StudentException(f"{name}() raised {type(e).__name__}: {e}",
+            raise StudentException(_("{name}() raised {error}: {message}").format(name=name, error=type(e).__name__,
+                                                                                  message=e),
                                    [c.__name__ for c in type(e).__mro__], str(e)) from None
 
     def call(self, name: str, *args, timeout=None, **kwargs):
@@ -96,7 +98,8 @@ class InProcessStudent:
         pairs = [(o, c) for o, c in zip(outputs, cots)
                  if c is not None and isinstance(o, torch.Tensor) and o.requires_grad]
         if not pairs:
-            raise NotDifferentiable(f"{name}(): the output is not connected to the autograd graph of its inputs")
+            raise NotDifferentiable(_("{name}(): the output is not connected to the autograd graph of its inputs")
+                                    .format(name=name))
         grads = torch.autograd.grad([o for o, _ in pairs], [args[i] for i in wrt], [c for _, c in pairs],
                                     allow_unused=True)
         return _detach(result), tuple(grads)

@@ -51,17 +51,18 @@ class AssignmentConfig:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"{path} does not exist: every assignment needs an assignment.toml") from None
+            raise ConfigError(_("{path} does not exist: every assignment needs an assignment.toml").format(
+                path=path)) from None
         except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{path} is not valid TOML: {e}") from None
+            raise ConfigError(_("{path} is not valid TOML: {error}").format(path=path, error=e)) from None
         a = raw.get("assignment")
         if not isinstance(a, dict) or "id" not in a:
-            raise ConfigError(f"{path}: add an [assignment] table with at least `id`")
+            raise ConfigError(_("{path}: add an [assignment] table with at least `id`").format(path=path))
         default_timeout = float(a.get("default_timeout_s", 20))
         tests = {}
         for name, spec in raw.get("tests", {}).items():
             if not isinstance(spec, dict) or "points" not in spec:
-                raise ConfigError(f"{path}: [tests.{name}] needs `points`")
+                raise ConfigError(_("{path}: [tests.{name}] needs `points`").format(path=path, name=name))
             tests[name] = TestSpec(name, float(spec["points"]), float(spec.get("timeout_s", default_timeout)))
         due = a.get("due")
         if isinstance(due, str):
@@ -83,10 +84,10 @@ class AssignmentConfig:
 
         unknown = [x for x in cfg.languages if x not in i18n.LANGUAGES]
         if unknown or "en" not in cfg.languages:
-            raise ConfigError(f"{path}: languages must include \"en\" and only {', '.join(i18n.LANGUAGES)}; "
-                              f"got {list(cfg.languages)}")
+            raise ConfigError(_("{path}: languages must include \"en\" and only {languages}; got {got}").format(
+                path=path, languages=", ".join(i18n.LANGUAGES), got=list(cfg.languages)))
         if cfg.hidden_visibility not in ("hidden", "after_due_date", "after_published", "visible"):
-            raise ConfigError(f"{path}: hidden_visibility must be a Gradescope visibility value")
+            raise ConfigError(_("{path}: hidden_visibility must be a Gradescope visibility value").format(path=path))
         return cfg
 
     def spec(self, test_name: str) -> TestSpec | None:

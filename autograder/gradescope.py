@@ -32,6 +32,7 @@ from typing import Callable
 
 from autograder import __version__
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
+from autograder.i18n import t as _  # errors; the archive's scripts stay English (Gradescope runs them)
 
 VENV = "/opt/torch-autograder"
 
@@ -138,7 +139,8 @@ def export(course: Path, aid: str, output: Path, *, wheels: bool = False,
 
     paths = assignment_paths(aid, course)
     if paths.hidden_tests is None:
-        raise ConfigError(f"{aid}: export from the instructor's course (solutions/{aid}/), not a student release")
+        raise ConfigError(_("{assignment}: export from the instructor's course (solutions/{assignment}/), not a "
+                            "student release").format(assignment=aid))
     AssignmentConfig.load(paths.config)  # fails loudly on a broken assignment.toml
     sol = paths.config.parent
     root = project_root()

@@ -17,16 +17,18 @@ from pathlib import Path
 
 import nbformat
 from rich.console import Console
+from rich.text import Text
 
 from autograder.config import AssignmentConfig, ConfigError
+from autograder.i18n import t as _  # console output and errors; the release itself stays English
 
 
 def _preprocessors():
     try:
         from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions
     except ImportError:
-        raise ConfigError("releasing needs nbgrader, an authoring extra: "
-                          "pip install 'torch-autograder[authoring]' (make setup does)") from None
+        raise ConfigError(_("releasing needs nbgrader, an authoring extra: "
+                            "pip install 'torch-autograder[authoring]' (make setup does)")) from None
     return [ClearSolutions(enforce_metadata=True), ClearHiddenTests(), ClearMarkScheme(), ClearOutput()]
 
 
@@ -109,7 +111,8 @@ def build_release(course: Path, aid: str, dest: Path) -> None:
     public = public_test_names(src / "tests" / "public")
     unknown = sorted(public - set(cfg.tests))
     if unknown:
-        raise ConfigError(f"{aid}: public tests without points in assignment.toml: {', '.join(unknown)}")
+        raise ConfigError(_("{assignment}: public tests without points in assignment.toml: {tests}").format(
+            assignment=aid, tests=", ".join(unknown)))
     (dest / "assignment.toml").write_text(cfg.public_subset(public), encoding="utf-8")
     (dest / "README.md").write_text(readme(cfg.title, aid), encoding="utf-8")
 
@@ -140,9 +143,9 @@ def readme(title: str, aid: str) -> str:
 
 def _diff(a: Path, b: Path) -> list[str]:
     cmp = filecmp.dircmp(a, b)
-    out = [f"only in committed release: {n}" for n in cmp.left_only]
-    out += [f"missing from committed release: {n}" for n in cmp.right_only]
-    out += [f"out of date: {n}" for n in cmp.diff_files]
+    out = [_("only in committed release: {name}").format(name=n) for n in cmp.left_only]
+    out += [_("missing from committed release: {name}").format(name=n) for n in cmp.right_only]
+    out += [_("out of date: {name}").format(name=n) for n in cmp.diff_files]
     for name in cmp.subdirs:
         out += [f"{name}/{line}" for line in _diff(a / name, b / name)]
     return out
@@ -150,29 +153,31 @@ def _diff(a: Path, b: Path) -> list[str]:
 
 def release_all(course: Path | None, ids: list[str], console: Console, check_only: bool = False) -> int:
     if course is None:
-        raise ConfigError("no course found: run from the folder holding solutions/, or pass --course")
+        raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
     ids = ids or sorted(p.name for p in (course / "solutions").iterdir() if (p / "assignment.toml").exists())
     stale = 0
     for aid in ids:
         if not (course / "solutions" / aid).is_dir():
-            raise ConfigError(f"no solutions/{aid} in {course}")
+            raise ConfigError(_("no solutions/{assignment} in {course}").format(assignment=aid, course=course))
         target = course / "assignments" / aid
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / aid
             build_release(course, aid, fresh)
             if check_only:
-                problems = _diff(target, fresh) if target.is_dir() else ["not released yet"]
+                problems = _diff(target, fresh) if target.is_dir() else [_("not released yet")]
                 if problems:
                     stale += 1
-                    console.print(f"[red]{aid}: the committed release is out of date[/] "
-                                  "(run `make release` and commit):")
+                    console.print(Text.assemble(
+                        (_("{assignment}: the committed release is out of date").format(assignment=aid), "red"),
+                        " ", _("(run `make release` and commit):")))
                     for p in problems:
-                        console.print(f"  - {p}")
+                        console.print(f"  - {p}", markup=False)
                 else:
-                    console.print(f"[green]{aid}: release is up to date[/]")
+                    console.print(Text(_("{assignment}: release is up to date").format(assignment=aid), "green"))
                 continue
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(fresh, target)
-            console.print(f"released {aid} -> {target.relative_to(course)}")
+            console.print(_("released {assignment} -> {folder}").format(assignment=aid,
+                                                                      folder=target.relative_to(course)))
     return 1 if stale else 0

@@ -51,8 +51,9 @@ def check(name: str | None = None, *, assignment: str | None = None, lang: str |
         return None  # a check() call that reached the grader (a cell without its tag): nothing to do
     ns = namespace if namespace is not None else sys._getframe(1).f_globals
     lang = i18n.choose(lang)
-    release = find_release(assignment or _STATE["assignment"], ns)
-    cfg = AssignmentConfig.load(release.folder / "assignment.toml")
+    with i18n.using(lang):  # "no tests here" and a broken assignment.toml are said in the check's language too
+        release = find_release(assignment or _STATE["assignment"], ns)
+        cfg = AssignmentConfig.load(release.folder / "assignment.toml")
     if name is not None and name not in cfg.exercises:
         raise CheckError(i18n.gettext("{assignment} has no exercise '{name}'; its exercises: {known}", lang)
                          .format(assignment=release.id, name=name, known=", ".join(cfg.exercises)))

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.i18n import t as _  # the check's language: check() sets it (i18n.using) around find_release
 from autograder.service.client import CONFIG  # one place says where the student's settings live
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -110,10 +111,10 @@ def find_release(assignment: str | None, namespace: dict[str, Any], cache: Path 
         stem = nb.stem if nb is not None else ""
         wanted = stem if ID_RE.match(stem) else None
     if wanted is None:
-        raise ReleaseNotFound(
+        raise ReleaseNotFound(_(
             "Which assignment is this? No released folder (assignment.toml and tests/) is next to this "
             "notebook. Run the check cell at the top of the notebook (use(\"01_tensors\") with your "
-            "assignment's id), or pass it: check(\"softmax\", assignment=\"01_tensors\").")
+            "assignment's id), or pass it: check(\"softmax\", assignment=\"01_tensors\")."))
     return download_release(wanted, cache)
 
 
@@ -121,19 +122,20 @@ def download_release(aid: str, cache: Path | None = None) -> Release:
     """The release of ``aid`` from the configured service, cached (refreshed on every call
     that can reach the service, so a corrected test reaches students)."""
     if not ID_RE.match(aid):
-        raise ReleaseNotFound(f"{aid!r} is not an assignment id (letters, digits, '_', '-' and '.').")
+        raise ReleaseNotFound(_("{assignment} is not an assignment id (letters, digits, '_', '-' and '.').").format(
+            assignment=repr(aid)))
     cfg = service_settings()
     folder = (cache or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser()
               / "torch-autograder" / "releases") / aid
     if not cfg.server or not cfg.token:
         if _release_id(folder) == aid:
-            return Release(aid, folder, f"{folder} (downloaded earlier)")
-        raise ReleaseNotFound(
-            f"The public tests of {aid} are not next to this notebook, and no service is set to download "
+            return Release(aid, folder, _("{folder} (downloaded earlier)").format(folder=folder))
+        raise ReleaseNotFound(_(
+            "The public tests of {assignment} are not next to this notebook, and no service is set to download "
             "them from. Either open the notebook inside its released folder (the one with tests/ and "
             "assignment.toml), or set AUTOGRADER_SERVER and AUTOGRADER_TOKEN (in Colab: "
             "os.environ[\"AUTOGRADER_SERVER\"] = \"https://...\") or write them into "
-            f"{CONFIG} (server = \"...\", token = \"...\").")
+            "{config} (server = \"...\", token = \"...\").").format(assignment=aid, config=CONFIG))
     url = f"{cfg.server.rstrip('/')}/api/v1/assignments/{aid}/release.zip"
     req = urllib.request.Request(url, headers={"Authorization": f"Bearer {cfg.token}"})
     try:
@@ -141,17 +143,21 @@ def download_release(aid: str, cache: Path | None = None) -> Release:
             data = r.read(RELEASE_ZIP_MAX + 1)
     except urllib.error.HTTPError as e:
         if _release_id(folder) == aid:
-            return Release(aid, folder, f"{folder} (downloaded earlier; the service answered {e.code})")
-        raise ReleaseNotFound(f"The service refused the public tests of {aid} ({e.code}: {_error_text(e)}). "
-                              "Check the assignment id and your token.") from None
+            return Release(aid, folder, _("{folder} (downloaded earlier; the service answered {status})").format(
+                folder=folder, status=e.code))
+        raise ReleaseNotFound(_("The service refused the public tests of {assignment} ({status}: {error}). "
+                                "Check the assignment id and your token.").format(
+            assignment=aid, status=e.code, error=_error_text(e))) from None
     except (urllib.error.URLError, OSError) as e:
         if _release_id(folder) == aid:
-            return Release(aid, folder, f"{folder} (downloaded earlier; {cfg.server} is unreachable)")
-        raise ReleaseNotFound(f"Cannot reach {cfg.server} ({e}). Check AUTOGRADER_SERVER and your network.") from None
+            return Release(aid, folder, _("{folder} (downloaded earlier; {server} is unreachable)").format(
+                folder=folder, server=cfg.server))
+        raise ReleaseNotFound(_("Cannot reach {server} ({error}). Check AUTOGRADER_SERVER and your network.").format(
+            server=cfg.server, error=e)) from None
     _unpack(data, folder)
     if _release_id(folder) != aid:
-        raise ReleaseNotFound(f"The release of {aid} from {cfg.server} has no assignment.toml and tests/ "
-                              "for it; tell your course staff.")
+        raise ReleaseNotFound(_("The release of {assignment} from {server} has no assignment.toml and tests/ "
+                                "for it; tell your course staff.").format(assignment=aid, server=cfg.server))
     return Release(aid, folder, url)
 
 
@@ -169,11 +175,11 @@ def _unpack(data: bytes, folder: Path) -> None:
     RELEASE_ZIP_MAX bytes. A zip holding one top folder (``01_tensors/...``) is unpacked
     from inside it."""
     if len(data) > RELEASE_ZIP_MAX:
-        raise ReleaseNotFound("the release the service sent is too large; tell your course staff")
+        raise ReleaseNotFound(_("the release the service sent is too large; tell your course staff"))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ReleaseNotFound("the service did not send a zip file; tell your course staff") from None
+        raise ReleaseNotFound(_("the service did not send a zip file; tell your course staff")) from None
     names = [i for i in zf.infolist() if not i.is_dir()]
     tops = {Path(i.filename).parts[0] for i in names if len(Path(i.filename).parts) > 1}
     strip = 1 if len(tops) == 1 and all(len(Path(i.filename).parts) > 1 for i in names) else 0
@@ -187,7 +193,7 @@ def _unpack(data: bytes, folder: Path) -> None:
         total += info.file_size
         if total > RELEASE_ZIP_MAX:
             shutil.rmtree(staging, ignore_errors=True)
-            raise ReleaseNotFound("the release the service sent unpacks too large; tell your course staff")
+            raise ReleaseNotFound(_("the release the service sent unpacks too large; tell your course staff"))
         target = staging.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(zf.read(info)[: RELEASE_ZIP_MAX])
