@@ -124,3 +124,24 @@ def test_validate_grades_alternatives_and_names_what_a_wrong_one_lost(tmp_path):
     assert not wrong.ok
     assert "test_to_numpy_basic (-3)" in wrong.detail and "returned dtype float64" in wrong.detail
     assert "test_to_numpy_dtypes_shapes_devices" in wrong.detail
+
+
+def test_judgements_are_written_in_the_commands_language():
+    """`autograder --lang ko validate` labels and explains each check in Korean; the mutant's
+    name and bug (the author's text) and the test names stay as written."""
+    from autograder import i18n
+
+    caught = result(("test_softmax_basic", ("softmax",)))
+    english = _judge_mutant(MUTANT, caught, CFG)
+    assert english.what == "mutant softmax_bug (softmax: no max shift)"
+    assert english.detail == "caught by test_softmax_basic (-99 points)"
+    with i18n.using("ko"):
+        ok = _judge_mutant(MUTANT, caught, CFG)
+        escaped = _judge_mutant(MUTANT, result(), CFG)
+        hidden = _judge_mutant(MUTANT, result(("test_softmax_large", ("softmax",)), visibility="hidden"), CFG)
+        alt = _judge_alternative(Alternative("a", "nope", "x", ""), result(), CFG)
+    assert ok.ok and ok.what == "뮤턴트 softmax_bug (softmax: no max shift)"
+    assert ok.detail == "test_softmax_basic이(가) 잡음 (-99점)"
+    assert escaped.detail == "어떤 테스트도 잡지 못했습니다: 이 버그에서 실패하는 테스트를 추가하세요"
+    assert "잡는 공개 테스트가 없습니다" in hidden.detail
+    assert alt.what == "대안 풀이 a (nope: x)" and alt.detail == "알 수 없는 문제 'nope'을(를) 가리킵니다"
