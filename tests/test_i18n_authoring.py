@@ -136,3 +136,13 @@ def test_check_says_where_the_tests_are_not_in_the_kernels_language(nowhere, mon
     monkeypatch.setenv("AUTOGRADER_LANG", "ko")  # the kernel's environment picks it too
     with pytest.raises(ReleaseNotFound, match="과제 id가 아닙니다"):
         check("softmax", assignment="../etc", namespace={})
+
+
+def test_gradescope_refuses_a_student_release_in_korean(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "assignments" / AID, course / "assignments" / AID)
+    ko = cli("--course", str(course), "--lang", "ko", "gradescope", AID, "-o", str(tmp_path / "a.zip"))
+    assert ko.returncode == 1
+    assert f"오류: {AID}: 학생용 배포본이 아니라 강사의 수업 폴더(solutions/{AID}/)에서 내보내세요" in ko.stdout
+    en = cli("--course", str(course), "gradescope", AID, "-o", str(tmp_path / "a.zip"))
+    assert f"error: {AID}: export from the instructor's course (solutions/{AID}/), not a student release" in en.stdout
