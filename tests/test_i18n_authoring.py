@@ -90,8 +90,6 @@ def test_a_broken_assignment_toml_is_reported_in_korean(tmp_path):
     (course / "solutions" / AID / "assignment.toml").write_text("[assignment\n")
     ko = cli("--course", str(course), "--lang", "ko", "validate", AID)
     assert ko.returncode == 1 and "올바른 TOML이 아닙니다" in ko.stdout, ko.stdout
-    en = cli("--course", str(course), "validate", AID)
-    assert "is not valid TOML" in en.stdout
 
 
 def test_release_check_in_korean(tmp_path):
