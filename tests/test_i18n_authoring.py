@@ -88,8 +88,25 @@ def test_validate_says_a_broken_alternative_in_korean(tmp_path):
 def test_a_broken_assignment_toml_is_reported_in_korean(tmp_path):
     course = _course_copy(tmp_path)
     (course / "solutions" / AID / "assignment.toml").write_text("[assignment\n")
-    ko = cli("--course", str(course), "--lang", "ko", "validate", AID)
+    ko = cli("--course", str(course), "--lang", "ko", "gradescope", AID, "-o", str(tmp_path / "a.zip"))
     assert ko.returncode == 1 and "올바른 TOML이 아닙니다" in ko.stdout, ko.stdout
+
+
+def test_validate_table_and_verdict_in_korean(tmp_path):
+    """The solution alone (no release, mutants or alternatives): one grading, a table of
+    four checks with three failed, all in Korean but the data (names, paths, scores)."""
+    course = _course_copy(tmp_path)
+    ko = cli("--course", str(course), "--lang", "ko", "validate", AID)
+    assert ko.returncode == 1, ko.stdout + ko.stderr
+    lines = [line.strip("│┃ ") for line in ko.stdout.splitlines()]
+    assert f"{AID} 검증" in lines
+    assert any(line.startswith("검사") and "세부 사항" in line for line in lines)
+    assert any(line.startswith("해답이 만점을 받음") and "통과" in line and "100/100" in line for line in lines)
+    assert any(line.startswith("배포된 stub이 0점을 받음") and "실패" in line
+               and f"`autograder release {AID}`를 실행하세요" in line for line in lines)
+    assert any(line.startswith("모든 문제에 뮤턴트가 있음") and "없음: to_numpy, standardize" in line for line in lines)
+    assert any(line.startswith("모든 문제에 올바른 대안 풀이가 3개씩 있음") and "너무 적음" in line for line in lines)
+    assert lines[-1] == "검사 3개가 실패했습니다"
 
 
 def test_release_check_in_korean(tmp_path):
