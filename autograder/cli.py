@@ -168,12 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     console = Console()
     try:
-        lang = i18n.choose(_lang_arg(argv))
+        with i18n.using(i18n.choose(_lang_arg(argv))):
+            args = _parser().parse_args(argv)
+        lang = i18n.choose(args.lang)  # what argparse read decides the rest (it takes `--lan ko` too)
     except ValueError as e:
         console.print(Text.assemble(("error:", "bold red"), " ", str(e)), highlight=False)
         return EXIT_FAULT
-    with i18n.using(lang):
-        args = _parser().parse_args(argv)
     try:
         with i18n.using(lang):
             return COMMANDS[args.command](args, console)
