@@ -68,7 +68,8 @@ def _student_folder(root: Path) -> tuple[Path, list[str]]:
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in solutions:
-            cell.source = mutant.source if f"def {mutant.exercise}(" in solutions[gid] else solutions[gid]
+            mutated = f"def {mutant.exercise}(" in solutions[gid]
+            cell.source = _as_written(mutant.source) if mutated else solutions[gid]
     nb.cells.append(nbformat.v4.new_code_cell(
         "import os, sys\nprint('kernel python:', sys.executable)\nprint('session:', os.environ.get('JPY_SESSION_NAME'))\n"
         "from autograder.notebook import submit\nsubmit()",
@@ -86,6 +87,14 @@ def _student_folder(root: Path) -> tuple[Path, list[str]]:
         else:
             roles.append("code")
     return path, roles
+
+
+def _as_written(mutant_source: str) -> str:
+    """The mutant as a student would have typed it: without its ``# exercise:``/``# bug:`` header."""
+    lines = mutant_source.splitlines()
+    while lines and lines[0].startswith(("# exercise:", "# bug:")):
+        lines.pop(0)
+    return "\n".join(lines).strip() + "\n"
 
 
 # ---------------------------------------------------------------------------- the server
@@ -373,6 +382,8 @@ def test_check_and_submit_in_the_front_end(lab, browser, front_end, tmp_path):
     assert browser.save_screenshot(str(shot))
     img = Image.open(shot).convert("RGB")
     assert img.size[0] == WIDTH, img.size
+    colours = img.resize((img.size[0] // 4, img.size[1] // 4)).getcolors(maxcolors=1 << 16) or []
+    assert len(colours) > 10, f"{front_end}: a blank screenshot ({shot})"
     if front_end == "jupyterlab" and os.environ.get("AUTOGRADER_DOCS_SHOTS"):
         img.convert("P", palette=Image.Palette.ADAPTIVE, colors=96).save(DOCS_SHOT, optimize=True)
     print(f"{front_end}: opened, ran all cells and read the page in {ran:.1f} s; screenshot {shot}\n"
