@@ -106,10 +106,12 @@ def _free_port() -> int:
 
 
 class Lab:
-    """A ``jupyter lab`` server started for the test, isolated from the machine's Jupyter setup."""
+    """A ``jupyter lab`` server started for the test, isolated from the machine's Jupyter setup,
+    serving ``root`` (the student's folder with ``notebook``; ``roles``: its cells' roles)."""
 
-    def __init__(self, tmp: Path, root: Path):
-        self.tmp, self.root = tmp, root
+    def __init__(self, tmp: Path, root: Path, notebook: Path, roles: list[str]):
+        self.tmp, self.root, self.notebook, self.roles = tmp, root, notebook, roles
+        self.pristine = notebook.read_bytes()  # restored before each front end runs it
         self.port, self.token = _free_port(), secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "jupyter.log"
@@ -213,8 +215,7 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / AID
     path, roles = _student_folder(root)
-    server = Lab(tmp, root).start()
-    server.notebook, server.roles, server.pristine = path, roles, path.read_bytes()
+    server = Lab(tmp, root, path, roles).start()
     yield server
     server.stop()
 
@@ -278,6 +279,10 @@ def _wait(driver, cond, timeout: float, what: str, shots: Path, name: str):
             last = cond(driver)
         except (StaleElementReferenceException, WebDriverException):
             last = None
+        except PageFailure as e:  # the page shows something that will not get better
+            shot = shots / f"{name}-failure.png"
+            driver.save_screenshot(str(shot))
+            raise PageFailure(f"{e} (screenshot: {shot})") from None
         if last:
             return last
         time.sleep(0.5)
@@ -369,8 +374,8 @@ def test_check_and_submit_in_the_front_end(lab, browser, front_end, tmp_path):
     cells = _run_notebook(browser, lab, front_end, f"{lab.url}{FRONT_ENDS[front_end]}?token={lab.token}",
                           tmp_path)
     ran = time.monotonic() - started
-    _check_page(cells, lab, front_end)
-    # The mutant's check cell in view: what a student sees.
+    # The mutant's check cell in view, as a student sees it (taken before judging the page, so
+    # a failing assertion has its picture).
     exercise = next(m for m in read_mutants(ROOT / "solutions" / AID / "mutants") if m.name == MUTANT).exercise
     # Scrolled, then two animation frames so the scroll is painted before the screenshot.
     browser.execute_async_script("""
@@ -380,6 +385,7 @@ def test_check_and_submit_in_the_front_end(lab, browser, front_end, tmp_path):
                                  lab.roles.index(f"check:{exercise}") - 1)
     shot = tmp_path / f"{front_end}.png"
     assert browser.save_screenshot(str(shot))
+    _check_page(cells, lab, f"{front_end} (screenshot: {shot})")
     img = Image.open(shot).convert("RGB")
     assert img.size[0] == WIDTH, img.size
     colours = img.resize((img.size[0] // 4, img.size[1] // 4)).getcolors(maxcolors=1 << 16) or []
