@@ -66,7 +66,8 @@ def test_roster_and_backup_print_korean(tmp_path):
     out = run("roster", "rotate", "bob", "--db", db).stdout.splitlines()
     assert out[0] == "New token for bob (the old one no longer works; shown once):"
     out = run("roster", "extend", "bob", "--assignment", "01_tensors", "--db", db).stdout
-    assert out == "bob on 01_tensors: due as the assignment, closes as the assignment, 2 extra submission(s) per window\n"
+    assert out == ("bob on 01_tensors: due as the assignment, closes as the assignment, 2 extra submission(s) "
+                   "per window\n")
     bad = run("roster", "revoke", "nobody", "--db", db, check=False)
     assert bad.stdout == f"error: no user 'nobody' in {db}: check the id (`student_id` of the roster)\n"
 
