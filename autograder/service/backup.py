@@ -11,15 +11,21 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from autograder import i18n
 from autograder.config import ConfigError
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language (the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
 
 
 def backup(db: Path, data: Path, out: Path) -> dict:
     if not Path(db).is_file():
-        raise ConfigError(f"{db} does not exist: pass the --db of the running service")
+        raise ConfigError(_("{db} does not exist: pass the --db of the running service").format(db=db))
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise ConfigError(f"{out} is not empty: pass a new folder for the backup")
+        raise ConfigError(_("{out} is not empty: pass a new folder for the backup").format(out=out))
     out.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     dest = sqlite3.connect(out / Path(db).name)

@@ -21,7 +21,21 @@ import threading
 import time
 from pathlib import Path
 
+from rich.cells import cell_len
+
+from autograder import i18n
+
 ASSIGNMENT = "01_tensors"
+LABEL_CELLS = 22  # the figures start in this column
+
+
+def _(message: str) -> str:
+    """``message`` in the language of AUTOGRADER_LANG or the locale (the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
+
+
+def _label(text: str) -> str:
+    return text + " " * max(1, LABEL_CELLS - cell_len(text))
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -59,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             dst = subs / f"student{i:03d}{src.suffix}"
             shutil.copyfile(src, dst)
             files.append(dst)
-        print(f"{args.students} submissions of {ASSIGNMENT} (the sample class, repeated), --jobs {args.jobs}", flush=True)
+        print(_("{n} submissions of {assignment} (the sample class, repeated), --jobs {jobs}").format(
+            n=args.students, assignment=ASSIGNMENT, jobs=args.jobs), flush=True)
 
         t0 = time.perf_counter()
         subprocess.run([*ag, "batch", str(subs), "--assignment", ASSIGNMENT, "--jobs", str(args.jobs),
@@ -85,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 except httpx.TransportError:
                     time.sleep(0.1)
                 if server.poll() is not None:
-                    raise SystemExit(f"the server did not start: see {tmp / 'serve.log'}")
+                    raise SystemExit(_("the server did not start: see {log}").format(log=tmp / "serve.log"))
             accept: list[float] = []
             feedback: list[float] = []
             ends: list[float] = []
@@ -114,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                             ends.append(end)
                             return
                         time.sleep(0.2)
-                    errors.append(f"{path.name}: not graded in time")
+                    errors.append(_("{file}: not graded in time").format(file=path.name))
 
             t0 = time.perf_counter()
             threads = [threading.Thread(target=student, args=(f,)) for f in files]
@@ -128,14 +143,16 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(60)
             log.close()
         if errors:
-            print("errors:\n  " + "\n  ".join(errors))
+            print(_("errors:") + "\n  " + "\n  ".join(errors))
             return 1
         batch_rate = 60 * args.students / batch_s
         service_rate = 60 * args.students / service_s
-        print(f"accept latency        p50 {_pct(accept, 50) * 1000:7.1f} ms   p95 {_pct(accept, 95) * 1000:7.1f} ms")
-        print(f"upload to feedback    p50 {_pct(feedback, 50):7.1f} s    p95 {_pct(feedback, 95):7.1f} s")
-        print(f"graded per minute     service {service_rate:6.1f} ({service_s:.1f} s)   batch {batch_rate:6.1f} "
-              f"({batch_s:.1f} s)   service/batch {service_rate / batch_rate:.2f}")
+        # Labels padded by terminal cells (a Korean syllable takes two), the figures after them.
+        print(f"{_label(_('accept latency'))}p50 {_pct(accept, 50) * 1000:7.1f} ms   "
+              f"p95 {_pct(accept, 95) * 1000:7.1f} ms")
+        print(f"{_label(_('upload to feedback'))}p50 {_pct(feedback, 50):7.1f} s    p95 {_pct(feedback, 95):7.1f} s")
+        print(f"{_label(_('graded per minute'))}service {service_rate:6.1f} ({service_s:.1f} s)   "
+              f"batch {batch_rate:6.1f} ({batch_s:.1f} s)   service/batch {service_rate / batch_rate:.2f}")
     return 0
 
 

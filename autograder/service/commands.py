@@ -10,53 +10,62 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder import i18n
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language (the ``service`` domain; cli.main sets the language
+    before it builds the parser, so the help texts are translated too)."""
+    return i18n.gettext(message, i18n.current(), "service")
+
 
 def register(sub) -> dict:
-    s = sub.add_parser("serve", help="the submission service: HTTP API, durable queue, grading")
-    s.add_argument("--db", type=Path, required=True, help="service database (SQLite; created on first start)")
-    s.add_argument("--data", type=Path, help="uploads and scratch space (default: <db name>-data next to --db)")
+    s = sub.add_parser("serve", help=_("the submission service: HTTP API, durable queue, grading"))
+    s.add_argument("--db", type=Path, required=True, help=_("service database (SQLite; created on first start)"))
+    s.add_argument("--data", type=Path, help=_("uploads and scratch space (default: <db name>-data next to --db)"))
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    s.add_argument("--jobs", type=int, default=1, help=_("submissions graded at once"))
     s.add_argument("--backend", choices=["local", "docker", "auto"], default="local")
-    s.add_argument("--image", help="docker backend: grading image")
-    s.add_argument("--gpus", help="docker backend: GPUs per container (all, a count, device=0,1); "
-                                  "Ray: GPUs per task")
+    s.add_argument("--image", help=_("docker backend: grading image"))
+    s.add_argument("--gpus", help=_("docker backend: GPUs per container (all, a count, device=0,1); "
+                                  "Ray: GPUs per task"))
     s.add_argument("--executor", choices=["local", "ray"], default="local")
-    s.add_argument("--address", help="Ray cluster address HOST:PORT (--executor ray)")
+    s.add_argument("--address", help=_("Ray cluster address HOST:PORT (--executor ray)"))
     s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
 
-    r = sub.add_parser("roster", help="students, staff and their tokens in the service database")
+    r = sub.add_parser("roster", help=_("students, staff and their tokens in the service database"))
     rs = r.add_subparsers(dest="action", required=True)
-    ri = rs.add_parser("import", help="add the students of a roster CSV (student_id[,name,email])")
+    ri = rs.add_parser("import", help=_("add the students of a roster CSV (student_id[,name,email])"))
     ri.add_argument("roster", type=Path)
-    ri.add_argument("--tokens-out", type=Path, required=True, help="write student_id,token of new students here")
-    for name, text in (("revoke", "revoke a user's token"), ("rotate", "issue a new token (the old one stops working)"),
-                       ("add-staff", "add a staff member and print their token")):
+    ri.add_argument("--tokens-out", type=Path, required=True, help=_("write student_id,token of new students here"))
+    for name, text in (("revoke", _("revoke a user's token")),
+                       ("rotate", _("issue a new token (the old one stops working)")),
+                       ("add-staff", _("add a staff member and print their token"))):
         p = rs.add_parser(name, help=text)
         p.add_argument("id")
-    e = rs.add_parser("extend", help="a student's extension for one assignment")
+    e = rs.add_parser("extend", help=_("a student's extension for one assignment"))
     e.add_argument("id")
     e.add_argument("--assignment", required=True)
-    e.add_argument("--due", help="their due date (RFC 3339)")
-    e.add_argument("--closes", help="their hard close (RFC 3339)")
-    e.add_argument("--extra", type=int, help="extra submissions per window")
+    e.add_argument("--due", help=_("their due date (RFC 3339)"))
+    e.add_argument("--closes", help=_("their hard close (RFC 3339)"))
+    e.add_argument("--extra", type=int, help=_("extra submissions per window"))
     for p in (ri, *[rs.choices[n] for n in ("revoke", "rotate", "add-staff")], e):
         p.add_argument("--db", type=Path, required=True)
 
-    u = sub.add_parser("submit", help="hand in a submission to the course's server and wait for feedback")
+    u = sub.add_parser("submit", help=_("hand in a submission to the course's server and wait for feedback"))
     u.add_argument("file", type=Path)
-    u.add_argument("--assignment", help="assignment id (default: from the file name <id>.ipynb)")
-    u.add_argument("--server", help="server URL (or AUTOGRADER_SERVER, or the config file)")
-    u.add_argument("--token", help="your token (or AUTOGRADER_TOKEN, or the config file)")
-    u.add_argument("--no-wait", action="store_true", help="print the submission id and return")
+    u.add_argument("--assignment", help=_("assignment id (default: from the file name <id>.ipynb)"))
+    u.add_argument("--server", help=_("server URL (or AUTOGRADER_SERVER, or the config file)"))
+    u.add_argument("--token", help=_("your token (or AUTOGRADER_TOKEN, or the config file)"))
+    u.add_argument("--no-wait", action="store_true", help=_("print the submission id and return"))
 
-    v = sub.add_parser("service", help="operate the submission service")
+    v = sub.add_parser("service", help=_("operate the submission service"))
     vs = v.add_subparsers(dest="action", required=True)
-    b = vs.add_parser("backup", help="a consistent copy of the database and uploads, while serving")
+    b = vs.add_parser("backup", help=_("a consistent copy of the database and uploads, while serving"))
     b.add_argument("out", type=Path)
     b.add_argument("--db", type=Path, required=True)
-    b.add_argument("--data", type=Path, help="default: <db name>-data next to --db")
+    b.add_argument("--data", type=Path, help=_("default: <db name>-data next to --db"))
     return {"serve": cmd_serve, "roster": cmd_roster, "submit": cmd_submit, "service": cmd_service}
 
 
@@ -67,9 +76,9 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
     course = args.course.resolve() if args.course else find_course_root()
     if course is None:
-        raise ConfigError("no course found: pass --course with the instructor's course folder")
+        raise ConfigError(_("no course found: pass --course with the instructor's course folder"))
     if args.executor == "ray" and args.backend == "local" and args.gpus:
-        raise ConfigError("--gpus needs --backend docker (the container gets the GPUs)")
+        raise ConfigError(_("--gpus needs --backend docker (the container gets the GPUs)"))
     db = args.db.resolve()
     config = ServiceConfig(course=course, db=db, data=(args.data or ServiceConfig.default_data(db)).resolve(),
                            host=args.host, port=args.port, jobs=args.jobs, backend=args.backend, gpus=args.gpus,
@@ -84,23 +93,28 @@ def cmd_roster(args: argparse.Namespace, console: Console) -> int:
     db = Database(args.db)
     if args.action == "import":
         new, known = roster.import_roster(db, args.roster, args.tokens_out)
-        console.print(f"{new} new student(s), {known} already known; tokens of the new ones in {args.tokens_out} "
-                      "(shown once: hand them out, then delete the file)")
+        console.print(_("{new} new student(s), {known} already known; tokens of the new ones in {tokens} "
+                        "(shown once: hand them out, then delete the file)").format(
+                            new=new, known=known, tokens=args.tokens_out), markup=False)
     elif args.action == "add-staff":
         token = roster.add_staff(db, args.id)
-        console.print(f"Staff member {args.id} added. Their token (shown once):")
+        console.print(_("Staff member {id} added. Their token (shown once):").format(id=args.id), markup=False)
         print(token)
     elif args.action == "revoke":
         roster.revoke(db, args.id)
-        console.print(f"{args.id}'s token is revoked (`autograder roster rotate {args.id}` issues a new one).")
+        console.print(_("{id}'s token is revoked (`autograder roster rotate {id}` issues a new one).").format(
+            id=args.id), markup=False)
     elif args.action == "rotate":
         token = roster.rotate(db, args.id)
-        console.print(f"New token for {args.id} (the old one no longer works; shown once):")
+        console.print(_("New token for {id} (the old one no longer works; shown once):").format(id=args.id),
+                      markup=False)
         print(token)
     elif args.action == "extend":
         new = roster.extend(db, args.id, args.assignment, args.due, args.closes, args.extra)
-        console.print(f"{args.id} on {args.assignment}: due {new['due'] or 'as the assignment'}, closes "
-                      f"{new['closes'] or 'as the assignment'}, {new['extra']} extra submission(s) per window")
+        same = _("as the assignment")
+        console.print(_("{id} on {assignment}: due {due}, closes {closes}, {extra} extra submission(s) per "
+                        "window").format(id=args.id, assignment=args.assignment, due=new["due"] or same,
+                                         closes=new["closes"] or same, extra=new["extra"]), markup=False)
     return 0
 
 
@@ -116,6 +130,7 @@ def cmd_service(args: argparse.Namespace, console: Console) -> int:
 
     db = args.db.resolve()
     info = backup(db, (args.data or ServiceConfig.default_data(db)).resolve(), args.out)
-    console.print(f"Backed up {db} to {info['db']} and {info['blobs']} upload(s) to {info['data']}. Restore: "
-                  f"serve with --db {info['db']} --data {info['data']}.")
+    console.print(_("Backed up {db} to {copy} and {blobs} upload(s) to {data}. Restore: serve with --db {copy} "
+                    "--data {data}.").format(db=db, copy=info["db"], blobs=info["blobs"], data=info["data"]),
+                  markup=False)
     return 0

@@ -13,11 +13,24 @@ import shutil
 import sys
 from pathlib import Path
 
+from rich.cells import cell_len
+
+from autograder import i18n
 from autograder.config import find_course_root
 from autograder.service import roster
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.serve import serve
+
+
+def _(message: str) -> str:
+    """``message`` in the language of AUTOGRADER_LANG or the locale (the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (a Korean syllable takes two)."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     course = find_course_root()
     if course is None:
-        raise SystemExit("run from the repository (the folder with solutions/)")
+        raise SystemExit(_("run from the repository (the folder with solutions/)"))
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     students = sorted(f.stem for f in (course / "tests/sample_class/01_tensors").iterdir())
@@ -39,12 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     with (args.out / "tokens.csv").open(newline="") as f:
         tokens = {r["student_id"]: r["token"] for r in csv.DictReader(f)}
     url = f"http://127.0.0.1:{args.port}"
-    print(f"\nThe sample class's submission service: {url}  (database {args.out}/service.db)\n")
+    print("\n" + _("The sample class's submission service: {url}  (database {db})").format(
+        url=url, db=f"{args.out}/service.db") + "\n")
+    student_label, staff_label = _("student"), _("staff")
+    width = max(cell_len(student_label), cell_len(staff_label))
     for s, t in tokens.items():
-        print(f"  student {s:8} {t}")
-    print(f"  staff    {'staff':8} {staff}\n")
+        print(f"  {_pad(student_label, width)} {s:8} {t}")
+    print(f"  {_pad(staff_label, width + 1)} {'staff':8} {staff}\n")
     first = next(iter(tokens))
-    print("Try (in another terminal):\n"
+    print(_("Try (in another terminal):") + "\n"
           f"  .venv/bin/autograder submit tests/sample_class/01_tensors/bob.py --assignment 01_tensors "
           f"--server {url} --token {tokens[first]}\n"
           f"  curl -H 'Authorization: Bearer {staff}' {url}/api/v1/gradebook/01_tensors.csv\n", flush=True)

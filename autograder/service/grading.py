@@ -13,6 +13,7 @@ queued again once, then marked ``not_graded``.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import json
@@ -25,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+from autograder import i18n
 from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
 from autograder.executors.grading_process import rss_kib
 from autograder.feedback import render_markdown
@@ -40,6 +42,12 @@ from autograder.service.policies import Course
 from autograder.service.store import BlobStore
 
 WARM_PER_SLOT = 2  # assignments whose grading process a slot keeps warm at once
+
+
+def _(message: str) -> str:
+    """An operator log line in the server's language (``serve --lang``; the ``service`` domain).
+    The slot threads run in a copy of the starting context, so they read the same language."""
+    return i18n.gettext(message, i18n.current(), "service")
 
 
 # =========================================================================== grading slots
@@ -81,20 +89,22 @@ class GradingPool:
         try:
             find_image(docker_client(), self.config.image, "gpu" if self.config.gpus else "cpu")
         except RuntimeError as e:  # DockerUnavailable, ImageError: their messages say what to do
-            raise ConfigError(f"--backend docker cannot grade: {e}") from None
+            raise ConfigError(_("--backend docker cannot grade: {error}").format(error=e)) from None
 
     def start(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         n = queue.requeue_interrupted(self.db.conn)
         if n:
-            self.log(f"put back {n} submission(s) that were grading when the server last stopped")
+            self.log(_("put back {n} submission(s) that were grading when the server last stopped").format(n=n))
         previews.requeue_interrupted(self.db.conn)
         for i in range(max(1, self.config.jobs)):
             procs: dict[str, GradingProcess] = {}
             self._procs.append(procs)
             # The slot thread starts its grading processes and lives as long as they do:
             # PR_SET_PDEATHSIG is tied to the thread that forked them.
-            t = threading.Thread(target=self._slot, args=(procs,), name=f"grading-slot-{i}", daemon=True)
+            # In a copy of this context: its log lines keep the language the server was started in.
+            t = threading.Thread(target=contextvars.copy_context().run, args=(self._slot, procs),
+                                 name=f"grading-slot-{i}", daemon=True)
             t.start()
             self.threads.append(t)
 
@@ -146,12 +156,13 @@ class GradingPool:
                 ended |= left
                 time.sleep(0.1)
             if ended:
-                self.log(f"ended {len(ended)} leftover process(es) below the server")
+                self.log(_("ended {n} leftover process(es) below the server").format(n=len(ended)))
             if left:
-                self.log(f"could not end process(es) {sorted(left)}: end them by hand (kill -9)")
+                self.log(_("could not end process(es) {pids}: end them by hand (kill -9)").format(pids=sorted(left)))
         n = queue.requeue_interrupted(self.db.conn)
         if n:
-            self.log(f"put back {n} submission(s) that were grading; they are graded after the next start")
+            self.log(_("put back {n} submission(s) that were grading; they are graded after the next start").format(
+                n=n))
         previews.requeue_interrupted(self.db.conn)
 
     def reload(self, assignment: str) -> None:
@@ -178,7 +189,7 @@ class GradingPool:
                 except Exception as e:  # noqa: BLE001 - a slot must outlive one submission's surprise
                     if self.stopping.is_set():
                         return
-                    self.log(f"grading {row['id']} failed: {type(e).__name__}: {e}")
+                    self.log(_("grading {id} failed: {error}").format(id=row["id"], error=f"{type(e).__name__}: {e}"))
                     queue.fault(conn, row["id"], row["attempts"], f"internal error: {type(e).__name__}")
         finally:
             with self._lock:
@@ -230,11 +241,14 @@ class GradingPool:
                 raw = result.score if result.status == "graded" else 0.0
                 queue.finish(conn, row["id"], row["attempts"], result.status, result=json.dumps(outcome.result),
                              raw=raw, max_score=result.max_score, worker=outcome.worker)
-                self.log(f"graded {row['id']} ({row['assignment']}): {result.status} {raw:g}/{result.max_score:g} "
-                         f"in {time.perf_counter() - t0:.1f} s")
+                # The status word is data (as stored); the sentence around it is the operator's.
+                self.log(_("graded {id} ({assignment}): {status} {score} in {seconds} s").format(
+                    id=row["id"], assignment=row["assignment"], status=result.status,
+                    score=f"{raw:g}/{result.max_score:g}", seconds=f"{time.perf_counter() - t0:.1f}"))
             else:
                 status = queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault")
-                self.log(f"grader fault on {row['id']} ({status}): {outcome.fault}")
+                self.log(_("grader fault on {id} ({status}): {fault}").format(id=row["id"], status=status,
+                                                                              fault=outcome.fault))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -401,8 +415,11 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
     md = render_markdown(shown, title)
     if not whole:
         hidden_points = round(sum(t.max_score for t in result.tests if t.visibility == "hidden"), 6)
-        md += (f"\n## Hidden tests\n\nThe hidden tests ({hidden_points:g} points) are graded; their results "
-               "are shown when the course releases them. The score above covers the public tests only.\n")
+        # In the language of the grading, as the rest of feedback.md (render_markdown).
+        md += "\n" + i18n.gettext("## Hidden tests\n\nThe hidden tests ({points} points) are graded; their "
+                                  "results are shown when the course releases them. The score above covers "
+                                  "the public tests only.\n", result.lang, "service").format(
+                                      points=f"{hidden_points:g}")
     return {"score": raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
             "results": tests, "feedback_md": md}
 

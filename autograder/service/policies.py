@@ -22,7 +22,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language (the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
 
 
 @dataclass(frozen=True)
@@ -39,26 +45,28 @@ class ServicePolicy:
         where = f"{cfg.path} [service]"
         unknown = set(raw) - {"max_upload_mb", "closes", "graded_per_window", "window_hours", "counts"}
         if unknown:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: max_upload_mb, "
-                              "closes, graded_per_window, window_hours, counts")
+            raise ConfigError(_("{where}: unknown key(s) {keys}; known: max_upload_mb, closes, graded_per_window, "
+                                "window_hours, counts").format(where=where, keys=", ".join(sorted(unknown))))
         closes = raw.get("closes")
         if isinstance(closes, str):
             try:
                 closes = dt.datetime.fromisoformat(closes)
             except ValueError:
-                raise ConfigError(f"{where}: closes must be RFC 3339, e.g. 2026-12-14T23:59:00+00:00") from None
+                raise ConfigError(_("{where}: closes must be RFC 3339, e.g. 2026-12-14T23:59:00+00:00").format(
+                    where=where)) from None
         if isinstance(closes, dt.datetime) and closes.tzinfo is None:
             closes = closes.replace(tzinfo=dt.timezone.utc)
         counts = str(raw.get("counts", "last"))
         if counts not in ("last", "best"):
-            raise ConfigError(f"{where}: counts must be \"last\" or \"best\"")
+            raise ConfigError(_("{where}: counts must be \"last\" or \"best\"").format(where=where))
         per = raw.get("graded_per_window")
         policy = cls(max_upload_mb=float(raw.get("max_upload_mb", 20)),
                      closes=closes if isinstance(closes, dt.datetime) else None,
                      graded_per_window=int(per) if per is not None else None,
                      window_hours=float(raw.get("window_hours", 24)), counts=counts)
         if policy.max_upload_mb <= 0 or policy.window_hours <= 0 or (per is not None and int(per) < 1):
-            raise ConfigError(f"{where}: max_upload_mb, window_hours and graded_per_window must be positive")
+            raise ConfigError(_("{where}: max_upload_mb, window_hours and graded_per_window must be positive").format(
+                where=where))
         return policy
 
     @property

@@ -11,11 +11,17 @@ import getpass
 import re
 from pathlib import Path
 
+from autograder import i18n
 from autograder.config import ConfigError
 from autograder.service import auth
 from autograder.service.db import Database, stamp, transaction
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
+
+
+def _(message: str) -> str:
+    """``message`` in the command's language (the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
 
 
 def cli_actor() -> str:
@@ -27,8 +33,8 @@ def cli_actor() -> str:
 
 def _check_id(student: str) -> str:
     if not ID_RE.match(student):
-        raise ConfigError(f"{student!r} is not a usable id: letters, digits and . _ @ + - only "
-                          "(at most 128 characters, starting with a letter or digit)")
+        raise ConfigError(_("{id} is not a usable id: letters, digits and . _ @ + - only "
+                            "(at most 128 characters, starting with a letter or digit)").format(id=repr(student)))
     return student
 
 
@@ -38,10 +44,11 @@ def import_roster(db: Database, roster: Path, tokens_out: Path) -> tuple[int, in
         with roster.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
     except FileNotFoundError:
-        raise ConfigError(f"{roster} does not exist: pass the roster CSV (header: student_id[,name,email])") from None
+        raise ConfigError(_("{roster} does not exist: pass the roster CSV (header: student_id[,name,email])").format(
+            roster=roster)) from None
     if not rows or "student_id" not in rows[0]:
-        raise ConfigError(f"{roster}: the first line must be a header with a student_id column (and name, email "
-                          "when you have them)")
+        raise ConfigError(_("{roster}: the first line must be a header with a student_id column (and name, email "
+                            "when you have them)").format(roster=roster))
     new: list[tuple[str, str]] = []
     known = 0
     conn = db.conn
@@ -73,7 +80,8 @@ def add_staff(db: Database, name: str) -> str:
     conn = db.conn
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE id=?", (sid,)).fetchone():
-            raise ConfigError(f"{sid} is already in the database: use `autograder roster rotate {sid}` for a new token")
+            raise ConfigError(_("{id} is already in the database: use `autograder roster rotate {id}` for a new "
+                                "token").format(id=sid))
         conn.execute("INSERT INTO users (id, role, name, token_id, token_hash, created_at) "
                      "VALUES (?, 'staff', ?, ?, ?, ?)", (sid, sid, lookup, auth.hash_token(token), stamp()))
         db.audit(cli_actor(), "add-staff", user=sid)
@@ -84,7 +92,8 @@ def revoke(db: Database, user: str, actor: str | None = None) -> None:
     conn = db.conn
     with transaction(conn):
         if conn.execute("UPDATE users SET revoked=1 WHERE id=?", (user,)).rowcount == 0:
-            raise ConfigError(f"no user {user!r} in {db.path}: check the id (`student_id` of the roster)")
+            raise ConfigError(_("no user {user} in {db}: check the id (`student_id` of the roster)").format(
+                user=repr(user), db=db.path))
         db.audit(actor or cli_actor(), "revoke", user=user)
 
 
@@ -95,7 +104,8 @@ def rotate(db: Database, user: str, actor: str | None = None) -> str:
         n = conn.execute("UPDATE users SET token_id=?, token_hash=?, revoked=0 WHERE id=?",
                          (lookup, auth.hash_token(token), user)).rowcount
         if n == 0:
-            raise ConfigError(f"no user {user!r} in {db.path}: check the id (`student_id` of the roster)")
+            raise ConfigError(_("no user {user} in {db}: check the id (`student_id` of the roster)").format(
+                user=repr(user), db=db.path))
         db.audit(actor or cli_actor(), "rotate", user=user)
     return token
 
@@ -106,7 +116,8 @@ def _when(text: str | None) -> str | None:
     try:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"{text!r} is not a date and time: use RFC 3339, e.g. 2026-12-14T23:59:00+00:00") from None
+        raise ConfigError(_("{text} is not a date and time: use RFC 3339, e.g. 2026-12-14T23:59:00+00:00").format(
+            text=repr(text))) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return when.isoformat()
@@ -118,7 +129,8 @@ def extend(db: Database, student: str, assignment: str, due: str | None = None, 
     conn = db.conn
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE id=? AND role='student'", (student,)).fetchone() is None:
-            raise ConfigError(f"no student {student!r} in {db.path}: import the roster first")
+            raise ConfigError(_("no student {id} in {db}: import the roster first").format(id=repr(student),
+                                                                                          db=db.path))
         old = conn.execute("SELECT due, closes, extra FROM extensions WHERE student=? AND assignment=?",
                            (student, assignment)).fetchone()
         new = {"due": _when(due) if due is not None else (old["due"] if old else None),

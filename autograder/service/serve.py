@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from autograder import i18n
 from autograder.service.config import ServiceConfig
+
+
+def _(message: str) -> str:
+    """``message`` in the operator's language (``--lang``/AUTOGRADER_LANG; the ``service`` domain)."""
+    return i18n.gettext(message, i18n.current(), "service")
 
 
 def serve(config: ServiceConfig) -> int:
@@ -18,6 +24,7 @@ def serve(config: ServiceConfig) -> int:
     from autograder.service.app import create_app
 
     def log(msg: str) -> None:
+        # The prefix is the program's name: it stays as is in every language (grep, journald).
         print(f"autograder serve: {msg}", file=sys.stderr, flush=True)
 
     app = create_app(config, log=log)
@@ -25,15 +32,17 @@ def serve(config: ServiceConfig) -> int:
     if not ids:
         from autograder.config import ConfigError
 
-        raise ConfigError(f"{config.course} has no solutions/<id>/assignment.toml: pass --course with the "
-                          "instructor's course folder")
+        raise ConfigError(_("{course} has no solutions/<id>/assignment.toml: pass --course with the "
+                            "instructor's course folder").format(course=config.course))
     app.state.service.pool.preflight()
-    log(f"{len(ids)} assignment(s) ({', '.join(ids)}), {config.jobs} grading slot(s), executor "
-        f"{config.executor}, backend {config.backend}; database {config.db}, uploads in {config.data}")
+    log(_("{n} assignment(s) ({ids}), {jobs} grading slot(s), executor {executor}, backend {backend}; "
+          "database {db}, uploads in {data}").format(n=len(ids), ids=", ".join(ids), jobs=config.jobs,
+                                                     executor=config.executor, backend=config.backend,
+                                                     db=config.db, data=config.data))
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, lifespan="on",
                                            timeout_graceful_shutdown=5, log_level="info",
                                            timeout_keep_alive=30,
                                            proxy_headers=False, server_header=False))
-    log(f"listening on http://{config.host}:{config.port}")
+    log(_("listening on {url}").format(url=f"http://{config.host}:{config.port}"))
     server.run()
     return 0
