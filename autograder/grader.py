@@ -51,8 +51,8 @@ def resolve_devices(device: str) -> list[str]:
         return ["cpu"]
     has_cuda = torch.cuda.is_available()
     if device == "cuda" and not has_cuda:
-        raise GraderFault("--device cuda was asked for, but torch sees no GPU here; "
-                          "use --device auto or cpu, or check the NVIDIA driver")
+        raise GraderFault(i18n.t("--device cuda was asked for, but torch sees no GPU here; "
+                                 "use --device auto or cpu, or check the NVIDIA driver"))
     return ["cpu", "cuda"] if has_cuda else ["cpu"]
 
 
@@ -114,7 +114,7 @@ class Grader:
                 with i18n.using(options.lang):  # a grading's texts are fixed in the language it is graded in
                     result = self._grade_once(path, assignment_id, options, submission)
             except SandboxLost as e:
-                lost = f"{lost}; then {e}" if lost else str(e)
+                lost = _then(lost, e, options.lang) if lost else str(e)
             else:
                 if attempt:  # recorded in results.json's extra_data.sandbox, for the operator
                     result.sandbox = {**result.sandbox, "retried_after": lost}
@@ -123,11 +123,13 @@ class Grader:
                 try:
                     self.backend.recover()
                 except SandboxLost as e:
-                    lost = f"{lost}; then {e}"
+                    lost = _then(lost, e, options.lang)
                     break
-        raise InfrastructureFault(f"the grading sandbox was lost while grading {Path(path).name} ({lost}). "
-                                  "Not graded, and not charged to the student: check the Docker daemon "
-                                  "(`docker info`), then run the same command again")
+        with i18n.using(options.lang):  # stored with the batch's faults: the grading's language
+            raise InfrastructureFault(i18n.t(
+                "the grading sandbox was lost while grading {name} ({why}). Not graded, and not charged to the "
+                "student: check the Docker daemon (`docker info`), then run the same command again").format(
+                name=Path(path).name, why=lost))
 
     def _grade_once(self, path: Path, assignment_id: str, options: GradeOptions,
                     submission: Submission | None) -> GradeResult:
@@ -145,7 +147,7 @@ class Grader:
         if "cuda" in devices and not self.backend.cuda:
             # A container started without --gpus sees no GPU, whatever this machine has.
             if options.device == "cuda":
-                raise GraderFault("--device cuda needs a GPU in the grading container: add --gpus all")
+                raise GraderFault(i18n.t("--device cuda needs a GPU in the grading container: add --gpus all"))
             devices = ["cpu"]
         result.device = ",".join(devices)
         try:
@@ -222,7 +224,7 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     dirs = [paths.public_tests] if scope == "public" else paths.test_dirs
     missing = [str(d) for d in dirs if not d.is_dir()]
     if missing:
-        raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
+        raise GraderFault(i18n.t("test folder(s) missing: {folders}").format(folders=", ".join(missing)))
     hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
     ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
                          only_exercises=tuple(exercises))
@@ -237,9 +239,10 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     finally:
         _forget_test_modules(dirs, before)
     if ctx.problems:
-        raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
+        raise GraderFault(i18n.t("the test suite is broken:") + "\n" + "\n".join(ctx.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
+        raise GraderFault(i18n.t("pytest stopped with {code} while running {folders}").format(
+            code=repr(code), folders=", ".join(map(str, dirs))))
     tests = []
     for i, o in enumerate(ctx.outcomes.values(), start=1):
         tests.append(TestResult(
@@ -250,9 +253,16 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             not_started=o.not_started))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
-        raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
-                          f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
+        raise GraderFault(i18n.t("the tests are worth {total} points, but assignment.toml says "
+                                 "total_points = {points}; fix the [tests.*] points").format(
+            total=f"{total:g}", points=f"{cfg.total_points:g}"))
     return tests
+
+
+def _then(lost: str, e: SandboxLost, lang: str) -> str:
+    """Two losses in a row, as one reason."""
+    with i18n.using(lang):
+        return i18n.t("{first}; then {second}").format(first=lost, second=e)
 
 
 def _raise_if_lost(zygote: ZygoteHandle) -> None:
