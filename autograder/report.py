@@ -17,7 +17,7 @@ from pathlib import Path
 from autograder import i18n, sanitize
 from autograder.config import AssignmentConfig
 from autograder.gradebook import Entry
-from autograder.i18n import t as _
+from autograder.i18n import N_, t as _
 
 _W = 800  # plot width in px
 _BAR = "#4c78a8"
@@ -190,7 +190,7 @@ addEventListener("load", () => {{
 """
 
 
-STATUS_LABELS = {"graded": i18n.N_("graded"), "ungradable": i18n.N_("ungradable")}
+STATUS_LABELS = {"graded": N_("graded"), "ungradable": N_("ungradable")}
 
 
 def status_label(status: str) -> str:

@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.jobs import GradeSpec
 
 # Its warm-up (torch, a zygote or container, the reference solution graded once) is slow on
@@ -49,7 +50,7 @@ class GradingProcess:
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> dict:
         if self.hello is None:
-            self._wait(timeout, i18n.t("the grading process did not finish warming up within {seconds} s"))
+            self._wait(timeout, _("the grading process did not finish warming up within {seconds} s"))
             self.hello = self._recv()
         return self.hello
 
@@ -69,7 +70,7 @@ class GradingProcess:
         when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable)."""
         self.wait_ready()
         self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
-        self._wait(timeout, i18n.t("the grading process did not finish grading {name} within {seconds} s"),
+        self._wait(timeout, _("the grading process did not finish grading {name} within {seconds} s"),
                    name=path.name)
         return json.loads(self.conn.recv_bytes())
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.grading_process import GradingProcess, GradingProcessFault, GradingStuck
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
@@ -88,14 +89,13 @@ class LocalExecutor(Executor):
         if warm and proc not in self._checked:
             self._checked.add(proc)
             if warm["status"] != "graded" or warm["score"] < warm["max_score"]:
-                self.warnings.append(i18n.t(
+                self.warnings.append(_(
                     "the reference solution scored {score}/{max_score} on this suite (failed: {failed}): check "
                     "the tests before trusting these grades (`autograder validate`)").format(
                     score=f"{warm['score']:g}", max_score=f"{warm['max_score']:g}",
                     failed=", ".join(warm["failed"]) or warm["status"]))
 
     def _grade(self, slot: int, job: Job) -> Outcome:
-        _ = i18n.t
         last = ""
         for attempt in range(2):  # a grading process that died gets one fresh successor
             proc = self.procs[slot]

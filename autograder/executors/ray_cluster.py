@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.grading_process import READY_TIMEOUT_S, GradingProcessFault
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
@@ -124,7 +125,7 @@ class RayExecutor(Executor):
         try:
             import ray
         except ImportError:
-            raise GradingProcessFault(i18n.t("--executor ray needs Ray: pip install 'torch-autograder[ray]'")) from None
+            raise GradingProcessFault(_("--executor ray needs Ray: pip install 'torch-autograder[ray]'")) from None
         self.ray = ray
         self.spec = spec
         self.suite = suite
@@ -177,7 +178,7 @@ class RayExecutor(Executor):
             timeout = None
             if bound is not None:
                 timeout = max(0.0, min(t0 for _, t0 in pending.values()) + bound - time.monotonic())
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
+            ready, _waiting = ray.wait(list(pending), num_returns=1, timeout=timeout)
             if not ready:
                 self._stop_overdue(pending, bound, on_outcome)
                 continue
@@ -186,7 +187,7 @@ class RayExecutor(Executor):
                 try:
                     reply = ray.get(ref)
                 except Exception as e:  # noqa: BLE001 - a task that died twice: this submission only
-                    on_outcome(Outcome(job, fault=i18n.t("the Ray task failed: {error}").format(
+                    on_outcome(Outcome(job, fault=_("the Ray task failed: {error}").format(
                         error=f"{type(e).__name__}: {e}")))
                     continue
                 if "fault" in reply:
@@ -210,7 +211,7 @@ class RayExecutor(Executor):
             # force: the task may be stuck in C code; its worker process (and the zygote it
             # started) ends, and Ray starts a fresh worker for the next task.
             self.ray.cancel(ref, force=True)
-            on_outcome(Outcome(job, fault=i18n.t(
+            on_outcome(Outcome(job, fault=_(
                 "not graded: the Ray task grading {name} did not finish within {seconds} s; it was cancelled so "
                 "the batch could go on. Run the batch again to retry").format(name=job.path.name, seconds=f"{bound:g}"),
                 seconds=now - t0))

@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 
 from autograder import i18n
+from autograder.i18n import t as _
 from autograder.config import ConfigError
 from autograder.errors import no_space
 from autograder.executors.jobs import GradeSpec
@@ -38,7 +39,7 @@ def release_memory() -> None:
 
 def start_fault(e: BaseException) -> dict:
     """The reply when the grader cannot even start (every submission would fail alike): fatal."""
-    return {"fault": no_space(e) or i18n.t("cannot start grading ({error})").format(error=f"{type(e).__name__}: {e}"),
+    return {"fault": no_space(e) or _("cannot start grading ({error})").format(error=f"{type(e).__name__}: {e}"),
             "fatal": True}
 
 
@@ -56,7 +57,6 @@ def grade_reply(grader, path: Path, spec: GradeSpec, course: Path) -> dict:
 def _grade_reply(grader, path: Path, spec: GradeSpec, course: Path, options) -> dict:
     from autograder.grader import GraderFault, InfrastructureFault
 
-    _ = i18n.t
     try:
         result = grader.grade(path, spec.assignment, options)
         reply = {"result": result.to_dict()}
