@@ -87,3 +87,21 @@ def test_a_crashed_worker_is_described_in_the_gradings_language(grader):
         assert str(e.value) == "the worker process died during boom() (exit code 7)"
     finally:
         s.close()
+
+
+def test_docker_backend_errors_in_korean(monkeypatch):
+    """What an operator reads when the Docker path fails: no engine, a --gpus it cannot take."""
+    pytest.importorskip("docker")
+    from autograder.backends.docker import DockerUnavailable, GpuSpecError, docker_client, parse_gpus
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")  # a real client, no engine there
+    with i18n.using("ko"):
+        with pytest.raises(DockerUnavailable) as e:
+            docker_client(timeout=5)
+        assert str(e.value).startswith("연결할 수 있는 Docker 엔진이 없습니다(") and "--backend local" in str(e.value)
+        with pytest.raises(GpuSpecError) as g:
+            parse_gpus("some")
+        assert str(g.value) == "--gpus 'some': all, 개수(예: 1), 또는 device=0,1을 쓰세요"
+    with i18n.using("en"), pytest.raises(GpuSpecError) as g:
+        parse_gpus("some")
+    assert str(g.value) == "--gpus 'some': use all, a count (e.g. 1), or device=0,1"
