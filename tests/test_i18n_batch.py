@@ -105,3 +105,25 @@ def test_docker_backend_errors_in_korean(monkeypatch):
     with i18n.using("en"), pytest.raises(GpuSpecError) as g:
         parse_gpus("some")
     assert str(g.value) == "--gpus 'some': use all, a count (e.g. 1), or device=0,1"
+
+
+@pytest.mark.slow
+def test_a_grading_process_grades_each_request_in_its_language(tmp_path):
+    """One warm grading process, two gradings: the spec's language, then one a request asks for
+    (a service grades each student in the language they chose)."""
+    from autograder.executors import GradeSpec
+    from autograder.executors.grading_process import GradingProcess
+
+    course = make_course(tmp_path / "course")
+    subs = tmp_path / "subs"
+    make_class(subs, {"dan": CRASH})
+    proc = GradingProcess(GradeSpec(assignment="tiny", course=str(course), device="cpu", lang="en"))
+    try:
+        en = proc.grade(subs / "dan.py", timeout=120)["result"]
+        ko = proc.grade(subs / "dan.py", timeout=120, lang="ko")["result"]
+    finally:
+        proc.close()
+    assert (en["status"], ko["status"]) == ("ungradable", "ungradable")  # data: never translated
+    assert en["lang"] == "en" and ko["lang"] == "ko"
+    assert "the process running your notebook stopped while loading it (exit code 3)" in en["error"], en["error"]
+    assert "노트북을 불러오는 중에 실행 프로세스가 멈췄습니다 (종료 코드 3)" in ko["error"], ko["error"]

@@ -11,6 +11,7 @@ taking the others down.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import os
 import signal
@@ -65,11 +66,14 @@ class GradingProcess:
             raise GradingProcessFault(msg["fault"])
         return msg
 
-    def grade(self, path: Path, timeout: float | None = None) -> dict:
+    def grade(self, path: Path, timeout: float | None = None, lang: str | None = None) -> dict:
         """Grade one submission; raises EOFError/OSError when the process died, GradingStuck
-        when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable)."""
+        when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable).
+        ``lang``: this grading's language, when it is not the spec's (a service grades each
+        student's submission in the language they chose)."""
         self.wait_ready()
-        self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
+        request = {"op": "grade", "path": str(path), **({"lang": lang} if lang else {})}
+        self.conn.send_bytes(json.dumps(request).encode())
         self._wait(timeout, _("the grading process did not finish grading {name} within {seconds} s"),
                    name=path.name)
         return json.loads(self.conn.recv_bytes())
@@ -160,6 +164,8 @@ def _serve(conn: Connection, spec: GradeSpec) -> None:
                 req = json.loads(conn.recv_bytes())
             except (EOFError, OSError):
                 return
-            conn.send_bytes(json.dumps(grade_reply(grader, Path(req["path"]), spec, course)).encode())
+            lang = req.get("lang") or spec.lang  # grade_reply grades and writes its faults in it
+            reply = grade_reply(grader, Path(req["path"]), dataclasses.replace(spec, lang=lang), course)
+            conn.send_bytes(json.dumps(reply).encode())
     finally:
         grader.close()
