@@ -38,15 +38,16 @@ def histogram_svg(values: list[float], max_score: float, bins: int = 10) -> str:
     plot_w, plot_h = _W - left - 10, h - bottom - top
     peak = max(counts) or 1
     bw = plot_w / bins
-    parts = [f'<svg class="plot" id="plot-histogram" role="img" aria-label="{_e(_("score histogram"))}" '
+    label = _e(_("score histogram"))
+    parts = [f'<svg class="plot" id="plot-histogram" role="img" aria-label="{label}" '
              f'width="{_W}" height="{h}" viewBox="0 0 {_W} {h}" xmlns="http://www.w3.org/2000/svg">']
     for i, c in enumerate(counts):
         bh = plot_h * c / peak
         x, y = left + i * bw, top + plot_h - bh
         lo, hi = max_score * i / bins, max_score * (i + 1) / bins
+        tip = _e(_("{low}-{high}: {n} students").format(low=f"{lo:g}", high=f"{hi:g}", n=c))
         parts.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="{_BAR}">'
-                     f'<title>{_e(_("{low}-{high}: {n} students").format(low=f"{lo:g}", high=f"{hi:g}", n=c))}'
-                     '</title></rect>')
+                     f'<title>{tip}</title></rect>')
         if c:
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{y - 2:.1f}" font-size="11" text-anchor="middle">{c}</text>')
         parts.append(f'<text x="{x:.1f}" y="{h - 12}" font-size="11">{lo:g}</text>')
@@ -92,8 +93,8 @@ def hidden_failures_html(entries: list[Entry]) -> str:
     for e in entries:
         for heading, text in staff_details(e.result):
             parts.append(f"<details><summary>{_e(e.student)}: {_e(heading)}</summary><pre>{_e(text)}</pre></details>")
-    return (f"<h2>{_e(_('Hidden test failures (staff only)'))}</h2>"
-            + ("".join(parts) or f"<p>{_e(_('none'))}</p>"))
+    heading, none = _e(_("Hidden test failures (staff only)")), _e(_("none"))
+    return f"<h2>{heading}</h2>" + ("".join(parts) or f"<p>{none}</p>")
 
 
 def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = False) -> str:
@@ -152,6 +153,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
         "not_gradable": _("Not gradable"), "students": _("Students"), "student": _("student"),
         "status": _("status"), "raw": _("raw"), "days_late": _("days late"), "penalty": _("penalty"),
         "final": _("final")}.items()}
+    per_exercise_label, per_test_label = _("points earned per exercise"), _("pass rate per test")  # bars_svg escapes
     return f"""<!doctype html>
 <html lang="{_e(i18n.current())}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
@@ -169,9 +171,9 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
 <h2>{L["distribution"]}</h2>
 {histogram_svg(finals, max_score)}
 <h2>{L["per_exercise"]}</h2>
-{bars_svg("plot-exercises", ex_rows, _("points earned per exercise"))}
+{bars_svg("plot-exercises", ex_rows, per_exercise_label)}
 <h2>{L["per_test"]}</h2>
-{bars_svg("plot-tests", test_rows, _("pass rate per test"))}
+{bars_svg("plot-tests", test_rows, per_test_label)}
 <h2>{L["common"]}</h2>
 <table id="failures"><tr><th>{L["count"]}</th><th>{L["first_line"]}</th><th>{L["tests"]}</th></tr>{fail_rows}</table>
 {f'<h2>{L["not_gradable"]}</h2><ul>{ungradable}</ul>' if ungradable else ''}

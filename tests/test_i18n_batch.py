@@ -56,7 +56,8 @@ def test_batch_in_korean_and_its_texts_stay_in_the_language_they_were_graded_in(
     html = (tmp_path / "report.html").read_text()
     assert '<html lang="ko">' in html
     for heading in ("학급 보고서: Tiny", "점수 분포", "문제별 획득 점수", "테스트별 통과율", "가장 흔한 실패 메시지",
-                    "<h2>채점 불가</h2>", "<th>지각 일수</th>"):
+                    "<h2>채점 불가</h2>", "<th>지각 일수</th>", 'aria-label="점수 히스토그램"',
+                    'aria-label="문제별 획득 점수"', ": 학생 1명</title>"):
         assert heading in html, heading
     reason = "노트북을 불러오는 중에 실행 프로세스가 멈췄습니다 (종료 코드 3)"
     assert reason in html
