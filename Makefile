@@ -119,10 +119,10 @@ i18n: setup
 	mkdir -p build
 	$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --no-location --ignore-dirs 'service locale' \
 	  --project torch-autograder -o build/autograder.pot autograder
-	$(BIN)/pybabel -q update -D autograder -i build/autograder.pot -d autograder/locale -l ko
+	$(BIN)/pybabel -q update --ignore-obsolete -D autograder -i build/autograder.pot -d autograder/locale -l ko
 	$(if $(wildcard autograder/service),$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --no-location \
 	  --project torch-autograder -o build/service.pot autograder/service && \
-	  $(BIN)/pybabel -q update -D service -i build/service.pot -d autograder/locale -l ko)
+	  $(BIN)/pybabel -q update --ignore-obsolete -D service -i build/service.pot -d autograder/locale -l ko)
 
 clean:
 	rm -rf $(VENV) out results.json feedback.md

@@ -24,10 +24,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from autograder import sanitize
+from autograder import i18n, sanitize
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
@@ -35,6 +36,8 @@ from autograder.errors import is_storage_full, storage_full
 from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor, submission_timeout
 from autograder.feedback import render_markdown
 from autograder.gradebook import Entry, Gradebook
+from autograder.i18n import N_, t as _
+from autograder.report import status_label
 from autograder.results import result_from_dict
 from autograder.submission import SubmissionError, load_submission
 
@@ -66,8 +69,8 @@ def discover(root: Path, assignment_id: str) -> list[Found]:
     """The submissions under ``root``, one per student, sorted by student."""
     root = Path(root).resolve()  # grading processes and Ray nodes get absolute paths
     if not root.is_dir():
-        raise ConfigError(f"{root} is not a folder: pass the folder holding the class's submissions "
-                          "(<student>.ipynb files, or nbgrader's submitted/<student>/<id>/)")
+        raise ConfigError(_("{root} is not a folder: pass the folder holding the class's submissions "
+                            "(<student>.ipynb files, or nbgrader's submitted/<student>/<id>/)").format(root=root))
     if (root / "submitted").is_dir() and not any(p.suffix in SUFFIXES for p in root.iterdir()):
         root = root / "submitted"  # an nbgrader course folder
     found: dict[str, Found] = {}
@@ -83,27 +86,29 @@ def discover(root: Path, assignment_id: str) -> list[Found]:
                 try:
                     when = parse_timestamp(stamp.read_text(encoding="utf-8", errors="replace"))
                 except ValueError:
-                    problems.append(f"{stamp}: not a timestamp nbgrader writes (e.g. 2026-12-12 10:30:00 UTC); "
-                                    "fix or delete it")
+                    problems.append(_("{file}: not a timestamp nbgrader writes (e.g. 2026-12-12 10:30:00 UTC); "
+                                      "fix or delete it").format(file=stamp))
                     continue
             student = sanitize.clean_name(entry.name)
             if student in found:
-                problems.append(f"{student} has more than one submission; keep one per student")
+                problems.append(_("{student} has more than one submission; keep one per student").format(
+                    student=student))
                 continue
             found[student] = Found(student, folder, when)
         elif entry.is_file() and entry.suffix in SUFFIXES:
             # A file name is the student's text: shown, stored and exported as a clean name.
             student = sanitize.clean_name(entry.stem)
             if student in found:
-                problems.append(f"{student} has more than one submission ({sanitize.clean_name(found[student].path.name)}, "
-                                f"{sanitize.clean_name(entry.name)}); keep one per student")
+                problems.append(_("{student} has more than one submission ({first}, {second}); keep one per "
+                                  "student").format(student=student, first=sanitize.clean_name(found[student].path.name),
+                                                    second=sanitize.clean_name(entry.name)))
                 continue
             found[student] = Found(student, entry)
     if problems:
-        raise ConfigError("cannot start the batch:\n  " + "\n  ".join(problems))
+        raise ConfigError(_("cannot start the batch:") + "\n  " + "\n  ".join(problems))
     if not found:
-        raise ConfigError(f"no submissions in {root}: expected <student>.ipynb / .py / .zip files, or "
-                          f"nbgrader's submitted/<student>/{assignment_id}/ folders")
+        raise ConfigError(_("no submissions in {root}: expected <student>.ipynb / .py / .zip files, or "
+                            "nbgrader's submitted/<student>/{id}/ folders").format(root=root, id=assignment_id))
     return list(found.values())
 
 
@@ -160,16 +165,17 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
     started = time.perf_counter()
     paths = assignment_paths(opts.assignment, opts.course)
     if paths.hidden_tests is None:
-        raise ConfigError(f"{opts.assignment}: batch grading needs the instructor's solutions/{opts.assignment}/ "
-                          "(hidden tests); pass --course with the course folder")
+        raise ConfigError(_("{id}: batch grading needs the instructor's solutions/{id}/ "
+                            "(hidden tests); pass --course with the course folder").format(id=opts.assignment))
     cfg = AssignmentConfig.load(paths.config)
     suite = suite_hash(paths)
     found = discover(opts.submissions, opts.assignment)
     if opts.student is not None:
         found = [f for f in found if f.student == opts.student]
         if not found:
-            raise ConfigError(f"no submission of {opts.student!r} in {opts.submissions}; check the name "
-                              "(the file name without .ipynb, or the nbgrader folder name)")
+            raise ConfigError(_("no submission of {student} in {folder}; check the name "
+                                "(the file name without .ipynb, or the nbgrader folder name)").format(
+                student=repr(opts.student), folder=opts.submissions))
     summary = BatchSummary(title=cfg.title, total=len(found))
     check_space(opts)
     todo: list[Job] = []
@@ -192,16 +198,17 @@ def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummar
             raise
         for student, why in gb.unreadable.items():
             summary.unreadable[student] = why
-            console.print(Text.assemble(("warning:", "yellow"), f" the gradebook's row for {student} is unreadable "
-                                        f"({why}): regrading {student}; every other row is kept"), highlight=False)
+            console.print(Text.assemble((_("warning:"), "yellow"), " " + _(
+                "the gradebook's row for {student} is unreadable ({why}): regrading {student}; every other row "
+                "is kept").format(student=student, why=why)), highlight=False)
         if todo:
             _grade(opts, cfg, suite, todo, keys, gb, summary, console)
         gb.unreadable.clear()
         summary.entries = gb.entries(cfg)
         for student, why in gb.unreadable.items():  # still unreadable (its regrade failed): not exported
-            console.print(Text.assemble(("warning:", "yellow"), f" {student} is left out of the exports: their "
-                                        f"gradebook row is unreadable ({why}); run the batch again to regrade them"),
-                          highlight=False)
+            console.print(Text.assemble((_("warning:"), "yellow"), " " + _(
+                "{student} is left out of the exports: their gradebook row is unreadable ({why}); run the batch "
+                "again to regrade them").format(student=student, why=why)), highlight=False)
     summary.export_faults = _export(opts, cfg, summary.entries, console)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -212,14 +219,14 @@ def check_space(opts: BatchOptions) -> None:
 
     Python's tempfile quietly falls back to /tmp when TMPDIR is full; an operator who set
     TMPDIR means that folder, so it is checked as given."""
-    folders = [(opts.gradebook.parent, "the gradebook's folder (--gradebook)")]
+    folders = [(opts.gradebook.parent, _("the gradebook's folder (--gradebook)"))]
     for path, what in ((opts.csv, "--csv"), (opts.report, "--report")):
         if path is not None:
-            folders.append((Path(path).parent, f"the {what} folder"))
+            folders.append((Path(path).parent, _("the {option} folder").format(option=what)))
     if opts.feedback_dir is not None:
-        folders.append((Path(opts.feedback_dir), "the --feedback-dir folder"))
+        folders.append((Path(opts.feedback_dir), _("the {option} folder").format(option="--feedback-dir")))
     tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
-    folders.append((Path(tmp), "the grader's temp folder (TMPDIR)"))
+    folders.append((Path(tmp), _("the grader's temp folder (TMPDIR)")))
     for folder, what in folders:
         probe = folder
         while not probe.exists() and probe != probe.parent:  # created later: its disk is what counts
@@ -229,13 +236,15 @@ def check_space(opts: BatchOptions) -> None:
         except OSError:
             continue
         if free < MIN_FREE_BYTES:
-            raise storage_full(folder, what, f"{free // 1024} KiB free")
+            raise storage_full(folder, what, _("{kib} KiB free").format(kib=free // 1024))
 
 
 def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job], keys: dict[str, str],
            gb: Gradebook, summary: BatchSummary, console: Console) -> None:
+    # The command's language travels to the grading processes and Ray tasks: a fault they
+    # write is stored and shown later in the language of this run.
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
-                     backend_options=opts.backend_options)
+                     backend_options=opts.backend_options, lang=i18n.current())
     # One stuck submission is stopped and marked not graded; the batch goes on.
     bound = opts.submission_timeout_s or submission_timeout(cfg.import_budget_s,
                                                             (t.timeout_s for t in cfg.tests.values()))
@@ -246,13 +255,15 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
         log = opts.gradebook.with_name(opts.gradebook.name + ".workers.log")
         executor = LocalExecutor(spec, jobs=min(opts.jobs, len(todo)), log=log, submission_timeout_s=bound)
     else:
-        raise ConfigError(f"unknown executor {opts.executor!r}: use local or ray")
+        raise ConfigError(_("unknown executor {name}: use local or ray").format(name=repr(opts.executor)))
     fatal: list[str] = []
     columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TextColumn(escape(_("ETA"))), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        note = f"{summary.cached} cached" if summary.cached else ""
-        task = progress.add_task(f"grading {cfg.id} ({opts.executor})", total=len(todo), note=note)
+        note = _("{n} cached").format(n=summary.cached) if summary.cached else ""
+        # The description goes through rich markup ([bold]{task.description}): escaped.
+        task = progress.add_task(escape(_("grading {id} ({executor})").format(id=cfg.id, executor=opts.executor)),
+                                 total=len(todo), note=escape(note))
 
         def on_outcome(o: Outcome) -> None:
             if o.result is not None:
@@ -263,24 +274,27 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
                 except sqlite3.OperationalError as e:
                     if not is_storage_full(e):
                         raise
-                    raise storage_full(opts.gradebook.parent, f"gradebook {opts.gradebook.name}", str(e),
-                                       f"{o.job.student} was graded but not stored (the next run grades "
-                                       f"them again); {summary.graded} grades of this run and "
-                                       f"{summary.cached} earlier ones are safe. ") from None
+                    raise storage_full(opts.gradebook.parent, _("gradebook {name}").format(name=opts.gradebook.name),
+                                       str(e), _("{student} was graded but not stored (the next run grades "
+                                                 "them again); {graded} grades of this run and {cached} earlier "
+                                                 "ones are safe. ").format(student=o.job.student,
+                                                                           graded=summary.graded,
+                                                                           cached=summary.cached)) from None
                 summary.graded += 1
                 host = o.worker.rsplit("/", 1)[0]
                 summary.workers[host] = summary.workers.get(host, 0) + 1
             else:
                 # A fault can quote a container's log or a file name: shown, never obeyed.
-                summary.faults[o.job.student] = sanitize.clean(o.fault or "unknown grader fault", max_chars=4000)
+                summary.faults[o.job.student] = sanitize.clean(o.fault or _("unknown grader fault"), max_chars=4000)
                 if o.fatal:
                     fatal.append(o.fault or "")
-                progress.console.print(Text.assemble((f"grader fault on {o.job.student}:", "red"),
+                progress.console.print(Text.assemble((_("grader fault on {student}:").format(student=o.job.student),
+                                                      "red"),
                                                      f" {summary.faults[o.job.student]}"),
                                        highlight=False)
-            parts = [f"{summary.cached} cached"] if summary.cached else []
-            parts += [f"{len(summary.faults)} faults"] if summary.faults else []
-            progress.update(task, advance=1, note=", ".join(parts))
+            parts = [_("{n} cached").format(n=summary.cached)] if summary.cached else []
+            parts += [_("{n} faults").format(n=len(summary.faults))] if summary.faults else []
+            progress.update(task, advance=1, note=escape(", ".join(parts)))
 
         try:
             executor.start()
@@ -288,7 +302,7 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
         finally:
             executor.close()
     for warning in sorted(set(executor.warnings)):
-        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"), highlight=False)
+        console.print(Text.assemble((_("warning:"), "yellow"), f" {warning}"), highlight=False)
     if fatal:
         from autograder.grader import GraderFault
 
@@ -303,7 +317,7 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
     steps = []
     faults: dict[str, str] = {}
     if opts.csv:
-        steps.append((Path(opts.csv).parent, "the CSV export (--csv)", lambda: write_csv(entries, cfg, opts.csv)))
+        steps.append((Path(opts.csv).parent, _("the CSV export (--csv)"), lambda: write_csv(entries, cfg, opts.csv)))
     if opts.feedback_dir:
         def feedback() -> None:
             for e in entries:
@@ -314,17 +328,19 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
                         raise
                     faults[e.student] = f"{type(err).__name__}: {err}"
                 except Exception as err:  # noqa: BLE001 - this student's feedback only; the export goes on
-                    faults[e.student] = f"internal error writing their feedback ({type(err).__name__}: {err})"
+                    faults[e.student] = _("internal error writing their feedback ({error})").format(
+                        error=f"{type(err).__name__}: {err}")
             for student, why in faults.items():
-                console.print(Text.assemble(("feedback not written", "red"), f" for {student}: {why}; "
-                                            "the other students' feedback was written"), highlight=False)
-        steps.append((Path(opts.feedback_dir), "the feedback files (--feedback-dir)", feedback))
+                console.print(Text.assemble((_("feedback not written"), "red"), " " + _(
+                    "for {student}: {why}; the other students' feedback was written").format(student=student, why=why)),
+                    highlight=False)
+        steps.append((Path(opts.feedback_dir), _("the feedback files (--feedback-dir)"), feedback))
     if opts.report:
         def report() -> None:
             from autograder.report import write_report
 
             write_report(entries, cfg, opts.report, show_hidden=opts.show_hidden)
-        steps.append((Path(opts.report).parent, "the class report (--report)", report))
+        steps.append((Path(opts.report).parent, _("the class report (--report)"), report))
     for folder, what, step in steps:
         try:
             step()
@@ -352,32 +368,37 @@ def write_feedback(e: Entry, root: Path) -> Path:
 
 def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts: BatchOptions) -> None:
     entries = summary.entries
-    table = Table(title=f"{cfg_title}: {len(entries)} students in the gradebook")
-    for col, just in (("student", "left"), ("status", "left"), ("raw", "right"), ("late", "right"),
-                      ("final", "right")):
-        table.add_column(col, justify=just)
+    # Rich reads a str title as markup: escaped, so a translation's brackets stay text.
+    table = Table(title=escape(_("{title}: {n} students in the gradebook").format(title=cfg_title, n=len(entries))))
+    for col, just in ((N_("student"), "left"), (N_("status"), "left"), (N_("raw"), "right"), (N_("late"), "right"),
+                      (N_("final"), "right")):
+        table.add_column(escape(_(col)), justify=just)
     shown = entries if len(entries) <= 40 else entries[:40]
     for e in shown:
-        table.add_row(Text(e.student), e.result.status, f"{e.raw:g}", f"{e.late_days}d" if e.late_days else "",
+        # The status is data (compared, exported): its word is translated only here, for the eye.
+        table.add_row(Text(e.student), Text(status_label(e.result.status)), f"{e.raw:g}",
+                      _("{days}d").format(days=e.late_days) if e.late_days else "",
                       f"{e.final:g}/{e.max_score:g}")
     console.print(table)
     if len(entries) > len(shown):
-        console.print(f"... and {len(entries) - len(shown)} more (see the CSV or the report)")
+        console.print(escape(_("... and {n} more (see the CSV or the report)").format(n=len(entries) - len(shown))))
     finals = [e.final for e in entries if e.result.status == "graded"]
-    mean = f", mean {sum(finals) / len(finals):.1f}" if finals else ""
-    console.print(f"{summary.total} submissions: {summary.graded} graded now, {summary.cached} already in "
-                  f"{opts.gradebook} (cached){mean}; {len(summary.faults)} grader faults; "
-                  f"{summary.seconds:.1f} s.")
+    mean = _(", mean {mean}").format(mean=f"{sum(finals) / len(finals):.1f}") if finals else ""
+    console.print(escape(_("{total} submissions: {graded} graded now, {cached} already in {gradebook} (cached){mean}; "
+                         "{faults} grader faults; {seconds} s.").format(
+        total=summary.total, graded=summary.graded, cached=summary.cached, gradebook=opts.gradebook, mean=mean,
+        faults=len(summary.faults), seconds=f"{summary.seconds:.1f}")))
     for student, why in summary.faults.items():
-        console.print(Text.assemble(("not graded", "red"), f" {student}: {why} (run the batch again to retry)"),
-                      highlight=False)
+        console.print(Text.assemble((_("not graded"), "red"), " " + _(
+            "{student}: {why} (run the batch again to retry)").format(student=student, why=why)), highlight=False)
     for student, why in summary.unreadable.items():
         fixed = any(e.student == student for e in entries) and student not in summary.faults
-        console.print(Text.assemble(("unreadable gradebook row", "yellow"), f" {student}: {why}; "
-                                    f"{'regraded' if fixed else 'not regraded yet: run the batch again'}"),
-                      highlight=False)
+        console.print(Text.assemble((_("unreadable gradebook row"), "yellow"), " " + _("{student}: {why}; {what}").format(
+            student=student, why=why, what=_("regraded") if fixed else _("not regraded yet: run the batch again"))),
+            highlight=False)
     for student, why in summary.export_faults.items():
-        console.print(Text.assemble(("feedback not written", "red"), f" for {student}: {why}"), highlight=False)
-    for what, path in (("CSV", opts.csv), ("feedback", opts.feedback_dir), ("report", opts.report)):
+        console.print(Text.assemble((_("feedback not written"), "red"), " " + _("for {student}: {why}").format(
+            student=student, why=why)), highlight=False)
+    for what, path in ((N_("CSV"), opts.csv), (N_("feedback"), opts.feedback_dir), (N_("report"), opts.report)):
         if path:
-            console.print(f"{what}: {path}")
+            console.print(escape(_("{what}: {path}").format(what=_(what), path=path)))

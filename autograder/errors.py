@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.config import ConfigError
+from autograder.i18n import t as _
 
 # errno values that mean "the disk (or the user's quota) is full": the batch stops, says where.
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
@@ -23,10 +24,11 @@ class StorageFull(ConfigError):
 
 def storage_full(folder: Path, what: str, detail: str = "", extra: str = "") -> StorageFull:
     """The one message for a full disk: which folder, what to do, and that nothing is lost."""
-    return StorageFull(
-        f"no space left in {folder} ({what}{': ' + detail if detail else ''}). {extra}Free space there (or point "
-        f"the option at another disk) and run the same command again: every grade committed so far is kept "
-        f"in the gradebook and only the missing submissions are graded; no student was charged for this.")
+    return StorageFull(_(
+        "no space left in {folder} ({what}). {extra}Free space there (or point the option at another disk) and "
+        "run the same command again: every grade committed so far is kept in the gradebook and only the missing "
+        "submissions are graded; no student was charged for this.").format(
+        folder=folder, what=f"{what}: {detail}" if detail else what, extra=extra))
 
 
 def is_storage_full(e: BaseException) -> bool:
@@ -43,5 +45,5 @@ def no_space(e: BaseException) -> str | None:
     if not isinstance(e, OSError) or e.errno not in NO_SPACE:
         return None
     where = Path(e.filename).parent if e.filename else Path(tempfile.gettempdir())
-    return str(storage_full(where, "the grader's temp folder (TMPDIR)" if str(where).startswith(
-        tempfile.gettempdir()) else "a folder the grader writes to", e.strerror or str(e)))
+    return str(storage_full(where, _("the grader's temp folder (TMPDIR)") if str(where).startswith(
+        tempfile.gettempdir()) else _("a folder the grader writes to"), e.strerror or str(e)))

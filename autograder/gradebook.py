@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.errors import NO_SPACE, is_storage_full, storage_full
+from autograder.i18n import t as _
 from autograder.late import late_penalty
 from autograder.results import GradeResult, result_from_dict
 
@@ -63,9 +64,9 @@ class Gradebook:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             if e.errno in NO_SPACE:
-                raise storage_full(self.path.parent, "the gradebook's folder", str(e)) from None
-            raise GradebookError(f"cannot create the gradebook's folder {self.path.parent} ({e}): pass a "
-                                 "--gradebook path in a folder you can write to") from None
+                raise storage_full(self.path.parent, _("the gradebook's folder"), str(e)) from None
+            raise GradebookError(_("cannot create the gradebook's folder {folder} ({error}): pass a --gradebook "
+                                   "path in a folder you can write to").format(folder=self.path.parent, error=e)) from None
         self._refuse_foreign()
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -76,11 +77,9 @@ class Gradebook:
                 raise
         except sqlite3.DatabaseError as e:
             if is_storage_full(e):
-                raise storage_full(self.path.parent, f"gradebook {self.path.name}", str(e)) from None
-            raise GradebookError(f"{self.path} cannot be used as a gradebook ({e}). If it is damaged, "
-                                 "restore it from a backup (or save what is readable with "
-                                 f"`sqlite3 {self.path} .recover`); otherwise pass another --gradebook "
-                                 "path. The file was left as it is.") from None
+                raise storage_full(self.path.parent, _("gradebook {name}").format(name=self.path.name),
+                                   str(e)) from None
+            raise GradebookError(_damaged(self.path, e)) from None
 
     def _refuse_foreign(self) -> None:
         """Never write into a file that is not a gradebook: another program's data, or a
@@ -88,13 +87,13 @@ class Gradebook:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         if self.path.is_dir():
-            raise GradebookError(f"{self.path} is a folder: pass a file path to --gradebook (e.g. "
-                                 f"{self.path / 'grades.db'})")
+            raise GradebookError(_("{path} is a folder: pass a file path to --gradebook (e.g. {example})").format(
+                path=self.path, example=self.path / "grades.db"))
         with self.path.open("rb") as f:
             head = f.read(len(SQLITE_MAGIC))
         if head != SQLITE_MAGIC:
-            raise GradebookError(f"{self.path} is not a gradebook (not an SQLite database): pass another "
-                                 "--gradebook path. The file was left as it is.")
+            raise GradebookError(_("{path} is not a gradebook (not an SQLite database): pass another "
+                                   "--gradebook path. The file was left as it is.").format(path=self.path))
         try:
             probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
             try:
@@ -102,19 +101,16 @@ class Gradebook:
             finally:
                 probe.close()
         except sqlite3.DatabaseError as e:
-            raise GradebookError(f"{self.path} cannot be used as a gradebook ({e}). If it is damaged, restore "
-                                 f"it from a backup (or save what is readable with `sqlite3 {self.path} "
-                                 ".recover`); otherwise pass another --gradebook path. The file was left as "
-                                 "it is.") from None
+            raise GradebookError(_damaged(self.path, e)) from None
         if tables and "meta" not in tables:
-            raise GradebookError(f"{self.path} is an SQLite database of another program (tables: "
-                                 f"{', '.join(sorted(tables)[:5])}), not a gradebook: pass another "
-                                 "--gradebook path. The file was left as it is.")
+            raise GradebookError(_("{path} is an SQLite database of another program (tables: {tables}), not a "
+                                   "gradebook: pass another --gradebook path. The file was left as it is.").format(
+                path=self.path, tables=", ".join(sorted(tables)[:5])))
 
     def _open(self) -> None:
         check = self.db.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise sqlite3.DatabaseError(f"the file is damaged: {check}")
+            raise sqlite3.DatabaseError(_("the file is damaged: {check}").format(check=check))
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # a committed grade survives a power cut too
         self.db.executescript("""
@@ -136,8 +132,9 @@ class Gradebook:
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif str(row[0]) != str(SCHEMA_VERSION):
-            raise GradebookError(f"{self.path} was written by another gradebook version (schema {row[0]}); "
-                                 "pass a new --gradebook path (the file was left as it is)")
+            raise GradebookError(_("{path} was written by another gradebook version (schema {schema}); "
+                                   "pass a new --gradebook path (the file was left as it is)").format(
+                path=self.path, schema=row[0]))
 
     def close(self) -> None:
         self.db.close()
@@ -205,7 +202,8 @@ class Gradebook:
                 try:
                     when = dt.datetime.fromisoformat(submitted) if submitted else None
                 except (TypeError, ValueError):
-                    raise UnreadableRow(f"its submission time {str(submitted)[:40]!r} is not a date") from None
+                    raise UnreadableRow(_("its submission time {value} is not a date").format(
+                        value=repr(str(submitted)[:40]))) from None
             except UnreadableRow as e:
                 # Left out of the exports (which must not crash on it) and reported by the batch.
                 self.unreadable[student] = str(e)
@@ -222,29 +220,37 @@ class Gradebook:
         return self.db.execute("SELECT COUNT(*) FROM grades WHERE assignment=?", (assignment,)).fetchone()[0]
 
 
+def _damaged(path: Path, e: BaseException) -> str:
+    return _("{path} cannot be used as a gradebook ({error}). If it is damaged, restore it from a backup (or save "
+             "what is readable with `sqlite3 {path} .recover`); otherwise pass another --gradebook path. The file "
+             "was left as it is.").format(path=path, error=e)
+
+
 def _number(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise UnreadableRow(f"its {what} {str(value)[:40]!r} is not a number")
+        raise UnreadableRow(_("its {what} {value} is not a number").format(what=what, value=repr(str(value)[:40])))
     return float(value)
 
 
 def _decode(raw, max_score, result) -> GradeResult:
     """A stored row back into a GradeResult, or UnreadableRow saying what is wrong with it."""
-    _number(raw, "score")
-    _number(max_score, "maximum score")
+    _number(raw, _("score"))
+    _number(max_score, _("maximum score"))
     try:
         data = json.loads(result)
     except (TypeError, ValueError) as e:
-        raise UnreadableRow(f"its stored result is not valid JSON ({str(e)[:80]})") from None
+        raise UnreadableRow(_("its stored result is not valid JSON ({error})").format(error=str(e)[:80])) from None
     if not isinstance(data, dict) or not isinstance(data.get("tests", []), list):
-        raise UnreadableRow(f"its stored result is a JSON {type(data).__name__}, not a grading result")
+        raise UnreadableRow(_("its stored result is a JSON {kind}, not a grading result").format(
+            kind=type(data).__name__))
     try:
         decoded = result_from_dict(data)
         for t in decoded.tests:
-            _number(t.score, f"test {t.name!r} score")
-            _number(t.max_score, f"test {t.name!r} maximum")
+            _number(t.score, _("test {name} score").format(name=repr(t.name)))
+            _number(t.max_score, _("test {name} maximum").format(name=repr(t.name)))
     except UnreadableRow:
         raise
     except (TypeError, ValueError, AttributeError) as e:
-        raise UnreadableRow(f"its stored result does not hold a grading result ({str(e)[:80]})") from None
+        raise UnreadableRow(_("its stored result does not hold a grading result ({error})").format(
+            error=str(e)[:80])) from None
     return decoded

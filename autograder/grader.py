@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder import i18n, sanitize
+from autograder.i18n import t as _
 from autograder.backends import Backend, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
@@ -51,8 +52,8 @@ def resolve_devices(device: str) -> list[str]:
         return ["cpu"]
     has_cuda = torch.cuda.is_available()
     if device == "cuda" and not has_cuda:
-        raise GraderFault("--device cuda was asked for, but torch sees no GPU here; "
-                          "use --device auto or cpu, or check the NVIDIA driver")
+        raise GraderFault(_("--device cuda was asked for, but torch sees no GPU here; "
+                                 "use --device auto or cpu, or check the NVIDIA driver"))
     return ["cpu", "cuda"] if has_cuda else ["cpu"]
 
 
@@ -114,7 +115,7 @@ class Grader:
                 with i18n.using(options.lang):  # a grading's texts are fixed in the language it is graded in
                     result = self._grade_once(path, assignment_id, options, submission)
             except SandboxLost as e:
-                lost = f"{lost}; then {e}" if lost else str(e)
+                lost = _then(lost, e, options.lang) if lost else str(e)
             else:
                 if attempt:  # recorded in results.json's extra_data.sandbox, for the operator
                     result.sandbox = {**result.sandbox, "retried_after": lost}
@@ -123,11 +124,13 @@ class Grader:
                 try:
                     self.backend.recover()
                 except SandboxLost as e:
-                    lost = f"{lost}; then {e}"
+                    lost = _then(lost, e, options.lang)
                     break
-        raise InfrastructureFault(f"the grading sandbox was lost while grading {Path(path).name} ({lost}). "
-                                  "Not graded, and not charged to the student: check the Docker daemon "
-                                  "(`docker info`), then run the same command again")
+        with i18n.using(options.lang):  # stored with the batch's faults: the grading's language
+            raise InfrastructureFault(_(
+                "the grading sandbox was lost while grading {name} ({why}). Not graded, and not charged to the "
+                "student: check the Docker daemon (`docker info`), then run the same command again").format(
+                name=Path(path).name, why=lost))
 
     def _grade_once(self, path: Path, assignment_id: str, options: GradeOptions,
                     submission: Submission | None) -> GradeResult:
@@ -145,7 +148,7 @@ class Grader:
         if "cuda" in devices and not self.backend.cuda:
             # A container started without --gpus sees no GPU, whatever this machine has.
             if options.device == "cuda":
-                raise GraderFault("--device cuda needs a GPU in the grading container: add --gpus all")
+                raise GraderFault(_("--device cuda needs a GPU in the grading container: add --gpus all"))
             devices = ["cpu"]
         result.device = ",".join(devices)
         try:
@@ -179,7 +182,6 @@ class Grader:
         try:
             report = session.start()
         except WorkerFailure as e:
-            _ = i18n.t
             why = (_("running your notebook took longer than the {budget} s allowed; move long training or demo "
                      "code out of the graded cells (or tag those cells 'demo')").format(budget=f"{cfg.import_budget_s:g}")
                    if e.kind == "timeout" else
@@ -196,7 +198,7 @@ class Grader:
                 err = cell.get("error") if isinstance(cell.get("error"), dict) else {}
                 detail = sanitize.clean(str(err.get("traceback") or err.get("message") or "")[-4000:])
                 label = sanitize.clean_name(cell.get("label"), 80)
-                result.notes.append(i18n.t("{cell} raised an error and was skipped; the rest of the notebook was "
+                result.notes.append(_("{cell} raised an error and was skipped; the rest of the notebook was "
                                            "loaded:").format(cell=label) + "\n" + detail)
         t0 = time.perf_counter()
         result.tests = self._run_suites(cfg, paths, session, devices, options)
@@ -222,7 +224,7 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     dirs = [paths.public_tests] if scope == "public" else paths.test_dirs
     missing = [str(d) for d in dirs if not d.is_dir()]
     if missing:
-        raise GraderFault(f"test folder(s) missing: {', '.join(missing)}")
+        raise GraderFault(_("test folder(s) missing: {folders}").format(folders=", ".join(missing)))
     hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
     ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
                          only_exercises=tuple(exercises))
@@ -237,9 +239,10 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     finally:
         _forget_test_modules(dirs, before)
     if ctx.problems:
-        raise GraderFault("the test suite is broken:\n" + "\n".join(ctx.problems))
+        raise GraderFault(_("the test suite is broken:") + "\n" + "\n".join(ctx.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GraderFault(f"pytest stopped with {code!r} while running {', '.join(map(str, dirs))}")
+        raise GraderFault(_("pytest stopped with {code} while running {folders}").format(
+            code=repr(code), folders=", ".join(map(str, dirs))))
     tests = []
     for i, o in enumerate(ctx.outcomes.values(), start=1):
         tests.append(TestResult(
@@ -250,9 +253,16 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             not_started=o.not_started))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
-        raise GraderFault(f"the tests are worth {total:g} points, but assignment.toml says "
-                          f"total_points = {cfg.total_points:g}; fix the [tests.*] points")
+        raise GraderFault(_("the tests are worth {total} points, but assignment.toml says "
+                                 "total_points = {points}; fix the [tests.*] points").format(
+            total=f"{total:g}", points=f"{cfg.total_points:g}"))
     return tests
+
+
+def _then(lost: str, e: SandboxLost, lang: str) -> str:
+    """Two losses in a row, as one reason."""
+    with i18n.using(lang):
+        return _("{first}; then {second}").format(first=lost, second=e)
 
 
 def _raise_if_lost(zygote: ZygoteHandle) -> None:

@@ -14,9 +14,10 @@ import re
 import statistics
 from pathlib import Path
 
-from autograder import sanitize
+from autograder import i18n, sanitize
 from autograder.config import AssignmentConfig
 from autograder.gradebook import Entry
+from autograder.i18n import N_, t as _
 
 _W = 800  # plot width in px
 _BAR = "#4c78a8"
@@ -37,14 +38,16 @@ def histogram_svg(values: list[float], max_score: float, bins: int = 10) -> str:
     plot_w, plot_h = _W - left - 10, h - bottom - top
     peak = max(counts) or 1
     bw = plot_w / bins
-    parts = [f'<svg class="plot" id="plot-histogram" role="img" aria-label="score histogram" '
+    label = _e(_("score histogram"))
+    parts = [f'<svg class="plot" id="plot-histogram" role="img" aria-label="{label}" '
              f'width="{_W}" height="{h}" viewBox="0 0 {_W} {h}" xmlns="http://www.w3.org/2000/svg">']
     for i, c in enumerate(counts):
         bh = plot_h * c / peak
         x, y = left + i * bw, top + plot_h - bh
         lo, hi = max_score * i / bins, max_score * (i + 1) / bins
+        tip = _e(_("{low}-{high}: {n} students").format(low=f"{lo:g}", high=f"{hi:g}", n=c))
         parts.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{bh:.1f}" fill="{_BAR}">'
-                     f'<title>{lo:g}-{hi:g}: {c} students</title></rect>')
+                     f'<title>{tip}</title></rect>')
         if c:
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{y - 2:.1f}" font-size="11" text-anchor="middle">{c}</text>')
         parts.append(f'<text x="{x:.1f}" y="{h - 12}" font-size="11">{lo:g}</text>')
@@ -90,7 +93,8 @@ def hidden_failures_html(entries: list[Entry]) -> str:
     for e in entries:
         for heading, text in staff_details(e.result):
             parts.append(f"<details><summary>{_e(e.student)}: {_e(heading)}</summary><pre>{_e(text)}</pre></details>")
-    return "<h2>Hidden test failures (staff only)</h2>" + ("".join(parts) or "<p>none</p>")
+    heading, none = _e(_("Hidden test failures (staff only)")), _e(_("none"))
+    return f"<h2>{heading}</h2>" + ("".join(parts) or f"<p>{none}</p>")
 
 
 def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = False) -> str:
@@ -115,29 +119,45 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
             acc = exercises.setdefault(ex, [0.0, 0.0])
             acc[0] += s
             acc[1] += m
-    ex_rows = [(ex, s / m if m else 0.0, f"{s:g} of {m:g} points earned") for ex, (s, m) in exercises.items()]
-    test_rows = sorted(((f"{name}{' (hidden)' if vis == 'hidden' else ''}", p / n if n else 0.0,
-                         f"{p} of {n} passed") for name, (p, n, vis) in tests.items()), key=lambda r: (r[1], r[0]))
+    ex_rows = [(ex, s / m if m else 0.0, _("{earned} of {available} points earned").format(
+        earned=f"{s:g}", available=f"{m:g}")) for ex, (s, m) in exercises.items()]
+    hidden = _(" (hidden)")
+    test_rows = sorted(((f"{name}{hidden if vis == 'hidden' else ''}", p / n if n else 0.0,
+                         _("{passed} of {n} passed").format(passed=p, n=n)) for name, (p, n, vis) in tests.items()),
+                       key=lambda r: (r[1], r[0]))
     stats = []
     if finals:
-        stats = [("students graded", f"{len(graded)}"), ("mean", f"{statistics.mean(finals):.1f}"),
-                 ("median", f"{statistics.median(finals):g}"), ("min / max", f"{min(finals):g} / {max(finals):g}")]
-    stats += [("not gradable", str(len(entries) - len(graded))),
-              ("late", str(sum(1 for e in entries if e.late_days)))]
+        stats = [(_("students graded"), f"{len(graded)}"), (_("mean"), f"{statistics.mean(finals):.1f}"),
+                 (_("median"), f"{statistics.median(finals):g}"),
+                 (_("min / max"), f"{min(finals):g} / {max(finals):g}")]
+    stats += [(_("not gradable"), str(len(entries) - len(graded))),
+              (_("late"), str(sum(1 for e in entries if e.late_days)))]
     fail_rows = "".join(
         f"<tr><td class=n>{n}</td><td><code>{_e(msg)}</code></td><td>{_e(', '.join(sorted(failure_tests[msg])))}</td></tr>"
         for msg, n in failures.most_common(15))
     ungradable = "".join(f"<li>{_e(e.student)}: {_e(e.result.error)}</li>" for e in entries
                          if e.result.status != "graded")
     student_rows = "".join(
-        f"<tr><td>{_e(e.student)}</td><td>{_e(e.result.status)}</td><td class=n>{e.raw:g}</td>"
+        f"<tr><td>{_e(e.student)}</td><td>{_e(status_label(e.result.status))}</td><td class=n>{e.raw:g}</td>"
         f"<td class=n>{e.late_days or ''}</td><td class=n>{e.penalty:g}</td><td class=n><b>{e.final:g}</b></td></tr>"
         for e in entries)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # Every label a TA reads, in the run's language; escaped like everything else put in the page.
+    L = {k: _e(v) for k, v in {
+        "title": _("Class report: {title}").format(title=cfg.title),
+        "generated": _("Generated {when}. Scores are out of {points}, after late penalties.").format(
+            when=now, points=f"{max_score:g}"),
+        "distribution": _("Score distribution"), "per_exercise": _("Points earned per exercise"),
+        "per_test": _("Pass rate per test"), "common": _("Most common failure messages"),
+        "count": _("count"), "first_line": _("message (first line)"), "tests": _("tests"),
+        "not_gradable": _("Not gradable"), "students": _("Students"), "student": _("student"),
+        "status": _("status"), "raw": _("raw"), "days_late": _("days late"), "penalty": _("penalty"),
+        "final": _("final")}.items()}
+    per_exercise_label, per_test_label = _("points earned per exercise"), _("pass rate per test")  # bars_svg escapes
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{_e(i18n.current())}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>Class report: {_e(cfg.title)}</title>
+<title>{L["title"]}</title>
 <style>
  body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
  table {{ border-collapse: collapse; }} td, th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
@@ -146,19 +166,19 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
 </style></head>
 <body>
 <h1>{_e(cfg.title)} <small>({_e(cfg.id)})</small></h1>
-<p>Generated {now}. Scores are out of {max_score:g}, after late penalties.</p>
+<p>{L["generated"]}</p>
 <table class="stats">{''.join(f'<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>' for k, v in stats)}</table>
-<h2>Score distribution</h2>
+<h2>{L["distribution"]}</h2>
 {histogram_svg(finals, max_score)}
-<h2>Points earned per exercise</h2>
-{bars_svg("plot-exercises", ex_rows, "points earned per exercise")}
-<h2>Pass rate per test</h2>
-{bars_svg("plot-tests", test_rows, "pass rate per test")}
-<h2>Most common failure messages</h2>
-<table id="failures"><tr><th>count</th><th>message (first line)</th><th>tests</th></tr>{fail_rows}</table>
-{f'<h2>Not gradable</h2><ul>{ungradable}</ul>' if ungradable else ''}
-<h2>Students</h2>
-<table id="students"><tr><th>student</th><th>status</th><th>raw</th><th>days late</th><th>penalty</th><th>final</th></tr>{student_rows}</table>
+<h2>{L["per_exercise"]}</h2>
+{bars_svg("plot-exercises", ex_rows, per_exercise_label)}
+<h2>{L["per_test"]}</h2>
+{bars_svg("plot-tests", test_rows, per_test_label)}
+<h2>{L["common"]}</h2>
+<table id="failures"><tr><th>{L["count"]}</th><th>{L["first_line"]}</th><th>{L["tests"]}</th></tr>{fail_rows}</table>
+{f'<h2>{L["not_gradable"]}</h2><ul>{ungradable}</ul>' if ungradable else ''}
+<h2>{L["students"]}</h2>
+<table id="students"><tr><th>{L["student"]}</th><th>{L["status"]}</th><th>{L["raw"]}</th><th>{L["days_late"]}</th><th>{L["penalty"]}</th><th>{L["final"]}</th></tr>{student_rows}</table>
 {hidden_failures_html(entries) if show_hidden else ''}
 <script>
 // Records the laid-out size of every plot, so a headless browser check can tell the page rendered.
@@ -170,6 +190,14 @@ addEventListener("load", () => {{
 </script>
 </body></html>
 """
+
+
+STATUS_LABELS = {"graded": N_("graded"), "ungradable": N_("ungradable")}
+
+
+def status_label(status: str) -> str:
+    """A result's status word for a person to read (the stored word is data and stays English)."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def write_report(entries: list[Entry], cfg: AssignmentConfig, path: Path, show_hidden: bool = False) -> None:

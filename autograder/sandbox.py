@@ -97,7 +97,7 @@ class OutputBuffer:
         # Student bytes enter the trusted side here: cleaned once, for every writer.
         text = sanitize.clean(bytes(self.data))
         if self.dropped:
-            text += f"\n... [{self.dropped} more bytes of output not shown]\n"
+            text += "\n... [" + _("{n} more bytes of output not shown").format(n=self.dropped) + "]\n"
         self.data = bytearray()
         self.dropped = 0
         return text
@@ -114,7 +114,7 @@ class WorkerProcess:
         self.sandbox: dict = {}
         self.reader = protocol.FrameReader(self.sock)
         self.reader.extra[self.out_r] = self._drain
-        hello, _ = self._read(WORKER_HELLO_S, "start")
+        hello, _bufs = self._read(WORKER_HELLO_S, _("start"))
         sandbox = hello.get("sandbox")  # worker data: its strings are cleaned like any student text
         self.sandbox: dict = sanitize.clean_tree(sandbox) if isinstance(sandbox, dict) else {}
 
@@ -136,14 +136,16 @@ class WorkerProcess:
             yield
         except protocol.PeerTimeout:
             self.kill()
-            raise WorkerFailure("timeout", f"{what} did not finish within {timeout:.1f} s") from None
+            raise WorkerFailure("timeout", _("{what} did not finish within {seconds} s").format(
+                what=what, seconds=f"{timeout:.1f}")) from None
         except protocol.PeerClosed:
             code = self.kill(wait_exit=1.0)
-            raise WorkerFailure("crash", f"the worker process died during {what} ({describe_exit(code)})",
-                                exit_code=code) from None
+            raise WorkerFailure("crash", _("the worker process died during {what} ({why})").format(
+                what=what, why=describe_exit(code)), exit_code=code) from None
         except protocol.ProtocolError as e:
             self.kill()
-            raise WorkerFailure("protocol", f"the worker sent malformed data during {what}: {e}") from None
+            raise WorkerFailure("protocol", _("the worker sent malformed data during {what}: {error}").format(
+                what=what, error=e)) from None
 
     def _read(self, timeout: float | None, what: str, limit: float | None = None) -> tuple[dict, list[bytes]]:
         with self._failures(what, limit if limit is not None else timeout):
@@ -151,7 +153,7 @@ class WorkerProcess:
 
     def request(self, header: dict, buffers: list[bytes], timeout: float | None, what: str):
         if not self.alive:
-            raise WorkerFailure("crash", "the worker is not running")
+            raise WorkerFailure("crash", _("the worker is not running"))
         with self._failures(what, timeout):
             protocol.send_frame(self.sock, header, buffers, timeout=timeout)
         return self._read(timeout, what)
@@ -236,11 +238,11 @@ class WorkerSession:
             self.restarts += 1
         started = time.perf_counter()
         self.worker = WorkerProcess(self.zygote, self.cfg, self.output)
-        reply, _ = self.worker.request({"op": "load", "id": 0, "cells": self.cells, "probes": self.probes},
-                                       [], self.import_budget, "running your notebook's cells")
+        reply, _bufs = self.worker.request({"op": "load", "id": 0, "cells": self.cells, "probes": self.probes},
+                                           [], self.import_budget, _("running your notebook's cells"))
         if not reply.get("ok"):
             self.worker.kill()
-            raise WorkerFailure("protocol", "the worker could not load the submission")
+            raise WorkerFailure("protocol", _("the worker could not load the submission"))
         if self.first_load is None:
             cells, names = reply.get("cells"), reply.get("names")  # worker data: check every type
             self.first_load = LoadReport(
@@ -261,7 +263,7 @@ class WorkerSession:
         # Student code can write frames on the socket too (it is their process): a reply to an
         # earlier request is stale and skipped, so it cannot answer this one. Bounded, so a
         # flood of stale frames still ends in a timeout.
-        for _ in range(1000):
+        for _stale in range(1000):
             rid = reply.get("id")
             if not (isinstance(rid, int) and rid < self._ids):
                 break
@@ -269,7 +271,7 @@ class WorkerSession:
             reply, bufs = self.worker._read(left, what, limit=timeout)
         if reply.get("id") != self._ids:
             self.worker.kill()
-            raise WorkerFailure("protocol", f"the worker answered out of turn during {what}")
+            raise WorkerFailure("protocol", _("the worker answered out of turn during {what}").format(what=what))
         return reply, bufs
 
     def close(self) -> None:

@@ -119,6 +119,12 @@ def test_serve_logs_in_korean(tmp_path):
             while f"{sid} (01_tensors) 채점:" not in log.read_text(encoding="utf-8"):
                 assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
                 time.sleep(0.5)
+            # The grading itself ran in the server's language: its feedback is Korean, whatever
+            # language the reader's request asks for.
+            view = http.get(f"/api/v1/submissions/{sid}").json()
+            assert view["status"] == "graded", view
+            md = view["feedback_md"]
+            assert "점수: **0 / 30**" in md and "1번째 줄에서 오류가 나서 건너뛰었습니다" in md, md
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)

@@ -128,4 +128,7 @@ def make_backend(name: str = "local", **options) -> Backend:
         backend = make_backend("local")
         backend.note = f"backend: local, because the docker backend cannot run here: {why_not}"
         return backend
-    raise BackendError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
+    from autograder.i18n import t as _
+
+    raise BackendError(_("unknown backend {name}; choose one of: {backends}").format(
+        name=repr(name), backends=", ".join(BACKENDS)))

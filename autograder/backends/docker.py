@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from autograder.backends import Backend, BackendError, SandboxLost, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
 from autograder.backends.docker_image import LABEL, ImageError, find_image
+from autograder.i18n import t as _
 from autograder.sandbox import SandboxConfig
 
 DECIDES_GRADES = True  # cache_key.py
@@ -63,15 +64,15 @@ def docker_client(timeout: int = 60):
     try:
         import docker
     except ImportError:
-        raise DockerUnavailable("the Docker SDK for Python is missing: pip install 'torch-autograder[docker]'") \
+        raise DockerUnavailable(_("the Docker SDK for Python is missing: pip install 'torch-autograder[docker]'")) \
             from None
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()
     except Exception as e:  # noqa: BLE001 - docker raises many kinds here (socket, HTTP, config)
-        raise DockerUnavailable(f"no Docker engine is reachable ({type(e).__name__}: {e}). Start one "
-                                "(`sudo systemctl start docker`, or `dockerd &` as root; `.ci/run` does "
-                                "this on CI), or grade with --backend local") from None
+        raise DockerUnavailable(_("no Docker engine is reachable ({error}). Start one (`sudo systemctl start "
+                                  "docker`, or `dockerd &` as root; `.ci/run` does this on CI), or grade with "
+                                  "--backend local").format(error=f"{type(e).__name__}: {e}")) from None
     return client
 
 
@@ -90,7 +91,7 @@ def parse_gpus(spec: str | int | None):
         ids = [i.strip() for i in text[len("device="):].split(",") if i.strip()]
         if ids:
             return [DeviceRequest(device_ids=ids, capabilities=[["gpu"]])]
-    raise GpuSpecError(f"--gpus {spec!r}: use all, a count (e.g. 1), or device=0,1")
+    raise GpuSpecError(_("--gpus {spec}: use all, a count (e.g. 1), or device=0,1").format(spec=repr(spec)))
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,10 @@ class _Container:
         started = time.monotonic()
         while True:
             try:
-                conn, _ = listener.accept()
+                conn, _peer = listener.accept()
             except socket.timeout:
-                raise RuntimeError(f"the zygote did not connect within {START_TIMEOUT_S:g} s; "
-                                   f"container log:\n{self.logs()}") from None
+                raise RuntimeError(_("the zygote did not connect within {seconds} s; container log:").format(
+                    seconds=f"{START_TIMEOUT_S:g}") + f"\n{self.logs()}") from None
             # Only this container's PID 1 may be our zygote: compare the peer's host pid.
             pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
             self.container.reload()
@@ -185,15 +186,15 @@ class _Container:
                 return conn
             conn.close()
             if time.monotonic() - started > START_TIMEOUT_S:
-                raise RuntimeError("no connection from the container's zygote")
+                raise RuntimeError(_("no connection from the container's zygote"))
 
     # ------------------------------------------------------------------ zygote ops
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout
         up = self._connected.wait(timeout) and self.channel is not None
         if not up or not self.channel.wait_ready(max(0.0, deadline - time.monotonic())):
-            why = self.error or f"its zygote did not start; container log:\n{self.logs()}"
-            raise RuntimeError(f"the grading container could not start: {why}")
+            why = self.error or _("its zygote did not start; container log:") + f"\n{self.logs()}"
+            raise RuntimeError(_("the grading container could not start: {why}").format(why=why))
 
     def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
         self.wait_ready()
@@ -216,7 +217,7 @@ class _Container:
         does not answer is not."""
         if self._verdict is None:
             if self.error is not None:
-                self._verdict = f"a grading container could not start: {self.error[:500]}"
+                self._verdict = _("a grading container could not start: {error}").format(error=self.error[:500])
             elif not (self.channel is not None and self.channel.vanished):
                 self._verdict = ""
             else:
@@ -224,16 +225,16 @@ class _Container:
                     state = self.backend._state(self._id)
                 except Exception as e:  # noqa: BLE001 - gone, or no daemon: either way not the student's
                     state = None
-                    why = f"the Docker daemon does not answer ({type(e).__name__})"
+                    why = _("the Docker daemon does not answer ({error})").format(error=type(e).__name__)
                     if type(e).__name__ == "NotFound":
-                        why = "the container was removed"
+                        why = _("the container was removed")
                 if state is not None and state.get("OOMKilled"):
                     self._verdict = ""
                 elif state is not None:
-                    self._verdict = (f"its container stopped from outside (Docker: {state.get('Status')}, "
-                                     f"exit code {state.get('ExitCode')})")
+                    self._verdict = _("its container stopped from outside (Docker: {status}, exit code {code})").format(
+                        status=state.get("Status"), code=state.get("ExitCode"))
                 else:
-                    self._verdict = f"its container was lost: {why}"
+                    self._verdict = _("its container was lost: {why}").format(why=why)
         return self._verdict or None
 
     def logs(self) -> str:
@@ -289,7 +290,8 @@ class DockerZygote(ZygoteHandle):
         # Once a container was lost, grading on would only charge the remaining tests to
         # the student: fail them fast, and the grader throws the whole grade away.
         if self.lost:
-            raise RuntimeError(f"the grading sandbox was lost ({self._lost}); this grade will be discarded")
+            raise RuntimeError(_("the grading sandbox was lost ({why}); this grade will be discarded").format(
+                why=self._lost))
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
         if self.container is None:
@@ -421,8 +423,8 @@ class DockerBackend(Backend):
                 break
             except Exception as e:  # noqa: BLE001 - DockerUnavailable, or the SDK's connection errors
                 if time.monotonic() >= deadline:
-                    raise SandboxLost(f"the Docker daemon did not answer within {timeout:g} s "
-                                      f"({str(e)[:300]})") from None
+                    raise SandboxLost(_("the Docker daemon did not answer within {seconds} s ({error})").format(
+                        seconds=f"{timeout:g}", error=str(e)[:300])) from None
                 time.sleep(1.0)
         if client is not self.client:
             old, self.client = self.client, client
@@ -540,7 +542,7 @@ class DockerBackend(Backend):
             return
         for c in leftovers:
             owner = (c.labels or {}).get(f"{LABEL}.owner", "")
-            owner_host, _, pid = owner.rpartition(":")
+            owner_host, _sep, pid = owner.rpartition(":")
             if owner_host == host and pid.isdigit() and not _alive(int(pid)):
                 with contextlib.suppress(Exception):
                     c.remove(force=True)

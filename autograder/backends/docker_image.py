@@ -27,6 +27,7 @@ from typing import Callable
 
 import autograder
 from autograder.backends import BackendError
+from autograder.i18n import t as _
 
 DECIDES_GRADES = True  # the image the workers run in (cache_key.py)
 
@@ -50,8 +51,8 @@ def project_root() -> Path:
     """The engine's source checkout (pyproject.toml + docker/); images are built from it."""
     root = package_dir().parent
     if not (root / "pyproject.toml").is_file() or not (root / "docker" / "Dockerfile").is_file():
-        raise ImageError(f"{root} is not a torch-autograder checkout (no pyproject.toml and "
-                         "docker/Dockerfile): build the image from a clone of the project")
+        raise ImageError(_("{root} is not a torch-autograder checkout (no pyproject.toml and docker/Dockerfile): "
+                           "build the image from a clone of the project").format(root=root))
     return root
 
 
@@ -73,7 +74,8 @@ def grading_pins(root: Path) -> dict[str, str]:
     """The grading environment's exact versions (``requirements-grading.txt``), by name."""
     path = root / GRADING_PINS
     if not path.is_file():
-        raise ImageError(f"{path} is missing: it pins the grading environment's torch (torch==X.Y.Z)")
+        raise ImageError(_("{path} is missing: it pins the grading environment's torch (torch==X.Y.Z)").format(
+            path=path))
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -97,10 +99,11 @@ def requirements(root: Path) -> list[str]:
 
 def torch_version(reqs: list[str]) -> str:
     for r in reqs:
-        name, _, version = r.partition("==")
+        name, _sep, version = r.partition("==")
         if name.strip() == "torch" and version:
             return version.strip()
-    raise ImageError(f"{GRADING_PINS} must pin torch (torch==X.Y.Z): the image installs that version")
+    raise ImageError(_("{file} must pin torch (torch==X.Y.Z): the image installs that version").format(
+        file=GRADING_PINS))
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ class ImageSpec:
 
     def __post_init__(self):
         if self.variant not in VARIANTS:
-            raise ImageError(f"unknown image variant {self.variant!r}; choose one of {', '.join(VARIANTS)}")
+            raise ImageError(_("unknown image variant {variant}; choose one of {variants}").format(
+                variant=repr(self.variant), variants=", ".join(VARIANTS)))
 
     @property
     def base_image(self) -> str:
@@ -132,13 +136,13 @@ def _base_id(client, base: str, log: Callable[[str], None]) -> str:
         return client.images.get(base).id
     except docker.errors.ImageNotFound:
         pass
-    log(f"pulling base image {base} ...")
+    log(_("pulling base image {base} ...").format(base=base))
     try:
         return client.images.pull(base).id
     except docker.errors.APIError as e:
-        raise ImageError(f"base image {base} is not here and cannot be pulled ({e.explanation or e}). "
-                         "Without a registry, build the Debian base offline: `make image-offline` "
-                         "(docker/build-base.sh, then --base with the tag it prints)") from None
+        raise ImageError(_("base image {base} is not here and cannot be pulled ({error}). Without a registry, "
+                           "build the Debian base offline: `make image-offline` (docker/build-base.sh, then "
+                           "--base with the tag it prints)").format(base=base, error=e.explanation or e)) from None
 
 
 def content_hash(spec: ImageSpec, base_id: str, root: Path) -> str:
@@ -168,7 +172,7 @@ def _stage_context(ctx: Path, spec: ImageSpec, root: Path, log: Callable[[str], 
 def build_engine_wheel(dest: Path, root: Path) -> Path:
     """The engine as a wheel in ``dest`` (built from the checkout at ``root``)."""
     isolation = ["--no-build-isolation"] if _has_setuptools() else []  # offline when it can be
-    _pip(["wheel", "--no-deps", *isolation, "--wheel-dir", str(dest), str(root)], "build the engine wheel")
+    _pip(["wheel", "--no-deps", *isolation, "--wheel-dir", str(dest), str(root)], _("build the engine wheel"))
     return next(dest.glob("torch_autograder-*.whl"))
 
 
@@ -180,12 +184,12 @@ def wheel_cache(reqs: list[str], log: Callable[[str], None] = print) -> Path:
     folder = base / f"wheels-{key}"
     if (folder / ".complete").exists():
         return folder
-    log(f"downloading torch and the requirements with this host's pip into {folder} ...")
+    log(_("downloading torch and the requirements with this host's pip into {folder} ...").format(folder=folder))
     base.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="wheels-", dir=base))
     try:
         _pip(["download", "--only-binary=:all:", "--dest", str(tmp), *reqs],
-             "download the wheels (is a wheel store or index configured for pip here?)")
+             _("download the wheels (is a wheel store or index configured for pip here?)"))
         (tmp / ".complete").touch()
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
@@ -212,7 +216,8 @@ def _has_setuptools() -> bool:
 def _pip(args: list[str], what: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "pip", "--quiet", *args], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise ImageError(f"could not {what}: pip {' '.join(args[:2])} failed:\n{proc.stderr[-3000:]}")
+        raise ImageError(_("could not {what}: pip {command} failed:").format(what=what, command=" ".join(args[:2]))
+                         + f"\n{proc.stderr[-3000:]}")
 
 
 def build_image(client, spec: ImageSpec = ImageSpec(), log: Callable[[str], None] = print,
@@ -232,7 +237,7 @@ def build_image(client, spec: ImageSpec = ImageSpec(), log: Callable[[str], None
         with tempfile.TemporaryDirectory(prefix="ag-image-") as tmp:
             ctx = Path(tmp)
             _stage_context(ctx, spec, root, log)
-            log(f"building {tag} from {spec.base_image} ...")
+            log(_("building {tag} from {base} ...").format(tag=tag, base=spec.base_image))
             args = {"BASE_IMAGE": spec.base_image, "TORCH_VERSION": torch_version(requirements(root)),
                     "TORCH_INDEX_URL": spec.index_url, "WHEELS_ONLY": "1" if spec.wheels else "0"}
             labels = {f"{LABEL}.engine": engine_hash(), f"{LABEL}.content": digest,
@@ -244,13 +249,13 @@ def build_image(client, spec: ImageSpec = ImageSpec(), log: Callable[[str], None
                                       forcerm=True, network_mode="host", decode=True, pull=False)
             for chunk in stream:
                 if "error" in chunk:
-                    raise ImageError(f"docker build failed: {chunk['error'].strip()}")
+                    raise ImageError(_("docker build failed: {error}").format(error=chunk["error"].strip()))
                 text = chunk.get("stream", "").rstrip()
                 if text:
                     log(text)
         image = client.images.get(tag)
     else:
-        log(f"image {tag} is up to date")
+        log(_("image {tag} is up to date").format(tag=tag))
     image.tag(REPO, spec.variant)
     _untag_older(client, spec.variant, tag)
     return tag
@@ -283,19 +288,20 @@ def find_image(client, image: str | None = None, variant: str = "cpu"):
     try:
         found = client.images.get(tag)
     except docker.errors.ImageNotFound:
-        how = "`make image` (`make image-offline` without a registry)" if variant == "cpu" else \
-              "`make image-gpu` on the GPU host"
-        raise ImageError(f"image {tag} is not built here: build it with {how}, or pass --image") from None
+        how = _("`make image` (`make image-offline` without a registry)") if variant == "cpu" else \
+            _("`make image-gpu` on the GPU host")
+        raise ImageError(_("image {tag} is not built here: build it with {how}, or pass --image").format(
+            tag=tag, how=how)) from None
     labels = found.labels or {}
     engine = labels.get(f"{LABEL}.engine")
     if engine != engine_hash():
-        what = (f"image {tag} was built from other engine sources (engine {engine or 'unknown'}, "
-                f"this grader {engine_hash()})")
+        what = _("image {tag} was built from other engine sources (engine {engine}, this grader {this})").format(
+            tag=tag, engine=engine or _("unknown"), this=engine_hash())
         if image is None:
-            raise ImageError(f"{what}: rebuild it with `make image` (or `make image-offline`)")
-        return found, f"{what}; using it because --image names it"
+            raise ImageError(_("{what}: rebuild it with `make image` (or `make image-offline`)").format(what=what))
+        return found, _("{what}; using it because --image names it").format(what=what)
     user = (found.attrs.get("Config") or {}).get("User") or ""
     if user.split(":")[0] in ("", "root", "0"):
-        raise ImageError(f"image {tag} runs as root: grading images must set a non-root USER "
-                         "(build it from docker/Dockerfile)")
+        raise ImageError(_("image {tag} runs as root: grading images must set a non-root USER "
+                           "(build it from docker/Dockerfile)").format(tag=tag))
     return found, None

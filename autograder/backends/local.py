@@ -15,6 +15,7 @@ import sys
 
 from autograder.backends import Backend, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
+from autograder.i18n import t as _
 from autograder.sandbox import ZYGOTE_START_S, SandboxConfig
 
 DECIDES_GRADES = True  # cache_key.py
@@ -56,8 +57,8 @@ class LocalZygote(ZygoteHandle):
 
     def wait_ready(self, timeout: float = ZYGOTE_START_S) -> None:
         if not self.channel.wait_ready(timeout):
-            raise RuntimeError("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
-                               "to see why (is torch installed in this environment?)")
+            raise RuntimeError(_("the worker zygote did not start; run `python -m autograder.untrusted.zygote` "
+                                 "to see why (is torch installed in this environment?)"))
 
     def spawn(self, cfg: SandboxConfig) -> tuple[int, socket.socket, int]:
         self.wait_ready()

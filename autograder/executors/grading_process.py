@@ -11,6 +11,7 @@ taking the others down.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import os
 import signal
@@ -20,6 +21,8 @@ import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.jobs import GradeSpec
 
 # Its warm-up (torch, a zygote or container, the reference solution graded once) is slow on
@@ -48,13 +51,14 @@ class GradingProcess:
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> dict:
         if self.hello is None:
-            self._wait(timeout, "did not finish warming up")
+            self._wait(timeout, _("the grading process did not finish warming up within {seconds} s"))
             self.hello = self._recv()
         return self.hello
 
-    def _wait(self, timeout: float | None, what: str) -> None:
+    def _wait(self, timeout: float | None, message: str, **fields: str) -> None:
+        """``message``: what to say if no answer comes in time; ``{seconds}`` is the bound."""
         if timeout is not None and not self.conn.poll(timeout):
-            raise GradingStuck(f"the grading process {what} within {timeout:g} s")
+            raise GradingStuck(message.format(seconds=f"{timeout:g}", **fields))
 
     def _recv(self) -> dict:
         msg = json.loads(self.conn.recv_bytes())
@@ -62,12 +66,16 @@ class GradingProcess:
             raise GradingProcessFault(msg["fault"])
         return msg
 
-    def grade(self, path: Path, timeout: float | None = None) -> dict:
+    def grade(self, path: Path, timeout: float | None = None, lang: str | None = None) -> dict:
         """Grade one submission; raises EOFError/OSError when the process died, GradingStuck
-        when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable)."""
+        when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable).
+        ``lang``: this grading's language, when it is not the spec's (a service grades each
+        student's submission in the language they chose)."""
         self.wait_ready()
-        self.conn.send_bytes(json.dumps({"op": "grade", "path": str(path)}).encode())
-        self._wait(timeout, f"did not finish grading {path.name}")
+        request = {"op": "grade", "path": str(path), **({"lang": lang} if lang else {})}
+        self.conn.send_bytes(json.dumps(request).encode())
+        self._wait(timeout, _("the grading process did not finish grading {name} within {seconds} s"),
+                   name=path.name)
         return json.loads(self.conn.recv_bytes())
 
     def memory(self) -> dict[str, int]:
@@ -130,11 +138,17 @@ def _die_with_parent() -> None:
 
 def serve(fd: int) -> None:
     """The grading process: warm up once, then grade paths until the coordinator hangs up."""
-    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
-
     _die_with_parent()
     conn = Connection(fd)
     spec = GradeSpec(**json.loads(conn.recv_bytes()))
+    # The batch's language for everything this process writes (its start fault included).
+    with i18n.using(spec.lang):
+        _serve(conn, spec)
+
+
+def _serve(conn: Connection, spec: GradeSpec) -> None:
+    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
+
     try:
         grader = make_grader(spec)
     except Exception as e:  # noqa: BLE001 - reported to the coordinator, which stops the batch
@@ -150,6 +164,8 @@ def serve(fd: int) -> None:
                 req = json.loads(conn.recv_bytes())
             except (EOFError, OSError):
                 return
-            conn.send_bytes(json.dumps(grade_reply(grader, Path(req["path"]), spec, course)).encode())
+            lang = req.get("lang") or spec.lang  # grade_reply grades and writes its faults in it
+            reply = grade_reply(grader, Path(req["path"]), dataclasses.replace(spec, lang=lang), course)
+            conn.send_bytes(json.dumps(reply).encode())
     finally:
         grader.close()

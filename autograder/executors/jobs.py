@@ -19,10 +19,13 @@ class GradeSpec:
     device: str = "auto"
     backend: str = "local"
     backend_options: dict = field(default_factory=dict)
+    # The batch's language: a grading process or Ray task writes its texts (faults included,
+    # which are stored and shown later) in it, whatever its own environment says.
+    lang: str = "en"
 
     def to_json(self) -> dict:
         return {"assignment": self.assignment, "course": self.course, "device": self.device,
-                "backend": self.backend, "backend_options": self.backend_options}
+                "backend": self.backend, "backend_options": self.backend_options, "lang": self.lang}
 
 
 @dataclass(frozen=True)

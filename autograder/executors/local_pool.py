@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.grading_process import GradingProcess, GradingProcessFault, GradingStuck
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
@@ -62,6 +64,11 @@ class LocalExecutor(Executor):
             t.join()
 
     def _feed(self, slot: int, todo: queue.Queue, done: queue.Queue) -> None:
+        # A new thread starts without the command's context: the batch's language is set again.
+        with i18n.using(self.spec.lang):
+            self._feed_slot(slot, todo, done)
+
+    def _feed_slot(self, slot: int, todo: queue.Queue, done: queue.Queue) -> None:
         try:
             while not self._stop.is_set():
                 try:
@@ -82,10 +89,11 @@ class LocalExecutor(Executor):
         if warm and proc not in self._checked:
             self._checked.add(proc)
             if warm["status"] != "graded" or warm["score"] < warm["max_score"]:
-                self.warnings.append(
-                    f"the reference solution scored {warm['score']:g}/{warm['max_score']:g} on this suite "
-                    f"(failed: {', '.join(warm['failed']) or warm['status']}): check the tests before "
-                    "trusting these grades (`autograder validate`)")
+                self.warnings.append(_(
+                    "the reference solution scored {score}/{max_score} on this suite (failed: {failed}): check "
+                    "the tests before trusting these grades (`autograder validate`)").format(
+                    score=f"{warm['score']:g}", max_score=f"{warm['max_score']:g}",
+                    failed=", ".join(warm["failed"]) or warm["status"]))
 
     def _grade(self, slot: int, job: Job) -> Outcome:
         last = ""
@@ -105,15 +113,15 @@ class LocalExecutor(Executor):
                 proc.close()
                 if not self._stop.is_set():
                     self.procs[slot] = GradingProcess(self.spec, self.log)
-                return Outcome(job, fault=f"not graded: {e}; it was stopped so the batch could go on. "
-                                          "Run the batch again to retry; see the workers' log",
+                return Outcome(job, fault=_("not graded: {why}; it was stopped so the batch could go on. "
+                                            "Run the batch again to retry; see the workers' log").format(why=e),
                                seconds=time.perf_counter() - t0)
             except (EOFError, OSError, json.JSONDecodeError) as e:
                 if self._stop.is_set():  # the batch is stopping (closed under us): no successor
-                    return Outcome(job, fault="the batch stopped before this submission was graded")
+                    return Outcome(job, fault=_("the batch stopped before this submission was graded"))
                 code = proc.proc.poll()
-                last = (f"the grading process died while grading {job.path.name} "
-                        f"(exit status {code if code is not None else 'unknown'}: {type(e).__name__})")
+                last = _("the grading process died while grading {name} (exit status {code}: {error})").format(
+                    name=job.path.name, code=code if code is not None else _("unknown"), error=type(e).__name__)
                 proc.close()
                 self.procs[slot] = GradingProcess(self.spec, self.log)
                 continue
@@ -123,7 +131,7 @@ class LocalExecutor(Executor):
                 return Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")),
                                seconds=seconds, worker=worker)
             return Outcome(job, result=reply["result"], seconds=seconds, worker=worker)
-        return Outcome(job, fault=last + "; retried once on a fresh process. See the workers' log.")
+        return Outcome(job, fault=_("{why}; retried once on a fresh process. See the workers' log.").format(why=last))
 
     def memory(self) -> list[dict[str, int]]:
         return [p.memory() for p in self.procs]

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from autograder import i18n
+from autograder.i18n import t as _
 from autograder.executors.grading_process import READY_TIMEOUT_S, GradingProcessFault
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
@@ -78,11 +80,17 @@ def grade_task(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: by
     """The body of a Ray task, on the node ``node``: the local grading process's fault
     handling (``warm_grader``), plus the unpacking of the course and the submission, which
     meets a full disk first."""
+    gspec = GradeSpec(**spec)
+    # The batch's language, not the Ray worker's environment: its fault texts are stored.
+    with i18n.using(gspec.lang):
+        return _grade_task(course_tar, suite, gspec, name, sub_tar, node)
+
+
+def _grade_task(course_tar: bytes, suite: str, gspec: GradeSpec, name: str, sub_tar: bytes, node: str) -> dict:
     global _RAY_GRADER
     from autograder.errors import no_space
     from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
 
-    gspec = GradeSpec(**spec)
     worker = f"{node[:12]}/{os.getpid()}"
     t0 = time.perf_counter()
     try:
@@ -117,7 +125,7 @@ class RayExecutor(Executor):
         try:
             import ray
         except ImportError:
-            raise GradingProcessFault("--executor ray needs Ray: pip install 'torch-autograder[ray]'") from None
+            raise GradingProcessFault(_("--executor ray needs Ray: pip install 'torch-autograder[ray]'")) from None
         self.ray = ray
         self.spec = spec
         self.suite = suite
@@ -170,7 +178,7 @@ class RayExecutor(Executor):
             timeout = None
             if bound is not None:
                 timeout = max(0.0, min(t0 for _, t0 in pending.values()) + bound - time.monotonic())
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
+            ready, _waiting = ray.wait(list(pending), num_returns=1, timeout=timeout)
             if not ready:
                 self._stop_overdue(pending, bound, on_outcome)
                 continue
@@ -179,7 +187,8 @@ class RayExecutor(Executor):
                 try:
                     reply = ray.get(ref)
                 except Exception as e:  # noqa: BLE001 - a task that died twice: this submission only
-                    on_outcome(Outcome(job, fault=f"the Ray task failed: {type(e).__name__}: {e}"))
+                    on_outcome(Outcome(job, fault=_("the Ray task failed: {error}").format(
+                        error=f"{type(e).__name__}: {e}")))
                     continue
                 if "fault" in reply:
                     on_outcome(Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")),
@@ -202,9 +211,10 @@ class RayExecutor(Executor):
             # force: the task may be stuck in C code; its worker process (and the zygote it
             # started) ends, and Ray starts a fresh worker for the next task.
             self.ray.cancel(ref, force=True)
-            on_outcome(Outcome(job, fault=f"not graded: the Ray task grading {job.path.name} did not finish "
-                                          f"within {bound:g} s; it was cancelled so the batch could go on. "
-                                          "Run the batch again to retry", seconds=now - t0))
+            on_outcome(Outcome(job, fault=_(
+                "not graded: the Ray task grading {name} did not finish within {seconds} s; it was cancelled so "
+                "the batch could go on. Run the batch again to retry").format(name=job.path.name, seconds=f"{bound:g}"),
+                seconds=now - t0))
 
     def close(self) -> None:
         if self.started_here:

@@ -15,6 +15,8 @@ import time
 import traceback
 from pathlib import Path
 
+from autograder import i18n
+from autograder.i18n import t as _
 from autograder.config import ConfigError
 from autograder.errors import no_space
 from autograder.executors.jobs import GradeSpec
@@ -37,23 +39,32 @@ def release_memory() -> None:
 
 def start_fault(e: BaseException) -> dict:
     """The reply when the grader cannot even start (every submission would fail alike): fatal."""
-    return {"fault": no_space(e) or f"cannot start grading ({type(e).__name__}: {e})", "fatal": True}
+    return {"fault": no_space(e) or _("cannot start grading ({error})").format(error=f"{type(e).__name__}: {e}"),
+            "fatal": True}
 
 
 def grade_reply(grader, path: Path, spec: GradeSpec, course: Path) -> dict:
     """Grade one submission; the reply for the coordinator. A full disk is fatal (it fails
     every submission alike); any other OSError is raised (the process is suspect: the
     executor replaces it); another unexpected error costs this submission only."""
-    from autograder.grader import GradeOptions, GraderFault, InfrastructureFault
+    from autograder.grader import GradeOptions
+
+    # The batch's language, not this process's environment: the fault texts are stored.
+    with i18n.using(spec.lang):
+        return _grade_reply(grader, path, spec, course, GradeOptions(device=spec.device, course=course, lang=spec.lang))
+
+
+def _grade_reply(grader, path: Path, spec: GradeSpec, course: Path, options) -> dict:
+    from autograder.grader import GraderFault, InfrastructureFault
 
     try:
-        result = grader.grade(path, spec.assignment, GradeOptions(device=spec.device, course=course))
+        result = grader.grade(path, spec.assignment, options)
         reply = {"result": result.to_dict()}
         del result
         release_memory()
         return reply
     except InfrastructureFault as e:  # this submission only: marked, graded by the next run
-        return {"fault": f"not graded: {e}"}
+        return {"fault": _("not graded: {why}").format(why=e)}
     except (GraderFault, ConfigError) as e:
         return {"fault": str(e), "fatal": True}
     except OSError as e:
@@ -63,8 +74,8 @@ def grade_reply(grader, path: Path, spec: GradeSpec, course: Path) -> dict:
         return {"fault": no_space(e), "fatal": True}
     except Exception as e:  # noqa: BLE001 - one submission's grader error, not the batch's
         traceback.print_exc()
-        return {"fault": f"internal grader error on this submission ({type(e).__name__}: {e}); "
-                         "see the workers' log"}
+        return {"fault": _("internal grader error on this submission ({error}); see the workers' log").format(
+            error=f"{type(e).__name__}: {e}")}
 
 
 def make_grader(spec: GradeSpec, course: Path | None = None):
@@ -100,6 +111,7 @@ def warm_up(grader, spec: GradeSpec, course: Path) -> dict:
     if paths.notebook is None or not paths.notebook.exists():
         return {}
     t0 = time.perf_counter()
-    result = grader.grade(paths.notebook, spec.assignment, GradeOptions(device=spec.device, course=course))
+    result = grader.grade(paths.notebook, spec.assignment,
+                          GradeOptions(device=spec.device, course=course, lang=spec.lang))
     return {"score": result.score, "max_score": result.max_score, "seconds": round(time.perf_counter() - t0, 3),
             "failed": [t.name for t in result.tests if not t.passed][:10], "status": result.status}

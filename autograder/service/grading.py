@@ -61,6 +61,9 @@ class GradingPool:
         self.store = store
         self.wakeup = wakeup
         self.log = log
+        # The course's language (`serve --lang`, AUTOGRADER_LANG): every grading's texts are
+        # written in it and stay so; a page's language switch changes the pages around them.
+        self.lang = i18n.current()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
         self._procs: list[dict[str, GradingProcess]] = []
@@ -258,7 +261,7 @@ class GradingPool:
         if c.backend != "local":
             options = {k: v for k, v in (("image", c.image), ("gpus", c.gpus)) if v is not None}
         return GradeSpec(assignment=assignment, course=str(Path(c.course).resolve()), device=c.device,
-                         backend=c.backend, backend_options=options)
+                         backend=c.backend, backend_options=options, lang=self.lang)
 
     def _grade_local(self, row, path: Path, procs: dict[str, GradingProcess]) -> Outcome | None:
         job = Job(row["student"], path)
