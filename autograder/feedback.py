@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder import i18n, sanitize
-from autograder.results import GradeResult, TestResult
+from autograder.results import GradeResult
 
 
 def _pts(x: float) -> str:

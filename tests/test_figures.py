@@ -9,7 +9,6 @@ import dataclasses
 import io
 import json
 
-import pytest
 import torch
 from PIL import Image
 

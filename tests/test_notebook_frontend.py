@@ -32,6 +32,7 @@ import pytest
 
 from autograder.validate import read_mutants
 
+from browser_helpers import WIDTH, chromium
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -40,8 +41,6 @@ AID = "01_tensors"
 PASSED = "Public tests passed; hidden tests run when it is graded"
 # Its demo cell still runs, so "Run All" goes on to the end (a raising cell stops it).
 MUTANT = "standardize_unbiased_var"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WIDTH, HEIGHT = 1280, 1000
 START_TIMEOUT = 120  # s: JupyterLab's first start on two busy cores
 RUN_TIMEOUT = 300  # s: a kernel, torch's import, eight checks and submit()'s fresh run
 NO_SERVICE = "No submission service is set, so nothing was uploaded."
@@ -222,21 +221,7 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service as ChromeService
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None or not Path(CHROMEDRIVER).exists():
-        pytest.fail("no chromium or chromedriver: run `make browser` (installs Debian's chromium and "
-                    "chromium-driver)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = exe
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={WIDTH},{HEIGHT}", "--lang=en-US"):
-        opts.add_argument(arg)
-    # An explicit driver: Selenium Manager would try to download one.
-    driver = webdriver.Chrome(service=ChromeService(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(120)
+    driver = chromium(120)
     yield driver
     driver.quit()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -22,12 +21,11 @@ import httpx
 
 import pytest
 
+from browser_helpers import HEIGHT, WIDTH, chromium
 from service_helpers import ROOT, Server, cli, make_course, make_roster, submit, wait_done
 
 pytestmark = pytest.mark.slow
 
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WIDTH, HEIGHT = 1280, 1000
 EVIL_NAME = "<script>window.__xss=1</script>"
 EVIL_FILE = "<img src=x onerror=window.__xss=2>.py"  # no quotes: multipart clients escape them
 # A submission whose feedback carries markup: printed at import and raised by every function.
@@ -63,22 +61,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service as ChromeService
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None or not Path(CHROMEDRIVER).exists():
-        pytest.fail("no chromium or chromedriver: run `make browser` (installs Debian's chromium and "
-                    "chromium-driver)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = exe
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={WIDTH},{HEIGHT}", "--lang=en-US"):
-        opts.add_argument(arg)
-    opts.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-    # An explicit driver: Selenium Manager would try to download one.
-    driver = webdriver.Chrome(service=ChromeService(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(60)
+    driver = chromium(60)
     yield driver
     driver.quit()
 

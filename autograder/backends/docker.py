@@ -496,7 +496,7 @@ class DockerBackend(Backend):
     def _prestart(self) -> None:
         with self._lock:
             missing = 0 if self._closing else self.spares - len(self._spares)
-        for _ in range(max(0, missing)):
+        for _spare in range(max(0, missing)):
             c = self._new(self.limits)
             with self._lock:
                 self._spares.append(c)

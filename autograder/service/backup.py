@@ -11,13 +11,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.config import ConfigError
-
-
-def _(message: str) -> str:
-    """``message`` in the command's language (the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 def backup(db: Path, data: Path, out: Path) -> dict:

@@ -23,15 +23,10 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from autograder import i18n
+from autograder.service.messages import t as _
 
 ASSIGNMENT = "01_tensors"
 LABEL_CELLS = 22  # the figures start in this column
-
-
-def _(message: str) -> str:
-    """``message`` in the language of AUTOGRADER_LANG or the locale (the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 def _label(text: str) -> str:

@@ -10,13 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder import i18n
-
-
-def _(message: str) -> str:
-    """``message`` in the command's language (the ``service`` domain; cli.main sets the language
-    before it builds the parser, so the help texts are translated too)."""
-    return i18n.gettext(message, i18n.current(), "service")
+from autograder.service.messages import t as _
 
 
 def register(sub) -> dict:

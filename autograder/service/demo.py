@@ -15,17 +15,12 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.config import find_course_root
 from autograder.service import roster
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.serve import serve
-
-
-def _(message: str) -> str:
-    """``message`` in the language of AUTOGRADER_LANG or the locale (the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 def _pad(text: str, width: int) -> str:

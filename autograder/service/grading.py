@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
 from autograder.executors.grading_process import rss_kib
 from autograder.feedback import render_markdown
@@ -42,12 +43,6 @@ from autograder.service.policies import Course
 from autograder.service.store import BlobStore
 
 WARM_PER_SLOT = 2  # assignments whose grading process a slot keeps warm at once
-
-
-def _(message: str) -> str:
-    """An operator log line in the server's language (``serve --lang``; the ``service`` domain).
-    The slot threads run in a copy of the starting context, so they read the same language."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 # =========================================================================== grading slots

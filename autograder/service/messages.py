@@ -28,6 +28,12 @@ HEADLINES = {
 }
 
 
+def t(message: str) -> str:
+    """``message`` in the current command's or grading's language (``i18n.current()``: ``--lang``,
+    AUTOGRADER_LANG or the locale; a server's slot threads inherit it). Import it as ``_``."""
+    return i18n.gettext(message, i18n.current(), "service")
+
+
 def headline(status: int, lang: str) -> str:
     return i18n.gettext(HEADLINES.get(status, HEADLINES[400]), lang, "service")
 

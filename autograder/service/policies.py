@@ -22,13 +22,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.config import AssignmentConfig, ConfigError
-
-
-def _(message: str) -> str:
-    """``message`` in the command's language (the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,12 @@ import getpass
 import re
 from pathlib import Path
 
-from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.config import ConfigError
 from autograder.service import auth
 from autograder.service.db import Database, stamp, transaction
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
-
-
-def _(message: str) -> str:
-    """``message`` in the command's language (the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 def cli_actor() -> str:

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from autograder import i18n
+from autograder.service.messages import t as _
 from autograder.service.config import ServiceConfig
-
-
-def _(message: str) -> str:
-    """``message`` in the operator's language (``--lang``/AUTOGRADER_LANG; the ``service`` domain)."""
-    return i18n.gettext(message, i18n.current(), "service")
 
 
 def serve(config: ServiceConfig) -> int:
