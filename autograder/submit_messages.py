@@ -24,6 +24,8 @@ ACCEPTED = N_("Accepted {file} for {assignment}: submission [bold]{id}[/], queue
 UNREACHABLE = N_("Cannot reach {server}:")
 UNREACHABLE_HOW = N_("{error}. Check the URL and your network; if the upload was accepted, "
                      "`GET /api/v1/submissions` shows it.")
+BAD_URL = N_("{server} is not a server address:")
+BAD_URL_HOW = N_("{error}. Give it as http(s)://host[:port] (--server, AUTOGRADER_SERVER or {config}).")
 WAITING = N_("waiting for the grader")
 QUEUED = N_("queued, position {position}")
 GRADING = N_("grading")

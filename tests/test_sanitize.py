@@ -235,6 +235,22 @@ def test_rich_markup_in_student_text_stays_literal():
     assert out.getvalue().strip() == "[bold red]x[/] [link=http://e]y[/link]"
 
 
+def test_submit_shows_file_names_and_server_text_as_typed(tmp_path, capsys):
+    """`autograder submit`'s refusals quote a file name or the server's words: never rich markup."""
+    from autograder.cli import main
+
+    name = "[bold red]x[/] [/oops].py"
+    code = main(["submit", str(tmp_path / name), "--assignment", "01_tensors", "--server", "http://127.0.0.1:9",
+                 "--token", "t"])
+    out = capsys.readouterr().out
+    assert code != 0 and name in out.replace("\n", ""), out
+    sub = tmp_path / "01_tensors.py"
+    sub.write_text("x = 1\n")
+    code = main(["submit", str(sub), "--server", "http://[bold]127.0.0.1[/]:9", "--token", "t"])
+    out = capsys.readouterr().out
+    assert code != 0 and "[bold]127.0.0.1[/]" in out.replace("\n", "") and "is not a server address" in out, out
+
+
 # --------------------------------------------------------------------------- through grade
 
 def _strings(value):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.service import auth, queue
 from autograder.service.db import SCHEMA_VERSION, Database, DatabaseError, open_db, stamp
@@ -100,6 +101,8 @@ def test_schema_version_and_refusals(tmp_path):
     other.execute("CREATE TABLE x (y)")
     other.close()
     with pytest.raises(DatabaseError, match="another program"):
+        open_db(tmp_path / "other.db")
+    with i18n.using("ko"), pytest.raises(DatabaseError, match="다른 프로그램의 SQLite 데이터베이스입니다"):
         open_db(tmp_path / "other.db")
 
 

@@ -14,8 +14,10 @@ import tomllib
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
-from autograder import submit_messages as M
+from autograder import sanitize, submit_messages as M
 from autograder.i18n import t as _t  # the command's language (cli.main sets it); messages: submit_messages
 
 EXIT_OK, EXIT_FAULT, EXIT_REFUSED = 0, 1, 2
@@ -70,6 +72,12 @@ def upload(http, file: Path, assignment: str) -> dict:
     return r.json()
 
 
+def _refused(console: Console, headline: str, detail: str) -> None:
+    """A red headline and what to do. The detail may quote the server or a file name: shown
+    as text, never read as rich markup."""
+    console.print(Text.assemble((headline, "red"), " ", sanitize.clean(detail)), highlight=False)
+
+
 def submit(file: Path, assignment: str | None, server: str | None, token: str | None, wait: bool,
            console: Console, poll_s: float = 1.0) -> int:
     import httpx
@@ -78,14 +86,14 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
 
     server, token = settings(server, token)
     if not server or not token:
-        console.print(f"[red]{_t(M.NO_SERVER)}[/] {_t(M.NO_SERVER_HOW).format(config=CONFIG)}")
+        _refused(console, _t(M.NO_SERVER), _t(M.NO_SERVER_HOW).format(config=CONFIG))
         return EXIT_REFUSED
     if not file.is_file():
-        console.print(f"[red]{_t(M.NOT_A_FILE).format(file=file)}[/] {_t(M.NOT_A_FILE_HOW)}")
+        _refused(console, _t(M.NOT_A_FILE).format(file=file), _t(M.NOT_A_FILE_HOW))
         return EXIT_REFUSED
     aid = assignment or guess_assignment_id(file)
     if aid is None:
-        console.print(f"[red]{_t(M.NO_ASSIGNMENT).format(file=file.name)}[/] {_t(M.NO_ASSIGNMENT_HOW)}")
+        _refused(console, _t(M.NO_ASSIGNMENT).format(file=file.name), _t(M.NO_ASSIGNMENT_HOW))
         return EXIT_REFUSED
     base = server.rstrip("/")
     try:
@@ -93,19 +101,24 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
             try:
                 sub = upload(http, file, aid)
             except Refused as e:
-                console.print(f"[red]{_t(M.NOT_ACCEPTED).format(status=e.status)}[/] {e.message}", highlight=False)
+                _refused(console, _t(M.NOT_ACCEPTED).format(status=e.status), e.message)
                 if e.retry_after:
                     console.print(_t(M.RETRY_AFTER).format(seconds=e.retry_after))
                 return EXIT_REFUSED if 400 <= e.status < 500 else EXIT_FAULT
-            console.print(_t(M.ACCEPTED).format(file=file.name, assignment=aid, id=sub["id"],
-                                                position=sub["position"]), highlight=False)
+            # The message carries markup ([bold]); what fills it is escaped, a file name included.
+            console.print(_t(M.ACCEPTED).format(file=escape(file.name), assignment=escape(aid),
+                                                id=escape(str(sub["id"])), position=sub["position"]),
+                          highlight=False)
             if not wait:
                 console.print(sub["id"], highlight=False)
                 return EXIT_OK
             return _wait(http, sub["id"], console, poll_s)
+    except httpx.InvalidURL as e:
+        _refused(console, _t(M.BAD_URL).format(server=base), _t(M.BAD_URL_HOW).format(error=e, config=CONFIG))
+        return EXIT_REFUSED
     except httpx.TransportError as e:
-        console.print(f"[red]{_t(M.UNREACHABLE).format(server=base)}[/] "
-                      + _t(M.UNREACHABLE_HOW).format(error=f"{type(e).__name__}: {e}"))
+        _refused(console, _t(M.UNREACHABLE).format(server=base),
+                 _t(M.UNREACHABLE_HOW).format(error=f"{type(e).__name__}: {e}"))
         return EXIT_FAULT
 
 
@@ -130,7 +143,7 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
                 time.sleep(min(5.0, poll_s * failures))
                 continue
             if r.status_code != 200:
-                console.print(f"[red]{_t(M.CANNOT_READ).format(id=sub_id, status=r.status_code)}[/] {_message(r)}")
+                _refused(console, _t(M.CANNOT_READ).format(id=sub_id, status=r.status_code), _message(r))
                 return EXIT_FAULT
             sub = r.json()
             if sub["status"] in ("graded", "ungradable", "not_graded"):
@@ -140,13 +153,13 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
             status.update(_t(M.PROGRESS).format(id=sub_id, where=where, seconds=f"{time.monotonic() - t0:.0f}"))
             time.sleep(poll_s)
     if sub["status"] == "not_graded":
-        console.print(f"[red]{_t(M.NOT_GRADED)}[/] {sub['feedback_md']}", highlight=False)
+        _refused(console, _t(M.NOT_GRADED), sub["feedback_md"])
         return EXIT_FAULT
     result = view_to_result(sub)
     print_table(result, console, f"{sub['assignment']}: {sub['filename']}")
     if sub["hidden_pending"]:
         console.print(_t(M.HIDDEN_PENDING))
     elif sub["final"] is not None and sub["late_days"]:
-        console.print("[bold]" + _t(M.LATE).format(days=sub["late_days"], final=f"{sub['final']:g}",
-                                                   max=f"{sub['max_score']:g}") + "[/]")
+        console.print(Text(_t(M.LATE).format(days=sub["late_days"], final=f"{sub['final']:g}",
+                                             max=f"{sub['max_score']:g}"), "bold"))
     return EXIT_OK

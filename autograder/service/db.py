@@ -11,6 +11,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from autograder.service.messages import t as _
+
 SCHEMA_VERSION = 2
 
 # MIGRATIONS[n] takes a database at version n to n + 1. Append, never edit.
@@ -88,18 +90,20 @@ def open_db(path: Path) -> sqlite3.Connection:
         db = connect(path)
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as e:
-        raise DatabaseError(f"{path} is not a service database ({e}): pass another --db path or restore "
-                            "it from a backup (`autograder service backup`)") from None
+        raise DatabaseError(_("{path} is not a service database ({error}): pass another --db path or restore "
+                              "it from a backup (`autograder service backup`)").format(path=path, error=e)) from None
     if tables and "meta" not in tables:
         db.close()
-        raise DatabaseError(f"{path} is an SQLite database of another program: pass another --db path")
+        raise DatabaseError(_("{path} is an SQLite database of another program: pass another --db path").format(
+            path=path))
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     version = int(row[0]) if row else 0
     if version > SCHEMA_VERSION:
         db.close()
-        raise DatabaseError(f"{path} has schema {version}, newer than this autograder's {SCHEMA_VERSION}: "
-                            "upgrade torch-autograder")
+        raise DatabaseError(_("{path} has schema {version}, newer than this autograder's {supported}: "
+                              "upgrade torch-autograder").format(path=path, version=version,
+                                                                 supported=SCHEMA_VERSION))
     while version < SCHEMA_VERSION:
         with transaction(db):
             for statement in _statements(MIGRATIONS[version]):

@@ -188,7 +188,8 @@ class GradingPool:
                     if self.stopping.is_set():
                         return
                     self.log(_("grading {id} failed: {error}").format(id=row["id"], error=f"{type(e).__name__}: {e}"))
-                    queue.fault(conn, row["id"], row["attempts"], f"internal error: {type(e).__name__}")
+                    queue.fault(conn, row["id"], row["attempts"],
+                                _("internal error: {error}").format(error=type(e).__name__))
         finally:
             with self._lock:
                 for p in procs.values():
@@ -213,7 +214,8 @@ class GradingPool:
             except Exception as e:  # noqa: BLE001 - as in _slot
                 if self.stopping.is_set():
                     return
-                outcome = Outcome(Job(job["student"], folder), fault=f"internal error: {type(e).__name__}")
+                outcome = Outcome(Job(job["student"], folder), fault=_("internal error: {error}").format(
+                    error=type(e).__name__))
             if self.stopping.is_set() or outcome is None:
                 return  # put back by stop()
             if outcome.result is not None:
@@ -287,7 +289,8 @@ class GradingPool:
                 return None
             code = proc.proc.poll()
             self._drop(procs, aid)
-            return Outcome(job, fault=f"the grading process died (exit status {code}: {type(e).__name__})")
+            return Outcome(job, fault=_("the grading process died (exit status {code}: {error})").format(
+                code=code, error=type(e).__name__))
         worker = f"{socket.gethostname()}/{proc.proc.pid}"
         if "fault" in reply:
             if reply.get("fatal"):
