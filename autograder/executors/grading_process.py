@@ -69,8 +69,8 @@ class GradingProcess:
     def grade(self, path: Path, timeout: float | None = None, lang: str | None = None) -> dict:
         """Grade one submission; raises EOFError/OSError when the process died, GradingStuck
         when it gave no answer within ``timeout`` seconds (then ``kill`` it: it is not reusable).
-        ``lang``: this grading's language, when it is not the spec's (a service grades each
-        student's submission in the language they chose)."""
+        ``lang``: this grading's language, when it is not the spec's (one warm process can
+        grade each submission in its own language)."""
         self.wait_ready()
         request = {"op": "grade", "path": str(path), **({"lang": lang} if lang else {})}
         self.conn.send_bytes(json.dumps(request).encode())
