@@ -347,6 +347,19 @@ def _kill(proc: GradingProcess) -> None:
         time.sleep(0.05)
 
 
+def adopt_orphans() -> None:
+    """Make this process the subreaper of everything it starts (Linux ``prctl``): a process
+    whose parent ends first (Ray's agents when their raylet goes) is re-parented here, not to
+    init, so ``stop`` still finds it below the server. For the server's own process only."""
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: stop() sweeps what is below it, as before
+        pass
+
+
 def descendants(pid: int) -> list[int]:
     """Every live process below ``pid`` (from /proc)."""
     children: dict[int, list[int]] = {}
