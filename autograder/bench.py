@@ -35,7 +35,7 @@ from autograder import i18n
 from autograder.config import ConfigError, assignment_paths
 from autograder.i18n import N_
 from autograder.i18n import t as _  # labels in the command's language; figures stay as they are
-from autograder.executors import GradeSpec, GradingProcessFault, Job, LocalExecutor, Outcome
+from autograder.executors import GradeSpec, GraderProcessFault, Job, LocalExecutor, Outcome
 from autograder.submission import load_submission
 
 
@@ -300,7 +300,7 @@ def run_bench(course: Path | None, args, console: Console) -> int:
                 try:
                     runs.append(run_ours(docker, course, args.assignment, files, args.jobs,
                                          backend="docker", backend_options=opts))
-                except GradingProcessFault as e:  # e.g. an image built from other engine sources
+                except GraderProcessFault as e:  # e.g. an image built from other engine sources
                     runs.append(Run(docker, n=len(files), skipped=str(e)))
         print_runs(runs, console)
         return 0

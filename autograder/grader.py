@@ -82,7 +82,7 @@ class Grader:
         self.backend: Backend = backend if backend is not None else LocalBackend(zygote)
         self.infra_retries = infra_retries  # regrades after a lost container, each after backend.recover()
         # The reference solution's grade when a warm grading process graded it before any
-        # student (executors.warm_grader); empty when nobody did.
+        # student (executors.grader_runtime); empty when nobody did.
         self.warmup: dict = {}
 
     @property

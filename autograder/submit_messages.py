@@ -1,4 +1,4 @@
-"""What ``autograder submit`` (autograder/service/client.py) tells a student, marked for the
+"""What ``autograder submit`` (autograder/submit_client.py) tells a student, marked for the
 ``autograder`` catalogs.
 
 The client lives in the service's package, whose folder ``make i18n`` extracts into the

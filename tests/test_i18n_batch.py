@@ -113,12 +113,12 @@ def test_a_grading_process_grades_each_request_in_its_language(tmp_path):
     """One warm grading process, two gradings: the spec's language, then one a request asks for
     (a service grades each student in the language they chose)."""
     from autograder.executors import GradeSpec
-    from autograder.executors.grading_process import GradingProcess
+    from autograder.executors.grader_process import GraderProcess
 
     course = make_course(tmp_path / "course")
     subs = tmp_path / "subs"
     make_class(subs, {"dan": CRASH})
-    proc = GradingProcess(GradeSpec(assignment="tiny", course=str(course), device="cpu", lang="en"))
+    proc = GraderProcess(GradeSpec(assignment="tiny", course=str(course), device="cpu", lang="en"))
     try:
         en = proc.grade(subs / "dan.py", timeout=120)["result"]
         ko = proc.grade(subs / "dan.py", timeout=120, lang="ko")["result"]

@@ -16,7 +16,7 @@ import pytest
 from autograder import i18n
 from autograder.config import ConfigError
 from autograder.results import GradeResult, TestResult
-from autograder.service import grading
+from autograder.service import views
 from autograder.service.policies import Course
 from service_helpers import AG, ROOT, free_port, make_course, submit
 
@@ -158,7 +158,7 @@ def test_hidden_tests_note_in_the_language_of_the_grading():
                         visibility="public", message="", author_message=""),
              TestResult(name="t_hidden", number="2", exercises=("1",), score=0, max_score=2, status="failed",
                         visibility="hidden", message="secret", author_message="")]
-    views = {lang: grading.result_view(GradeResult(assignment_id="01_tensors", submission="x.py", tests=tests,
+    views = {lang: views.result_view(GradeResult(assignment_id="01_tensors", submission="x.py", tests=tests,
                                                    possible=3, lang=lang), title="Tensors", show_hidden=False,
                                        staff=False, late_days=0, per_day=0, due=None)["feedback_md"]
              for lang in ("en", "ko")}

@@ -11,7 +11,7 @@ import pytest
 
 from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError
-from autograder.service import auth, queue
+from autograder.service import auth, submission_queue
 from autograder.service.db import SCHEMA_VERSION, Database, DatabaseError, open_db, stamp
 from autograder.service.policies import (Deadlines, Extension, ServicePolicy, deadlines, hidden_visible, late_days,
                                          left_in_window, retry_after)
@@ -114,17 +114,17 @@ def test_queue_round_robin_and_one_per_student(tmp_path):
     for i, s in enumerate(["a", "a", "a", "b"]):
         c.execute("INSERT INTO submissions (id, student, assignment, filename, kind, sha256, size, received_at) "
                   "VALUES (?, ?, 'x', 'f.py', 'py', '0', 1, ?)", (f"{s}{i}", s, stamp()))
-    first = queue.claim(c)
+    first = submission_queue.claim(c)
     assert first["id"] == "a0" and first["attempts"] == 1
-    assert queue.positions(c) == {"b3": 1, "a1": 2, "a2": 3}
-    second = queue.claim(c)
+    assert submission_queue.positions(c) == {"b3": 1, "a1": 2, "a2": 3}
+    second = submission_queue.claim(c)
     assert second["id"] == "b3"
-    assert queue.claim(c) is None  # both students are grading: one each at a time
-    assert queue.finish(c, "a0", 1, "graded", result="{}", raw=1, max_score=1)
-    assert not queue.finish(c, "a0", 1, "graded", result="{}", raw=1, max_score=1)  # never twice
-    assert queue.fault(c, "b3", 1, "died") == "queued"
-    assert queue.requeue_interrupted(c) == 0
-    assert queue.claim(c)["id"] == "a1"  # a was served longest ago
-    nxt = queue.claim(c)
+    assert submission_queue.claim(c) is None  # both students are grading: one each at a time
+    assert submission_queue.finish(c, "a0", 1, "graded", result="{}", raw=1, max_score=1)
+    assert not submission_queue.finish(c, "a0", 1, "graded", result="{}", raw=1, max_score=1)  # never twice
+    assert submission_queue.fault(c, "b3", 1, "died") == "queued"
+    assert submission_queue.requeue_interrupted(c) == 0
+    assert submission_queue.claim(c)["id"] == "a1"  # a was served longest ago
+    nxt = submission_queue.claim(c)
     assert nxt["id"] == "b3" and nxt["attempts"] == 2
-    assert queue.fault(c, "b3", 2, "died again") == "not_graded"  # the machinery failed twice
+    assert submission_queue.fault(c, "b3", 2, "died again") == "not_graded"  # the machinery failed twice

@@ -1,7 +1,7 @@
-"""``python -m autograder.executors FD``: a grading process (``grading_process.serve``)."""
+"""``python -m autograder.executors FD``: a grading process (``grader_process.serve``)."""
 
 import sys
 
-from autograder.executors.grading_process import serve
+from autograder.executors.grader_process import serve
 
 serve(int(sys.argv[1]))

@@ -1,7 +1,7 @@
 """The local executor: ``jobs`` warm grading processes on this machine, fed from one queue.
 
 Trusted side, coordinator process: it never imports torch or student code; it hands out
-paths and receives results from ``GradingProcess``es.
+paths and receives results from ``GraderProcess``es.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Iterable
 
 from autograder import i18n
 from autograder.i18n import t as _
-from autograder.executors.grading_process import GradingProcess, GradingProcessFault, GradingStuck
+from autograder.executors.grader_process import GraderProcess, GraderProcessFault, GradingStuck
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
 
@@ -31,14 +31,14 @@ class LocalExecutor(Executor):
         self.jobs = max(1, jobs)
         self.log = log
         self.submission_timeout_s = submission_timeout_s  # None: wait as long as grading takes
-        self.procs: list[GradingProcess] = []
+        self.procs: list[GraderProcess] = []
         self._stop = threading.Event()
         self._checked: set = set()
         self.warnings: list[str] = []  # said once, after the batch
 
     def start(self) -> None:
         # All start at once: each imports torch (seconds), in parallel.
-        self.procs = [GradingProcess(self.spec, self.log) for _ in range(self.jobs)]
+        self.procs = [GraderProcess(self.spec, self.log) for _ in range(self.jobs)]
 
     def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None:
         if not self.procs:
@@ -84,7 +84,7 @@ class LocalExecutor(Executor):
         finally:
             done.put(None)
 
-    def _check_warmup(self, proc: GradingProcess) -> None:
+    def _check_warmup(self, proc: GraderProcess) -> None:
         warm = proc.wait_ready().get("warmup") or {}
         if warm and proc not in self._checked:
             self._checked.add(proc)
@@ -104,7 +104,7 @@ class LocalExecutor(Executor):
                 self._check_warmup(proc)
                 t0 = time.perf_counter()
                 reply = proc.grade(job.path, self.submission_timeout_s)
-            except GradingProcessFault as e:
+            except GraderProcessFault as e:
                 return Outcome(job, fault=str(e), fatal=True)
             except GradingStuck as e:
                 # Not retried now (a stuck submission would stall the batch again): marked
@@ -112,7 +112,7 @@ class LocalExecutor(Executor):
                 proc.kill()
                 proc.close()
                 if not self._stop.is_set():
-                    self.procs[slot] = GradingProcess(self.spec, self.log)
+                    self.procs[slot] = GraderProcess(self.spec, self.log)
                 return Outcome(job, fault=_("not graded: {why}; it was stopped so the batch could go on. "
                                             "Run the batch again to retry; see the workers' log").format(why=e),
                                seconds=time.perf_counter() - t0)
@@ -123,7 +123,7 @@ class LocalExecutor(Executor):
                 last = _("the grading process died while grading {name} (exit status {code}: {error})").format(
                     name=job.path.name, code=code if code is not None else _("unknown"), error=type(e).__name__)
                 proc.close()
-                self.procs[slot] = GradingProcess(self.spec, self.log)
+                self.procs[slot] = GraderProcess(self.spec, self.log)
                 continue
             seconds = time.perf_counter() - t0
             worker = f"{socket.gethostname()}/{proc.proc.pid}"

@@ -4,7 +4,7 @@ Trusted side (the coordinator, and the Ray workers that grade). Each task asks f
 ``num_cpus=1`` (``num_gpus`` when asked). The course's grading files travel once through
 the object store and are unpacked per node, so nodes need only this package installed. A
 Ray worker process keeps its Grader (and zygote) warm between tasks, as a local grading
-process does, and replies as one does (``warm_grader.grade_reply``).
+process does, and replies as one does (``grader_runtime.grade_reply``).
 
 Every wait is bounded. No more tasks are in flight than the cluster has slots for, so a
 task starts about when it is submitted; one that has not answered within its bound (the
@@ -24,7 +24,7 @@ from typing import Iterable
 
 from autograder import i18n
 from autograder.i18n import t as _
-from autograder.executors.grading_process import READY_TIMEOUT_S, GradingProcessFault
+from autograder.executors.grader_process import READY_TIMEOUT_S, GraderProcessFault
 from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
 
 
@@ -78,7 +78,7 @@ def ray_grade(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: byt
 
 def grade_task(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: bytes, node: str) -> dict:
     """The body of a Ray task, on the node ``node``: the local grading process's fault
-    handling (``warm_grader``), plus the unpacking of the course and the submission, which
+    handling (``grader_runtime``), plus the unpacking of the course and the submission, which
     meets a full disk first."""
     gspec = GradeSpec(**spec)
     # The batch's language, not the Ray worker's environment: its fault texts are stored.
@@ -89,7 +89,7 @@ def grade_task(course_tar: bytes, suite: str, spec: dict, name: str, sub_tar: by
 def _grade_task(course_tar: bytes, suite: str, gspec: GradeSpec, name: str, sub_tar: bytes, node: str) -> dict:
     global _RAY_GRADER
     from autograder.errors import no_space
-    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
+    from autograder.executors.grader_runtime import grade_reply, make_grader, start_fault
 
     worker = f"{node[:12]}/{os.getpid()}"
     t0 = time.perf_counter()
@@ -125,7 +125,7 @@ class RayExecutor(Executor):
         try:
             import ray
         except ImportError:
-            raise GradingProcessFault(_("--executor ray needs Ray: pip install 'torch-autograder[ray]'")) from None
+            raise GraderProcessFault(_("--executor ray needs Ray: pip install 'torch-autograder[ray]'")) from None
         self.ray = ray
         self.spec = spec
         self.suite = suite

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.i18n import t as _  # the check's language: check() sets it (i18n.using) around find_release
-from autograder.service.client import CONFIG  # one place says where the student's settings live
+from autograder.submit_client import CONFIG  # one place says where the student's settings live
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RELEASE_ZIP_MAX = 64 << 20  # bytes, unpacked: a release is a notebook and a few test files
@@ -57,7 +57,7 @@ class ServiceSettings:
 def service_settings() -> ServiceSettings:
     """``AUTOGRADER_SERVER`` / ``AUTOGRADER_TOKEN``, else ``~/.config/torch-autograder/config.toml``
     (read by the service's client, as ``autograder submit`` does)."""
-    from autograder.service.client import settings
+    from autograder.submit_client import settings
 
     server, token = settings(None, None)
     return ServiceSettings(server or None, token or None)

@@ -10,7 +10,7 @@ file as it is on disk, and
 3. runs the saved file top to bottom in a fresh kernel (nbclient), skipping cells that
    call ``check``/``submit`` and cells tagged ``check``/``demo``/``skip-grading``, as the
    grader does; a cell that raises stops the hand-in (``force=True`` hands it in anyway);
-4. uploads it through the service's client (``autograder.service.client``) and shows a
+4. uploads it through the service's client (``autograder.submit_client``) and shows a
    receipt (id, sha256, time, queue position), or says how to hand it in when no
    service is set.
 """
@@ -221,7 +221,7 @@ def _upload(file: Path, aid: str, server: str, token: str, lang: str) -> dict:
     try:
         import httpx
 
-        from autograder.service.client import Refused, connect, upload
+        from autograder.submit_client import Refused, connect, upload
     except ImportError:
         raise SubmitError(_("Submitting from the notebook needs httpx: pip install \"torch-autograder[notebook]\""
                             )) from None

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from autograder.service import grading, messages, policies, previews, queue
+from autograder.service import dispatch, views, messages, policies, previews, submission_queue
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -93,8 +93,8 @@ class Service:
         self.course = policies.Course(config.course)
         self.store = BlobStore(config.data)
         self.auth = Authenticator()
-        self.wakeup = queue.Wakeup()
-        self.pool = grading.GradingPool(config, self.db, self.course, self.store, self.wakeup, log=log)
+        self.wakeup = submission_queue.Wakeup()
+        self.pool = dispatch.Dispatcher(config, self.db, self.course, self.store, self.wakeup, log=log)
 
     # ------------------------------------------------------------ helpers (thread pool)
     def user(self, request: Request) -> User:
@@ -141,7 +141,7 @@ class Service:
         staff = viewer.role == "staff"
         out["hidden_pending"] = not (show or staff)
         if row["status"] in ("graded", "ungradable") and row["result"]:
-            out.update(grading.result_view(grading.decode(row["result"]), title=cfg.title, show_hidden=show,
+            out.update(views.result_view(views.decode(row["result"]), title=cfg.title, show_hidden=show,
                                            staff=staff, late_days=row["late_days"],
                                            per_day=cfg.late_penalty_per_day, due=d.due))
         elif row["status"] == "not_graded":
@@ -221,7 +221,7 @@ class Service:
                          "received_at, late_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (sub_id, u.id, aid, name, kind, sha, len(data), stamp(t), policies.late_days(t, d.due)))
         self.wakeup.notify()
-        return {"id": sub_id, "status": "queued", "position": queue.positions(conn).get(sub_id)}
+        return {"id": sub_id, "status": "queued", "position": submission_queue.positions(conn).get(sub_id)}
 
     def _rate(self, conn, u: User, aid: str, d: policies.Deadlines, t: dt.datetime) -> None:
         wait = policies.retry_after(self.counted_times(conn, u.id, aid), d, t)
@@ -248,7 +248,7 @@ class Service:
             where.append("student=?")
             args.append(student)
         sql = "SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq DESC"
-        pos = queue.positions(conn)
+        pos = submission_queue.positions(conn)
         return [self.submission_json(conn, r, u, pos) for r in conn.execute(sql, args).fetchall()]
 
     def _own(self, u: User, sub_id: str):
@@ -260,7 +260,7 @@ class Service:
     def get_submission(self, request: Request, sub_id: str) -> dict:
         u = self.user(request)
         row = self._own(u, sub_id)
-        return self.submission_json(self.db.conn, row, u, queue.positions(self.db.conn))
+        return self.submission_json(self.db.conn, row, u, submission_queue.positions(self.db.conn))
 
     def get_file(self, request: Request, sub_id: str) -> tuple[bytes, str]:
         u = self.user(request)
@@ -336,9 +336,9 @@ class Service:
         if not name.endswith(".csv"):
             raise ApiError(404, "the gradebook is at /api/v1/gradebook/<assignment>.csv")
         cfg, policy = self.assignment(name[:-4])
-        return grading.gradebook_csv(self.counted(cfg, policy), cfg, cfg.late_penalty_per_day)
+        return views.gradebook_csv(self.counted(cfg, policy), cfg, cfg.late_penalty_per_day)
 
-    def counted(self, cfg, policy) -> list[grading.Counted]:
+    def counted(self, cfg, policy) -> list[views.Counted]:
         """The submission that makes each roster student's grade (the CSV's and the report's rows)."""
         conn = self.db.conn
         counted = []
@@ -350,19 +350,19 @@ class Service:
                     and (d.closes is None or dt.datetime.fromisoformat(r["received_at"]) <= d.closes)]
             if done:
                 if policy.counts == "best":
-                    best = max(grading.final_score(r["result"], r["late_days"], cfg.late_penalty_per_day)
+                    best = max(views.final_score(r["result"], r["late_days"], cfg.late_penalty_per_day)
                                for r in done)
-                    pick = [r for r in done if grading.final_score(r["result"], r["late_days"],
+                    pick = [r for r in done if views.final_score(r["result"], r["late_days"],
                                                                    cfg.late_penalty_per_day) == best][-1]
                 else:
                     pick = done[-1]
-                counted.append(grading.Counted(student, pick["status"], dt.datetime.fromisoformat(pick["received_at"]),
+                counted.append(views.Counted(student, pick["status"], dt.datetime.fromisoformat(pick["received_at"]),
                                                pick["late_days"], pick["result"], pick["graded_at"] or "",
                                                pick["worker"]))
             else:
                 pending = [r["status"] for r in rows if r["status"] in ("queued", "grading")]
                 status = pending[-1] if pending else ("not_graded" if rows else "missing")
-                counted.append(grading.Counted(student, status))
+                counted.append(views.Counted(student, status))
         return counted
 
 
@@ -426,7 +426,7 @@ def api_routes(svc: Service) -> list[Route]:
         return run_in_threadpool(fn, *args)
 
     async def healthz(request: Request):
-        return JSONResponse({"status": "ok", **await threaded(queue.counts, svc.db.conn)})
+        return JSONResponse({"status": "ok", **await threaded(submission_queue.counts, svc.db.conn)})
 
     async def me(request: Request):
         return JSONResponse(await threaded(svc.me, request))

@@ -113,7 +113,7 @@ def cmd_roster(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_submit(args: argparse.Namespace, console: Console) -> int:
-    from autograder.service.client import submit
+    from autograder.submit_client import submit
 
     return submit(args.file, args.assignment, args.server, args.token, not args.no_wait, console)
 

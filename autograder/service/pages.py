@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 
 from autograder import i18n, report
 from autograder.config import ConfigError
-from autograder.service import grading, messages, policies, queue, roster, sessions
+from autograder.service import views, messages, policies, submission_queue, roster, sessions
 from autograder.service.app import PAGE_USER, ApiError, Service, upload_form
 from autograder.service.auth import User
 from autograder.service.db import now
@@ -324,7 +324,7 @@ def routes(svc: Service) -> list:
 
     def queue_view() -> dict:
         conn = svc.db.conn
-        pos = queue.positions(conn)
+        pos = submission_queue.positions(conn)
         rows = [dict(r) for r in conn.execute(
             "SELECT id, student, assignment, status, filename, received_at, started_at, attempts FROM submissions "
             "WHERE status IN ('queued', 'grading')").fetchall()]
@@ -357,7 +357,7 @@ def routes(svc: Service) -> list:
 
         def build() -> str:
             cfg, policy = svc.assignment(aid)
-            return report.build_html(grading.entries(svc.counted(cfg, policy), cfg, cfg.late_penalty_per_day), cfg)
+            return report.build_html(views.entries(svc.counted(cfg, policy), cfg, cfg.late_penalty_per_day), cfg)
 
         response = HTMLResponse(await threaded(build), headers={"Content-Security-Policy": REPORT_CSP})
         return p.finish(response)

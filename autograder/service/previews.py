@@ -23,7 +23,7 @@ import sqlite3
 
 from autograder.results import result_from_dict
 from autograder.service.db import Database, stamp, transaction
-from autograder.service.queue import MAX_ATTEMPTS
+from autograder.service.submission_queue import MAX_ATTEMPTS
 
 DONE = ("done", "not_graded")
 

@@ -22,7 +22,7 @@ def serve(config: ServiceConfig) -> int:
         # The prefix is the program's name: it stays as is in every language (grep, journald).
         print(f"autograder serve: {msg}", file=sys.stderr, flush=True)
 
-    from autograder.service.grading import adopt_orphans
+    from autograder.processes import adopt_orphans
 
     adopt_orphans()  # before anything starts a process: no orphan of ours escapes the stop
     app = create_app(config, log=log)

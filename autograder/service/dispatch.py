@@ -1,21 +1,17 @@
-"""The service's one door to the grading engine: grading slots, result views, the CSV.
-
-Everything the service needs from ``executors``, ``gradebook``, ``results`` and ``feedback``
-goes through this module, so the rest of the service depends on its functions only.
+"""The service's grading slots: each takes the next submission from the durable queue and
+has it graded.
 
 Grading: ``jobs`` slot threads each take the next submission from the durable queue and
-grade it in a warm trusted grading process (``executors.GradingProcess``: imports torch and
+grade it in a warm trusted grader process (``executors.GraderProcess``: imports torch and
 the suites once, forks an untrusted worker per submission through its zygote), or as a Ray
 task (``executors.RayExecutor``). The serving process never imports student code; a slot
-thread only waits on a socket. A grading process that dies is replaced; the submission is
+thread only waits on a socket. A grader process that dies is replaced; the submission is
 queued again once, then marked ``not_graded``.
 """
 
 from __future__ import annotations
 
 import contextvars
-import dataclasses
-import datetime as dt
 import json
 import os
 import shutil
@@ -28,15 +24,12 @@ from pathlib import Path
 
 from autograder import i18n
 from autograder.service.messages import t as _
-from autograder.executors import GradeSpec, GradingProcess, GradingProcessFault, Job, Outcome, RayExecutor
-from autograder.executors.grading_process import rss_kib
-from autograder.feedback import render_markdown
+from autograder.executors import GradeSpec, GraderProcess, GraderProcessFault, Job, Outcome, RayExecutor
+from autograder.executors.grader_process import rss_kib
 from autograder.cache_key import suite_hash
-from autograder.csv_export import write_csv
-from autograder.gradebook import Entry
-from autograder.late import penalty_points
-from autograder.results import GradeResult, LatePenalty, TestResult, result_from_dict
-from autograder.service import previews, queue
+from autograder.processes import alive, descendants, kill_tree
+from autograder.results import result_from_dict
+from autograder.service import previews, submission_queue
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.policies import Course
@@ -47,9 +40,9 @@ WARM_PER_SLOT = 2  # assignments whose grading process a slot keeps warm at once
 
 # =========================================================================== grading slots
 
-class GradingPool:
+class Dispatcher:
     def __init__(self, config: ServiceConfig, db: Database, course: Course, store: BlobStore,
-                 wakeup: queue.Wakeup, log=print):
+                 wakeup: submission_queue.Wakeup, log=print):
         self.config = config
         self.db = db
         self.course = course
@@ -61,7 +54,7 @@ class GradingPool:
         self.lang = i18n.current()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
-        self._procs: list[dict[str, GradingProcess]] = []
+        self._procs: list[dict[str, GraderProcess]] = []
         self._lock = threading.Lock()
         # Tests are collected afresh for every grading, but a warm grading process keeps what
         # harness.memo computed (seeded inputs, references) under keys a test author may not
@@ -91,12 +84,12 @@ class GradingPool:
 
     def start(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
-        n = queue.requeue_interrupted(self.db.conn)
+        n = submission_queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(_("put back {n} submission(s) that were grading when the server last stopped").format(n=n))
         previews.requeue_interrupted(self.db.conn)
         for i in range(max(1, self.config.jobs)):
-            procs: dict[str, GradingProcess] = {}
+            procs: dict[str, GraderProcess] = {}
             self._procs.append(procs)
             # The slot thread starts its grading processes and lives as long as they do:
             # PR_SET_PDEATHSIG is tied to the thread that forked them.
@@ -136,7 +129,7 @@ class GradingPool:
             ended: set[int] = set()
             deadline = time.monotonic() + 10
             while True:
-                left = {p for p in set(tree) | set(descendants(os.getpid())) if _alive(p)}
+                left = {p for p in set(tree) | set(descendants(os.getpid())) if alive(p)}
                 if not left or time.monotonic() > deadline:
                     break
                 groups = set()
@@ -157,7 +150,7 @@ class GradingPool:
                 self.log(_("ended {n} leftover process(es) below the server").format(n=len(ended)))
             if left:
                 self.log(_("could not end process(es) {pids}: end them by hand (kill -9)").format(pids=sorted(left)))
-        n = queue.requeue_interrupted(self.db.conn)
+        n = submission_queue.requeue_interrupted(self.db.conn)
         if n:
             self.log(_("put back {n} submission(s) that were grading; they are graded after the next start").format(
                 n=n))
@@ -169,11 +162,11 @@ class GradingPool:
         with self._lock:
             self._generation[assignment] = self._generation.get(assignment, 0) + 1
 
-    def _slot(self, procs: dict[str, GradingProcess]) -> None:
+    def _slot(self, procs: dict[str, GraderProcess]) -> None:
         conn = self.db.conn
         try:
             while not self.stopping.is_set():
-                row = queue.claim(conn)
+                row = submission_queue.claim(conn)
                 if row is None:
                     # Students' submissions first; a regrade preview's jobs fill idle slots.
                     job = previews.claim(conn)
@@ -188,7 +181,7 @@ class GradingPool:
                     if self.stopping.is_set():
                         return
                     self.log(_("grading {id} failed: {error}").format(id=row["id"], error=f"{type(e).__name__}: {e}"))
-                    queue.fault(conn, row["id"], row["attempts"],
+                    submission_queue.fault(conn, row["id"], row["attempts"],
                                 _("internal error: {error}").format(error=type(e).__name__))
         finally:
             with self._lock:
@@ -196,7 +189,7 @@ class GradingPool:
                     _kill(p)
                 procs.clear()
 
-    def _outcome(self, row, folder: Path, procs: dict[str, GradingProcess]) -> Outcome | None:
+    def _outcome(self, row, folder: Path, procs: dict[str, GraderProcess]) -> Outcome | None:
         """Grade the row's upload (a submission, or a preview job joined with its submission)."""
         path = folder / f"{row['assignment']}.{row['kind']}"
         shutil.copyfile(self.store.path(row["sha256"]), path)
@@ -204,7 +197,7 @@ class GradingPool:
             return self._grade_ray(row, path)
         return self._grade_local(row, path, procs)
 
-    def _preview(self, job, procs: dict[str, GradingProcess]) -> None:
+    def _preview(self, job, procs: dict[str, GraderProcess]) -> None:
         """Grade a regrade preview's job; the result goes to the job's row only."""
         conn = self.db.conn
         folder = Path(tempfile.mkdtemp(prefix=f"preview-{job['id']}-", dir=self.work))
@@ -228,7 +221,7 @@ class GradingPool:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _grade(self, row, procs: dict[str, GradingProcess]) -> None:
+    def _grade(self, row, procs: dict[str, GraderProcess]) -> None:
         conn = self.db.conn
         folder = Path(tempfile.mkdtemp(prefix=f"{row['id']}-", dir=self.work))
         try:
@@ -239,14 +232,14 @@ class GradingPool:
             if outcome.result is not None:
                 result = result_from_dict(outcome.result)
                 raw = result.score if result.status == "graded" else 0.0
-                queue.finish(conn, row["id"], row["attempts"], result.status, result=json.dumps(outcome.result),
+                submission_queue.finish(conn, row["id"], row["attempts"], result.status, result=json.dumps(outcome.result),
                              raw=raw, max_score=result.max_score, worker=outcome.worker)
                 # The status word is data (as stored); the sentence around it is the operator's.
                 self.log(_("graded {id} ({assignment}): {status} {score} in {seconds} s").format(
                     id=row["id"], assignment=row["assignment"], status=result.status,
                     score=f"{raw:g}/{result.max_score:g}", seconds=f"{time.perf_counter() - t0:.1f}"))
             else:
-                status = queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault")
+                status = submission_queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault")
                 self.log(_("grader fault on {id} ({status}): {fault}").format(id=row["id"], status=status,
                                                                               fault=outcome.fault))
         finally:
@@ -260,7 +253,7 @@ class GradingPool:
         return GradeSpec(assignment=assignment, course=str(Path(c.course).resolve()), device=c.device,
                          backend=c.backend, backend_options=options, lang=self.lang)
 
-    def _grade_local(self, row, path: Path, procs: dict[str, GradingProcess]) -> Outcome | None:
+    def _grade_local(self, row, path: Path, procs: dict[str, GraderProcess]) -> Outcome | None:
         job = Job(row["student"], path)
         aid = row["assignment"]
         with self._lock:
@@ -275,13 +268,13 @@ class GradingPool:
             if proc is None:
                 while len(procs) >= WARM_PER_SLOT:  # the least recently used goes
                     _kill(procs.pop(next(iter(procs))))
-                proc = GradingProcess(self._spec(aid), Path(self.config.data) / "workers.log")
+                proc = GraderProcess(self._spec(aid), Path(self.config.data) / "workers.log")
                 self._born[proc.proc.pid] = generation
             procs[aid] = proc  # most recently used last
         try:
             proc.wait_ready()
             reply = proc.grade(path)
-        except GradingProcessFault as e:  # the course or backend is broken: not the student's fault
+        except GraderProcessFault as e:  # the course or backend is broken: not the student's fault
             self._drop(procs, aid)
             return Outcome(job, fault=str(e), fatal=True)
         except (EOFError, OSError, json.JSONDecodeError) as e:
@@ -298,7 +291,7 @@ class GradingPool:
             return Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")), worker=worker)
         return Outcome(job, result=reply["result"], worker=worker)
 
-    def _drop(self, procs: dict[str, GradingProcess], aid: str) -> None:
+    def _drop(self, procs: dict[str, GraderProcess], aid: str) -> None:
         with self._lock:
             proc = procs.pop(aid, None)
         if proc is not None:
@@ -331,165 +324,7 @@ class GradingPool:
         return got[0] if got else None
 
 
-def _kill(proc: GradingProcess) -> None:
-    """End a grading process and everything under it now (its zygote runs in its own
+def _kill(proc: GraderProcess) -> None:
+    """End a grader process and everything under it now (its zygote runs in its own
     session and would otherwise linger until it notices the closed socket)."""
-    tree = descendants(proc.proc.pid)
-    for pid in [proc.proc.pid, *tree]:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    proc.close()
-    deadline = time.monotonic() + 5
-    while tree and time.monotonic() < deadline:  # reaped by their new parent (init, a subreaper)
-        tree = [p for p in tree if _alive(p)]
-        time.sleep(0.05)
-
-
-def adopt_orphans() -> None:
-    """Make this process the subreaper of everything it starts (Linux ``prctl``): a process
-    whose parent ends first (Ray's agents when their raylet goes) is re-parented here, not to
-    init, so ``stop`` still finds it below the server. For the server's own process only."""
-    import ctypes
-
-    PR_SET_CHILD_SUBREAPER = 36
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: stop() sweeps what is below it, as before
-        pass
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-# =========================================================================== results as shown
-
-def decode(result_json: str) -> GradeResult:
-    return result_from_dict(json.loads(result_json))
-
-
-def penalty(raw: float, days: int, per_day: float) -> float:
-    return penalty_points(raw, days, per_day)
-
-
-def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bool, late_days: int,
-                per_day: float, due: dt.datetime | None) -> dict:
-    """``score``, ``max_score``, ``final``, ``hidden_pending``, ``results`` and ``feedback_md``
-    of a graded (or ungradable) submission as this reader may see them.
-
-    A student never gets a hidden test's failure message (source, expected values,
-    tracebacks): ``TestResult.student_text`` gives its name, points and the author's line."""
-    whole = staff or show_hidden or result.status != "graded"
-    shown = result if whole else dataclasses.replace(
-        result, tests=[t for t in result.tests if t.visibility == "public"])
-    tests = []
-    for t in shown.tests:
-        text = t.student_text()
-        if staff and t.visibility == "hidden":
-            text = t.message + (("\n\nOutput:\n" + t.output) if t.output.strip() else "")
-        tests.append({"name": t.name, "number": t.number, "exercises": list(t.exercises), "score": t.score,
-                      "max_score": t.max_score, "status": t.status, "visibility": t.visibility, "output": text,
-                      "author_message": t.author_message if t.visibility == "hidden" else ""})
-    raw = shown.score if result.status == "graded" else 0.0
-    final = None
-    if whole:
-        off = penalty(raw, late_days, per_day)
-        final = round(raw - off, 6)
-        if late_days and result.status == "graded":
-            # feedback.render_markdown writes the late section, as it does for batch feedback.
-            shown = dataclasses.replace(shown, late=LatePenalty(
-                days=late_days, raw=raw, penalty=off, final=final, due=due.isoformat() if due else "",
-                per_day=per_day))
-    md = render_markdown(shown, title)
-    if not whole:
-        hidden_points = round(sum(t.max_score for t in result.tests if t.visibility == "hidden"), 6)
-        # In the language of the grading, as the rest of feedback.md (render_markdown).
-        md += "\n" + i18n.gettext("## Hidden tests\n\nThe hidden tests ({points} points) are graded; their "
-                                  "results are shown when the course releases them. The score above covers "
-                                  "the public tests only.\n", result.lang, "service").format(
-                                      points=f"{hidden_points:g}")
-    return {"score": raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
-            "results": tests, "feedback_md": md}
-
-
-def view_to_result(sub: dict) -> GradeResult:
-    """The client's side: a submission as the API returns it, back into a GradeResult for
-    the terminal table ``check`` prints."""
-    tests = [TestResult(name=t["name"], number=t["number"], exercises=tuple(t["exercises"]), score=t["score"],
-                        max_score=t["max_score"], status=t["status"], visibility=t["visibility"],
-                        message=t["output"], author_message=t.get("author_message", ""))
-             for t in sub.get("results") or []]
-    status = "ungradable" if sub["status"] == "ungradable" else "graded"
-    error = (sub.get("feedback_md") or "") if status == "ungradable" else ""
-    return GradeResult(assignment_id=sub["assignment"], submission=sub["filename"], sha256=sub["sha256"],
-                       status=status, error=error, tests=tests, possible=sub.get("max_score") or 0.0)
-
-
-# =========================================================================== the gradebook CSV
-
-@dataclasses.dataclass(frozen=True)
-class Counted:
-    """The submission that makes one roster student's grade (or why there is none)."""
-
-    student: str
-    status: str  # graded | ungradable | missing | queued | grading | not_graded
-    received_at: dt.datetime | None = None
-    late_days: int = 0
-    result_json: str | None = None
-    graded_at: str = ""
-    worker: str = ""
-
-
-def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
-    """The columns of ``batch --csv``, one row per roster student."""
-    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
-        path = Path(tmp) / "gradebook.csv"
-        write_csv(entries(counted, cfg, per_day), cfg, path)
-        return path.read_text(encoding="utf-8")
-
-
-def entries(counted: list[Counted], cfg, per_day: float) -> list[Entry]:
-    """The gradebook's entries (the CSV's rows, the class report's input)."""
-    out = []
-    for c in counted:
-        if c.result_json is not None:
-            result = decode(c.result_json)
-        else:
-            result = GradeResult(assignment_id=cfg.id, submission="", status=c.status)
-        raw = result.score if result.status == "graded" else 0.0
-        off = penalty(raw, c.late_days, per_day)
-        out.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
-                         result, c.graded_at, c.worker))
-    return out
-
-
-def final_score(result_json: str, late_days: int, per_day: float) -> float:
-    result = decode(result_json)
-    raw = result.score if result.status == "graded" else 0.0
-    return round(raw - penalty(raw, late_days, per_day), 6)
+    kill_tree(proc.proc.pid, after_kill=proc.close)

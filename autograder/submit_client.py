@@ -19,6 +19,7 @@ from rich.text import Text
 
 from autograder import sanitize, submit_messages as M
 from autograder.i18n import t as _t  # the command's language (cli.main sets it); messages: submit_messages
+from autograder.results import GradeResult, TestResult
 
 EXIT_OK, EXIT_FAULT, EXIT_REFUSED = 0, 1, 2
 CONFIG = Path("~/.config/torch-autograder/config.toml")
@@ -126,7 +127,6 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
     import httpx
 
     from autograder.feedback import print_table
-    from autograder.service.grading import view_to_result
 
     t0 = time.monotonic()
     with console.status(_t(M.WAITING)) as status:
@@ -163,3 +163,16 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
         console.print(Text(_t(M.LATE).format(days=sub["late_days"], final=f"{sub['final']:g}",
                                              max=f"{sub['max_score']:g}"), "bold"))
     return EXIT_OK
+
+
+def view_to_result(sub: dict) -> GradeResult:
+    """The client's side: a submission as the API returns it, back into a GradeResult for
+    the terminal table ``check`` prints."""
+    tests = [TestResult(name=t["name"], number=t["number"], exercises=tuple(t["exercises"]), score=t["score"],
+                        max_score=t["max_score"], status=t["status"], visibility=t["visibility"],
+                        message=t["output"], author_message=t.get("author_message", ""))
+             for t in sub.get("results") or []]
+    status = "ungradable" if sub["status"] == "ungradable" else "graded"
+    error = (sub.get("feedback_md") or "") if status == "ungradable" else ""
+    return GradeResult(assignment_id=sub["assignment"], submission=sub["filename"], sha256=sub["sha256"],
+                       status=status, error=error, tests=tests, possible=sub.get("max_score") or 0.0)

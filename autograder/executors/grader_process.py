@@ -31,7 +31,7 @@ from autograder.executors.jobs import GradeSpec
 READY_TIMEOUT_S = 900.0
 
 
-class GradingProcess:
+class GraderProcess:
     """A warm trusted grading process (``python -m autograder.executors FD``), seen from the coordinator."""
 
     def __init__(self, spec: GradeSpec, log: Path | None = None):
@@ -63,7 +63,7 @@ class GradingProcess:
     def _recv(self) -> dict:
         msg = json.loads(self.conn.recv_bytes())
         if "fault" in msg and msg.get("fatal"):
-            raise GradingProcessFault(msg["fault"])
+            raise GraderProcessFault(msg["fault"])
         return msg
 
     def grade(self, path: Path, timeout: float | None = None, lang: str | None = None) -> dict:
@@ -106,7 +106,7 @@ class GradingProcess:
             pass  # unkillable (D state): left to the OS, never waited on forever
 
 
-class GradingProcessFault(Exception):
+class GraderProcessFault(Exception):
     """A grading process could not start (broken backend or course)."""
 
 
@@ -147,7 +147,7 @@ def serve(fd: int) -> None:
 
 
 def _serve(conn: Connection, spec: GradeSpec) -> None:
-    from autograder.executors.warm_grader import grade_reply, make_grader, start_fault
+    from autograder.executors.grader_runtime import grade_reply, make_grader, start_fault
 
     try:
         grader = make_grader(spec)
