@@ -317,7 +317,8 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
     steps = []
     faults: dict[str, str] = {}
     if opts.csv:
-        steps.append((Path(opts.csv).parent, _("the CSV export (--csv)"), lambda: write_csv(entries, cfg, opts.csv)))
+        steps.append((Path(opts.csv).parent, _("the CSV export (--csv)"),
+                      lambda: write_csv_file(entries, cfg, Path(opts.csv))))
     if opts.feedback_dir:
         def feedback() -> None:
             for e in entries:
@@ -351,6 +352,20 @@ def _export(opts: BatchOptions, cfg: AssignmentConfig, entries: list[Entry], con
     return faults
 
 
+def write_csv_file(entries: list[Entry], cfg: AssignmentConfig, path: Path) -> None:
+    """``--csv``: the class CSV written to a temporary file and renamed, so a reader never sees
+    half a file and a full disk leaves none behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:  # never raises on a name
+            write_csv(entries, cfg, f)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+
+
 def _safe_name(student: str) -> str:
     name = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in student).strip(".")
     return name or "_"
@@ -376,13 +391,14 @@ def print_summary(summary: BatchSummary, cfg_title: str, console: Console, opts:
     shown = entries if len(entries) <= 40 else entries[:40]
     for e in shown:
         # The status is data (compared, exported): its word is translated only here, for the eye.
-        table.add_row(Text(e.student), Text(status_label(e.result.status)), f"{e.raw:g}",
-                      _("{days}d").format(days=e.late_days) if e.late_days else "",
-                      f"{e.final:g}/{e.max_score:g}")
+        s = e.score
+        table.add_row(Text(e.student), Text(status_label(e.result.status)), f"{s.raw:g}",
+                      _("{days}d").format(days=s.late_days) if s.late_days else "",
+                      f"{s.final:g}/{s.max_score:g}")
     console.print(table)
     if len(entries) > len(shown):
         console.print(escape(_("... and {n} more (see the CSV or the report)").format(n=len(entries) - len(shown))))
-    finals = [e.final for e in entries if e.result.status == "graded"]
+    finals = [e.score.final for e in entries if e.result.status == "graded"]
     mean = _(", mean {mean}").format(mean=f"{sum(finals) / len(finals):.1f}") if finals else ""
     console.print(escape(_("{total} submissions: {graded} graded now, {cached} already in {gradebook} (cached){mean}; "
                          "{faults} grader faults; {seconds} s.").format(

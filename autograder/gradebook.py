@@ -7,7 +7,7 @@ missing, and editing a hidden test regrades everyone. Each grade is committed on
 in WAL mode with full sync: a batch killed with SIGKILL loses at most the submissions that
 were being graded.
 
-Late penalties are not stored but derived (``late.py``) whenever the gradebook is read,
+Late penalties are not stored but derived (``scoring.py``) whenever the gradebook is read,
 so changing the due date needs no regrade.
 """
 
@@ -23,8 +23,8 @@ from pathlib import Path
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.errors import NO_SPACE, is_storage_full, storage_full
 from autograder.i18n import t as _
-from autograder.late import late_penalty
 from autograder.results import GradeResult, result_from_dict
+from autograder.scoring import Score, late_days, raw_score, score
 
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -38,20 +38,37 @@ class UnreadableRow(ValueError):
     """A stored grade that cannot be decoded (edited by hand, a disk error): it is regraded."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
-    """A student's current grade as the gradebook reports it."""
+    """A student's current grade as the gradebook reports it: one row of the CSV, the class
+    report and the batch's summary (the service builds the same rows, ``service/views.py``)."""
 
     student: str
     submitted_at: dt.datetime | None
-    late_days: int
-    raw: float
-    max_score: float
-    penalty: float
-    final: float
     result: GradeResult
+    score: Score  # computed by scoring.score, never here
     graded_at: str
     worker: str
+
+    @property
+    def late_days(self) -> int:
+        return self.score.late_days
+
+    @property
+    def raw(self) -> float:
+        return self.score.raw
+
+    @property
+    def max_score(self) -> float:
+        return self.score.max_score
+
+    @property
+    def penalty(self) -> float:
+        return self.score.penalty
+
+    @property
+    def final(self) -> float:
+        return self.score.final
 
 
 class Gradebook:
@@ -179,7 +196,7 @@ class Gradebook:
         self.db.execute(
             "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (assignment, student, sha, suite, result.status,
-             result.score if result.status == "graded" else 0.0, result.max_score,
+             raw_score(result), result.max_score,
              json.dumps(result.to_dict()), dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
              round(seconds, 4), worker))
 
@@ -208,12 +225,11 @@ class Gradebook:
                 # Left out of the exports (which must not crash on it) and reported by the batch.
                 self.unreadable[student] = str(e)
                 continue
-            late = late_penalty(raw, when, cfg)
+            got = score(decoded, late_days(when, cfg.due), cfg.late_penalty_per_day)
             # The result carries its title, visibility and penalty: its writers need nothing else.
             decoded = replace(decoded, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
-                              late=late if late.days else None)
-            out.append(Entry(student, when, late.days, raw, max_score, late.penalty, late.final,
-                             decoded, graded_at, worker))
+                              late=got.late(cfg.due, cfg.late_penalty_per_day) if got.late_days else None)
+            out.append(Entry(student, when, decoded, got, graded_at, worker))
         return out
 
     def count(self, assignment: str) -> int:

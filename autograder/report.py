@@ -99,7 +99,7 @@ def hidden_failures_html(entries: list[Entry]) -> str:
 
 def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = False) -> str:
     graded = [e for e in entries if e.result.status == "graded"]
-    finals = [e.final for e in graded]
+    finals = [e.score.final for e in graded]  # scoring.score, computed when the entries were read
     max_score = cfg.total_points
     # Per test: how many passed; per exercise: points earned / available, over graded students.
     tests: dict[str, list] = {}
@@ -131,15 +131,16 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
                  (_("median"), f"{statistics.median(finals):g}"),
                  (_("min / max"), f"{min(finals):g} / {max(finals):g}")]
     stats += [(_("not gradable"), str(len(entries) - len(graded))),
-              (_("late"), str(sum(1 for e in entries if e.late_days)))]
+              (_("late"), str(sum(1 for e in entries if e.score.late_days)))]
     fail_rows = "".join(
         f"<tr><td class=n>{n}</td><td><code>{_e(msg)}</code></td><td>{_e(', '.join(sorted(failure_tests[msg])))}</td></tr>"
         for msg, n in failures.most_common(15))
     ungradable = "".join(f"<li>{_e(e.student)}: {_e(e.result.error)}</li>" for e in entries
                          if e.result.status != "graded")
     student_rows = "".join(
-        f"<tr><td>{_e(e.student)}</td><td>{_e(status_label(e.result.status))}</td><td class=n>{e.raw:g}</td>"
-        f"<td class=n>{e.late_days or ''}</td><td class=n>{e.penalty:g}</td><td class=n><b>{e.final:g}</b></td></tr>"
+        f"<tr><td>{_e(e.student)}</td><td>{_e(status_label(e.result.status))}</td><td class=n>{e.score.raw:g}</td>"
+        f"<td class=n>{e.score.late_days or ''}</td><td class=n>{e.score.penalty:g}</td>"
+        f"<td class=n><b>{e.score.final:g}</b></td></tr>"
         for e in entries)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     # Every label a TA reads, in the run's language; escaped like everything else put in the page.

@@ -82,7 +82,7 @@ class TestResult:
 
 @dataclass(frozen=True)
 class LatePenalty:
-    """A late submission's penalty, as the batch applies it (``late.py`` decides it)."""
+    """A late submission's penalty, as the batch applies it (``scoring.py`` decides it)."""
 
     days: int  # whole days late, a started day counting as a day
     raw: float  # the score before the penalty
@@ -117,6 +117,14 @@ class GradeResult:
     @property
     def score(self) -> float:
         return round(sum(t.score for t in self.tests), 6)
+
+    @property
+    def raw_score(self) -> float:
+        """Points before any penalty: the tests' score of a graded result, 0 otherwise. The one
+        place this rule is written (``scoring.raw_score`` is its name for every caller): it
+        lives here because ``to_gradescope`` needs it and this module decides grades, so it
+        cannot import ``scoring``."""
+        return self.score if self.status == "graded" else 0.0
 
     @property
     def max_score(self) -> float:
@@ -156,7 +164,7 @@ class GradeResult:
                 "tags": list(t.exercises),
             })
         data = {
-            "score": self.score if self.status == "graded" else 0.0,
+            "score": self.raw_score,
             "execution_time": round(self.execution_time, 3),
             "output": self.summary_text(),
             "output_format": "text",

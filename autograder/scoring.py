@@ -24,8 +24,12 @@ GRADE_STATUSES = ("graded", "ungradable")
 
 
 def raw_score(result: GradeResult) -> float:
-    """Points before any penalty: the tests' score of a graded result, 0 otherwise."""
-    return result.score if result.status == "graded" else 0.0
+    """Points before any penalty: the tests' score of a graded result, 0 otherwise.
+
+    The rule itself is ``GradeResult.raw_score``: ``results.py`` decides grades (it is in the
+    grade cache key) and writes Gradescope's score with it, and it cannot import this module,
+    which imports it."""
+    return result.raw_score
 
 
 def late_days(submitted_at: dt.datetime | None, due: dt.datetime | None) -> int:
@@ -51,7 +55,8 @@ class Score:
     final: float
 
     def late(self, due: dt.datetime | None, per_day: float) -> LatePenalty:
-        """The late section ``feedback.render_markdown`` writes."""
+        """The penalty a result carries to its writers: the late section of
+        ``feedback.render_markdown`` and the final score of ``GradeResult.to_gradescope``."""
         return LatePenalty(days=self.late_days, raw=self.raw, penalty=self.penalty, final=self.final,
                            due=due.isoformat() if due else "", per_day=per_day)
 
@@ -73,6 +78,10 @@ def counted(candidates: Sequence[T], policy: CountPolicy, final: Callable[[T], f
     if not candidates:
         return None
     if policy == "best":
-        best = max(final(c) for c in candidates)
-        return [c for c in candidates if final(c) == best][-1]
+        pick, top = candidates[0], final(candidates[0])
+        for c in candidates[1:]:
+            f = final(c)  # once per candidate: it may decode a stored result
+            if f >= top:
+                pick, top = c, f
+        return pick
     return candidates[-1]

@@ -32,7 +32,6 @@ import pytest
 from rich.console import Console
 
 from autograder.batch import BatchOptions, run_batch
-from autograder.csv_export import write_csv
 from autograder.gradebook import Gradebook, GradebookError
 from batch_fixtures import BAD_ADD, GOOD, NO_SCALE, descendants, make_class, make_course
 from conftest import IS_ROOT, ROOT
@@ -663,14 +662,26 @@ def test_a_file_that_is_not_a_gradebook_is_never_overwritten(tmp_path):
 
 
 def test_write_csv_leaves_no_partial_file_on_a_full_disk(tmp_path, monkeypatch):
-    """The CSV is written to a temporary file and renamed: a failure mid-write removes it."""
-    from autograder import csv_export
+    """``batch --csv`` writes to a temporary file and renames it: a failure mid-write removes
+    it, and the CSV of an earlier run stays whole."""
+    from autograder import batch
 
-    def full(tmp, *a, **k):
-        tmp.write_text("student,status")  # part of the header, then the disk is full
+    cfg = type("Cfg", (), {"exercises": ["add"]})()
+    out = tmp_path / "g.csv"
+    batch.write_csv_file([], cfg, out)
+    before = out.read_bytes()
+    assert before.startswith(b"student,status")
+
+    def full(entries, cfg, stream):
+        stream.write("student,status")  # part of the header, then the disk is full
+        stream.flush()
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(csv_export, "_write_rows", full)
+    monkeypatch.setattr(batch, "write_csv", full)
     with pytest.raises(OSError):
-        write_csv([], type("Cfg", (), {"exercises": ["add"]})(), tmp_path / "g.csv")
+        batch.write_csv_file([], cfg, out)
+    assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == before
+    out.unlink()
+    with pytest.raises(OSError):
+        batch.write_csv_file([], cfg, out)
     assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import sqlite3
 
 import pytest
@@ -12,8 +13,8 @@ from autograder.config import AssignmentConfig, assignment_paths
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
 from autograder.gradebook import Gradebook
-from autograder.late import late_days, penalty_points
 from autograder.results import GradeResult, LatePenalty, TestResult, result_from_dict
+from autograder.scoring import late_days, penalty_points
 from batch_fixtures import make_course
 
 UTC = dt.timezone.utc
@@ -70,7 +71,8 @@ def test_record_is_idempotent_and_entries_apply_penalty(tiny, tmp_path):
         assert ann.result.per_exercise()["add"] == (3, 6)
         gb.record("tiny", "ben", "sha2", "suite1", _result({}, status="ungradable"), 0.1)
         out = tmp_path / "grades.csv"
-        write_csv(gb.entries(cfg), cfg, out)
+        with out.open("w", newline="") as f:
+            write_csv(gb.entries(cfg), cfg, f)
     rows = list(csv.DictReader(out.open()))
     assert [r["student"] for r in rows] == ["ann", "ben"]
     assert rows[0]["add"] == "3" and rows[0]["scale"] == "4" and rows[0]["raw"] == "7"
@@ -98,8 +100,9 @@ def test_csv_neutralises_formulas(tiny, tmp_path):
     with Gradebook(tmp_path / "g.db") as gb:
         gb.set_current("tiny", "=HYPERLINK(1)", "x.py", "s", "u", None)
         gb.record("tiny", "=HYPERLINK(1)", "s", "u", _result({"t": (3, 3, "add")}), 0.1)
-        write_csv(gb.entries(cfg), cfg, tmp_path / "g.csv")
-    assert list(csv.DictReader((tmp_path / "g.csv").open()))[0]["student"] == "'=HYPERLINK(1)"
+        out = io.StringIO(newline="")
+        write_csv(gb.entries(cfg), cfg, out)
+    assert list(csv.DictReader(io.StringIO(out.getvalue())))[0]["student"] == "'=HYPERLINK(1)"
 
 
 @pytest.mark.parametrize("edit", ["tests/hidden/test_hidden.py", "tests/public/test_public.py",

@@ -13,7 +13,8 @@ from autograder import i18n
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.service import auth, submission_queue
 from autograder.service.db import SCHEMA_VERSION, Database, DatabaseError, open_db, stamp
-from autograder.service.policies import (Deadlines, Extension, ServicePolicy, deadlines, hidden_visible, late_days,
+from autograder.scoring import late_days
+from autograder.service.policies import (Deadlines, Extension, ServicePolicy, deadlines, hidden_visible,
                                          left_in_window, retry_after)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from autograder import scoring
 from autograder.service import dispatch, views, messages, policies, previews, submission_queue
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
@@ -219,7 +220,7 @@ class Service:
             self._rate(conn, u, aid, d, t)  # again, under the write lock: two parallel uploads
             conn.execute("INSERT INTO submissions (id, student, assignment, filename, kind, sha256, size, "
                          "received_at, late_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (sub_id, u.id, aid, name, kind, sha, len(data), stamp(t), policies.late_days(t, d.due)))
+                         (sub_id, u.id, aid, name, kind, sha, len(data), stamp(t), scoring.late_days(t, d.due)))
         self.wakeup.notify()
         return {"id": sub_id, "status": "queued", "position": submission_queue.positions(conn).get(sub_id)}
 
@@ -342,23 +343,23 @@ class Service:
         """The submission that makes each roster student's grade (the CSV's and the report's rows)."""
         conn = self.db.conn
         counted = []
+        scored: dict[str, views.Counted] = {}
+
+        def graded(row) -> views.Counted:
+            # Each result decoded and scored once, and only when needed ("last" needs one per student).
+            if row["id"] not in scored:
+                scored[row["id"]] = views.Counted.graded(row, cfg.late_penalty_per_day)
+            return scored[row["id"]]
+
         for (student,) in conn.execute("SELECT id FROM users WHERE role='student' ORDER BY id").fetchall():
             d = self.deadlines(conn, student, cfg, policy)
             rows = conn.execute("SELECT * FROM submissions WHERE student=? AND assignment=? ORDER BY seq",
                                 (student, cfg.id)).fetchall()
-            done = [r for r in rows if r["status"] in ("graded", "ungradable") and r["result"]
+            done = [r for r in rows if r["status"] in scoring.GRADE_STATUSES and r["result"]
                     and (d.closes is None or dt.datetime.fromisoformat(r["received_at"]) <= d.closes)]
-            if done:
-                if policy.counts == "best":
-                    best = max(views.final_score(r["result"], r["late_days"], cfg.late_penalty_per_day)
-                               for r in done)
-                    pick = [r for r in done if views.final_score(r["result"], r["late_days"],
-                                                                   cfg.late_penalty_per_day) == best][-1]
-                else:
-                    pick = done[-1]
-                counted.append(views.Counted(student, pick["status"], dt.datetime.fromisoformat(pick["received_at"]),
-                                               pick["late_days"], pick["result"], pick["graded_at"] or "",
-                                               pick["worker"]))
+            pick = scoring.counted(done, policy.counts, lambda r: graded(r).score.final)
+            if pick is not None:
+                counted.append(graded(pick))
             else:
                 pending = [r["status"] for r in rows if r["status"] in ("queued", "grading")]
                 status = pending[-1] if pending else ("not_graded" if rows else "missing")

@@ -1,5 +1,6 @@
-"""Submission policies: due date, hard close, late days, extensions, the rate window,
-which submission counts, and when hidden results become visible.
+"""Submission policies: due date, hard close, extensions, the rate window, which submission
+counts (``counts``; ``scoring.counted`` picks it), and when hidden results become visible.
+Late days and penalties are ``autograder.scoring``'s.
 
 From ``assignment.toml``: ``[assignment]`` (``due``, ``late_penalty_per_day``,
 ``hidden_visibility``) as the grader reads it, and a ``[service]`` table::
@@ -104,13 +105,6 @@ def deadlines(cfg: AssignmentConfig, policy: ServicePolicy, ext: Extension) -> D
         closes = due  # an extension past the hard close moves the close with it
     limit = policy.graded_per_window + ext.extra if policy.graded_per_window is not None else None
     return Deadlines(due, closes, limit, dt.timedelta(hours=policy.window_hours), cfg.late_penalty_per_day)
-
-
-def late_days(received: dt.datetime, due: dt.datetime | None) -> int:
-    """Whole days late by the server's clock, a started day counting as one."""
-    if due is None or received <= due:
-        return 0
-    return math.ceil((received - due).total_seconds() / 86400)
 
 
 def retry_after(counted: list[dt.datetime], d: Deadlines, now: dt.datetime) -> int | None:

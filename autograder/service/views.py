@@ -1,29 +1,26 @@
-"""What a reader of the service sees of a result (a student's view, a staff view) and the
-gradebook CSV of an assignment.
+"""What a reader of the service sees of a result (a student's view, a staff view), the
+submission that counts for each student, and the gradebook CSV of an assignment.
+
+Every score here (raw, late penalty, final, which submission counts) is computed by
+``autograder.scoring``, as the batch's are.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
-import tempfile
-from pathlib import Path
 
-from autograder import i18n
+from autograder import i18n, scoring
 from autograder.feedback import render_markdown
 from autograder.csv_export import write_csv
 from autograder.gradebook import Entry
-from autograder.late import penalty_points
-from autograder.results import GradeResult, LatePenalty, result_from_dict
+from autograder.results import GradeResult, result_from_dict
 
 
 def decode(result_json: str) -> GradeResult:
     return result_from_dict(json.loads(result_json))
-
-
-def penalty(raw: float, days: int, per_day: float) -> float:
-    return penalty_points(raw, days, per_day)
 
 
 def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bool, late_days: int,
@@ -44,16 +41,14 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
         tests.append({"name": t.name, "number": t.number, "exercises": list(t.exercises), "score": t.score,
                       "max_score": t.max_score, "status": t.status, "visibility": t.visibility, "output": text,
                       "author_message": t.author_message if t.visibility == "hidden" else ""})
-    raw = shown.score if result.status == "graded" else 0.0
+    # While hidden tests are pending, the score is the public tests' and there is no final.
+    got = scoring.score(shown, late_days, per_day)
     final = None
     if whole:
-        off = penalty(raw, late_days, per_day)
-        final = round(raw - off, 6)
+        final = got.final
         if late_days and result.status == "graded":
             # feedback.render_markdown writes the late section, as it does for batch feedback.
-            shown = dataclasses.replace(shown, late=LatePenalty(
-                days=late_days, raw=raw, penalty=off, final=final, due=due.isoformat() if due else "",
-                per_day=per_day))
+            shown = dataclasses.replace(shown, late=got.late(due, per_day))
     md = render_markdown(shown, title)
     if not whole:
         hidden_points = round(sum(t.max_score for t in result.tests if t.visibility == "hidden"), 6)
@@ -62,9 +57,8 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
                                   "results are shown when the course releases them. The score above covers "
                                   "the public tests only.\n", result.lang, "service").format(
                                       points=f"{hidden_points:g}")
-    return {"score": raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
+    return {"score": got.raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
             "results": tests, "feedback_md": md}
-
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,36 +68,39 @@ class Counted:
     student: str
     status: str  # graded | ungradable | missing | queued | grading | not_graded
     received_at: dt.datetime | None = None
-    late_days: int = 0
-    result_json: str | None = None
+    result: GradeResult | None = None  # decoded once, when the counted set is built
+    score: scoring.Score | None = None  # its score under the assignment's late policy
     graded_at: str = ""
     worker: str = ""
+
+    @classmethod
+    def graded(cls, row, per_day: float) -> "Counted":
+        """A graded or ungradable ``submissions`` row, its result decoded and scored (late days
+        as stored at upload, by the student's own due date)."""
+        result = decode(row["result"])
+        return cls(row["student"], row["status"], dt.datetime.fromisoformat(row["received_at"]), result,
+                   scoring.score(result, row["late_days"], per_day), row["graded_at"] or "", row["worker"])
+
+    @property
+    def late_days(self) -> int:
+        return self.score.late_days if self.score is not None else 0
 
 
 def gradebook_csv(counted: list[Counted], cfg, per_day: float) -> str:
     """The columns of ``batch --csv``, one row per roster student."""
-    with tempfile.TemporaryDirectory(prefix="ag-csv-") as tmp:
-        path = Path(tmp) / "gradebook.csv"
-        write_csv(entries(counted, cfg, per_day), cfg, path)
-        return path.read_text(encoding="utf-8")
+    out = io.StringIO(newline="")
+    write_csv(entries(counted, cfg, per_day), cfg, out)
+    return out.getvalue()
 
 
 def entries(counted: list[Counted], cfg, per_day: float) -> list[Entry]:
-    """The gradebook's entries (the CSV's rows, the class report's input)."""
+    """The gradebook's entries (the CSV's rows, the class report's input); a student without a
+    counted grade gets an empty result of their status, scored 0."""
     out = []
     for c in counted:
-        if c.result_json is not None:
-            result = decode(c.result_json)
-        else:
+        result, got = c.result, c.score
+        if result is None or got is None:
             result = GradeResult(assignment_id=cfg.id, submission="", status=c.status)
-        raw = result.score if result.status == "graded" else 0.0
-        off = penalty(raw, c.late_days, per_day)
-        out.append(Entry(c.student, c.received_at, c.late_days, raw, result.max_score, off, round(raw - off, 6),
-                         result, c.graded_at, c.worker))
+            got = scoring.score(result, 0, per_day)
+        out.append(Entry(c.student, c.received_at, result, got, c.graded_at, c.worker))
     return out
-
-
-def final_score(result_json: str, late_days: int, per_day: float) -> float:
-    result = decode(result_json)
-    raw = result.score if result.status == "graded" else 0.0
-    return round(raw - penalty(raw, late_days, per_day), 6)
