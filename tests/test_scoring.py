@@ -124,3 +124,54 @@ def test_service_rows_are_decoded_once_and_scored_like_the_batch():
     rows_out = list(csv.DictReader(io.StringIO(table)))
     assert [(r["student"], r["status"], r["late_days"], r["raw"], r["penalty"], r["final"]) for r in rows_out] == [
         ("ann", "graded", "1", "10", "2.5", "7.5"), ("ben", "missing", "0", "0", "0", "0")]
+
+
+def test_the_service_counted_set_uses_scoring(tmp_path):
+    """Service.counted over a real database: "best" by final score (the late penalty can make
+    an earlier one count), nothing after the hard close, and why a student has no grade."""
+    from batch_fixtures import TOML, make_course
+
+    from autograder.service.app import Service
+    from autograder.service.config import ServiceConfig
+    from autograder.service.db import stamp
+
+    course = make_course(tmp_path / "course", solution=None)
+    closes = dt.datetime(2026, 12, 10, tzinfo=UTC)
+    (course / "solutions" / "tiny" / "assignment.toml").write_text(
+        TOML + f'\n[service]\ncounts = "best"\ncloses = "{closes.isoformat()}"\n')
+    svc = Service(ServiceConfig(course=course, db=tmp_path / "s.db", data=tmp_path / "data"))
+    cfg, policy = svc.assignment("tiny")
+    due = cfg.due
+    conn = svc.db.conn
+    for student in ("ann", "ben", "cat", "dan", "eve"):
+        conn.execute("INSERT INTO users (id, role, created_at) VALUES (?, 'student', ?)", (student, stamp()))
+    n = 0
+
+    def submit(student: str, when: dt.datetime, status: str, result: GradeResult | None = None) -> None:
+        nonlocal n
+        n += 1
+        conn.execute("INSERT INTO submissions (id, student, assignment, filename, kind, sha256, size, received_at, "
+                     "late_days, status, result, graded_at) VALUES (?, ?, 'tiny', 'x.py', 'py', 'h', 1, ?, ?, ?, ?, ?)",
+                     (f"s{n}", student, stamp(when), scoring.late_days(when, due), status,
+                      json.dumps(result.to_dict()) if result else None, "g" if result else None))
+
+    # ann: on time 7, then 10 two days late (final 5): the on-time one counts.
+    submit("ann", due - dt.timedelta(hours=1), "graded", _result((7, 10)))
+    submit("ann", due + dt.timedelta(days=1, hours=1), "graded", _result((10, 10)))
+    # ben: 4, then 4 again: equals, the later counts; a full score after the close never does.
+    submit("ben", due - dt.timedelta(hours=2), "graded", _result((4, 10)))
+    submit("ben", due - dt.timedelta(hours=1), "graded", _result((4, 10)))
+    submit("ben", closes + dt.timedelta(hours=1), "graded", _result((10, 10)))
+    submit("cat", due, "queued")
+    submit("dan", due, "not_graded")
+    picked = {c.student: c for c in svc.counted(cfg, policy)}
+    assert picked["ann"].score == score(_result((7, 10)), 0, 0.25)
+    assert picked["ben"].received_at == due - dt.timedelta(hours=1) and picked["ben"].score.final == 4
+    assert [(picked[s].status, picked[s].score) for s in ("cat", "dan", "eve")] == [
+        ("queued", None), ("not_graded", None), ("missing", None)]
+    table = list(csv.DictReader(io.StringIO(views.gradebook_csv(list(picked.values()), cfg,
+                                                                cfg.late_penalty_per_day))))
+    assert [(r["student"], r["status"], r["final"]) for r in table] == [
+        ("ann", "graded", "7"), ("ben", "graded", "4"), ("cat", "queued", "0"), ("dan", "not_graded", "0"),
+        ("eve", "missing", "0")]
+    conn.close()
