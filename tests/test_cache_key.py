@@ -40,7 +40,7 @@ def test_the_declared_modules_are_the_grade_deciding_ones():
                  "backends/__init__.py", "backends/channel.py", "backends/local.py", "backends/docker.py",
                  "sanitize.py"):
         assert name in files, f"{name} decides grades but is not in the key"
-    for name in ("cli.py", "batch.py", "report.py", "feedback.py", "gradebook.py", "csv_export.py",
+    for name in ("cli.py", "batch.py", "report.py", "feedback.py", "gradebook.py", "scoring.py", "csv_export.py",
                  "executors/local_pool.py", "executors/ray_cluster.py", "cache_key.py"):
         assert name not in files, f"{name} cannot change a grade but is in the key"
 
