@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("submissions", type=Path,
                    help=_("folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/"))
     b.add_argument("--assignment", required=True, help=_("assignment id, e.g. 01_tensors"))
-    b.add_argument("--jobs", type=int, default=1, help=_("grading processes in parallel (local executor)"))
+    b.add_argument("--jobs", type=int, default=1, help=_("grader processes in parallel (local executor)"))
     b.add_argument("--backend", default="local", help=_("where workers run: local or docker"))
     b.add_argument("--image", help=_("grading image (docker backend)"))
     b.add_argument("--executor", choices=["local", "ray"], default="local")

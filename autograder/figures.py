@@ -1,13 +1,13 @@
 """Feedback that shows: small PNG pictures a failing test attaches to its message.
 
 Trusted side, and drawing only. Pictures are drawn by matplotlib (its Agg canvas, no
-pyplot state) in the grading process, from plain values the test already holds (decoded
-tensors, lists of floats): student code never draws, and a picture never holds more than
-the numbers the test's text could quote. Each function returns the PNG's bytes; where a
-picture goes is the harness's business: a test hands it to ``harness.attach_image(png, alt)``
-(``autograder.authoring`` re-exports both), which keeps it with the running test's outcome.
-Student views show them for public tests only (``results.TestResult.student_images``): a
-hidden test's picture would show its inputs.
+pyplot state) in the trusted process that runs the tests, from plain values the test
+already holds (decoded tensors, lists of floats): student code never draws, and a picture
+never holds more than the numbers the test's text could quote. Each function returns the
+PNG's bytes; where a picture goes is the harness's business: a test hands it to
+``harness.attach_image(png, alt)`` (``autograder.authoring`` re-exports both), which keeps
+it with the running test's outcome. Student views show them for public tests only
+(``results.TestResult.student_images``): a hidden test's picture would show its inputs.
 
 Without matplotlib (a minimal install), drawing returns None and nothing is attached;
 the text feedback is complete on its own.

@@ -81,7 +81,7 @@ class Grader:
 
         self.backend: Backend = backend if backend is not None else LocalBackend(zygote)
         self.infra_retries = infra_retries  # regrades after a lost container, each after backend.recover()
-        # The reference solution's grade when a warm grading process graded it before any
+        # The reference solution's grade when a warm grader process graded it before any
         # student (executors.grader_runtime); empty when nobody did.
         self.warmup: dict = {}
 

@@ -92,8 +92,8 @@ TRACEBACK_CHARS = 6000  # per failed hidden test, kept in the gradebook: staff o
 
 
 def memo(key, make: Callable[[], Any]) -> Any:
-    """``make()``, computed once per grading process for ``key``: large seeded inputs and
-    their references cost the same for every submission of a batch, so a warm grading
+    """``make()``, computed once per grader process for ``key``: large seeded inputs and
+    their references cost the same for every submission of a batch, so a warm grader
     process keeps them. Use it only for deterministic values, never mutate what it
     returns, and put the assignment id in ``key`` (one process may grade several suites).
     Bounded: past 1 GiB of tensors the oldest entries are dropped."""
