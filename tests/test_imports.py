@@ -169,3 +169,24 @@ def test_the_coordinator_and_the_service_never_import_torch():
     heavy = sorted(m for m in loaded if m.split(".")[0] in ("torch", "numpy"))
     assert not heavy, f"importing the coordinator and the service loaded {heavy[:5]}: move those imports " \
                       "into the grading side (executors.grader_runtime, grader) or into the function that needs them"
+
+
+def test_the_backend_contract_keeps_its_old_import_paths():
+    # One contract (backends.contract), still importable where code and released tools found it.
+    from autograder.backends import contract
+
+    old = {"autograder.backends": ("Backend", "BackendError", "SandboxLost", "ZygoteHandle"),
+           "autograder.sandbox": ("SandboxConfig", "ZYGOTE_START_S")}
+    for module, names in old.items():
+        for name in names:
+            ns: dict = {}
+            exec(f"from {module} import {name} as old", ns)
+            assert ns["old"] is vars(contract)[name], f"{module}.{name} is not backends.contract.{name}"
+    graph = import_graph(ENGINE)
+    assert graph["autograder.backends.contract"] == set()  # it imports neither side
+    for side in ("autograder.sandbox", "autograder.backends.local", "autograder.backends.docker",
+                 "autograder.backends.docker_image", "autograder.grader"):
+        assert "autograder.backends.contract" in graph[side], side
+        assert "autograder.backends" not in graph[side], side
+    assert not {"autograder.sandbox", "autograder.backends"} & (graph["autograder.backends.local"]
+                                                               | graph["autograder.backends.docker"])
