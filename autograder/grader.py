@@ -298,9 +298,10 @@ def _new_result(path: Path, assignment_id: str, options: GradeOptions
 
 
 def refuse(path: Path, assignment_id: str, options: GradeOptions, error: SubmissionError) -> GradeResult:
-    """The result for an upload ``load_submission`` rejected (``error``): ungradable, exactly as
-    ``Grader.grade`` says it, but made without a Grader, so no backend, zygote or worker starts
-    for a file that was never going to run. Raises ConfigError for a bad assignment."""
+    """The result for an upload ``load_submission`` rejected (``error``): ungradable with the
+    message ``Grader.grade`` gives (no device: nothing was going to run), made without a
+    Grader, so no backend, zygote or worker starts for it. Raises ConfigError for a bad
+    assignment."""
     started = time.perf_counter()
     with i18n.using(options.lang):
         result, _cfg, _paths = _new_result(path, assignment_id, options)
