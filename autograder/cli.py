@@ -11,6 +11,7 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -18,6 +19,10 @@ from rich.text import Text
 from autograder import __version__, i18n, sanitize
 from autograder.i18n import t as _
 from autograder.service.commands import register as register_service
+
+if TYPE_CHECKING:
+    from autograder.grader import GradeOptions
+    from autograder.results import GradeResult
 
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
 
@@ -126,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("submissions", type=Path,
                    help=_("folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/"))
     b.add_argument("--assignment", required=True, help=_("assignment id, e.g. 01_tensors"))
-    b.add_argument("--jobs", type=int, default=1, help=_("grading processes in parallel (local executor)"))
+    b.add_argument("--jobs", type=int, default=1, help=_("grader processes in parallel (local executor)"))
     b.add_argument("--backend", default="local", help=_("where workers run: local or docker"))
     b.add_argument("--image", help=_("grading image (docker backend)"))
     b.add_argument("--executor", choices=["local", "ray"], default="local")
@@ -229,11 +234,9 @@ def cmd_grade(args, console: Console) -> int:
         write_markdown(result, args.feedback)
         print_table(result, console)
         return EXIT_UNGRADABLE
-    from autograder.grader import GradeOptions, Grader
+    from autograder.grader import GradeOptions
 
-    with Grader(backend=_make_backend(args, console)) as grader:
-        result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course,
-                                                                 lang=i18n.current()))
+    result = _grade_one(args, console, aid, GradeOptions(device=args.device, course=course, lang=i18n.current()))
     result.write_json(args.results)
     write_markdown(result, args.feedback)
     print_table(result, console, f"{result.display_title}: {result.submission}")
@@ -243,6 +246,22 @@ def cmd_grade(args, console: Console) -> int:
     console.print(_("Wrote {results} and {feedback}.").format(results=args.results, feedback=args.feedback),
                   highlight=False)
     return EXIT_GRADED if result.status == "graded" else EXIT_UNGRADABLE
+
+
+def _grade_one(args, console: Console, aid: str, options: GradeOptions) -> GradeResult:
+    """Grade ``args.submission``: loaded first (milliseconds), so an upload that cannot be
+    loaded is refused before any backend, zygote or worker starts; a loadable one starts the
+    backend at once, so its zygote imports torch while this process imports the suites."""
+    from autograder.grader import Grader, refuse
+    from autograder.submission import SubmissionError, load_submission
+
+    try:
+        submission = load_submission(Path(args.submission), aid)
+    except SubmissionError as e:
+        return refuse(Path(args.submission), aid, options, e)
+    with Grader(backend=_make_backend(args, console)) as grader:
+        grader.backend.start()
+        return grader.grade(args.submission, aid, options, submission=submission)
 
 
 def _make_backend(args, console: Console):
@@ -273,7 +292,7 @@ def _sandbox_warning(result, console: Console) -> None:
 def cmd_check(args, console: Console) -> int:
     from autograder.config import ConfigError
     from autograder.feedback import failures_to_explain, print_table
-    from autograder.grader import GradeOptions, Grader
+    from autograder.grader import GradeOptions
 
     aid = _assignment_id(args)
     if aid is None:
@@ -285,9 +304,8 @@ def cmd_check(args, console: Console) -> int:
     course = args.course.resolve() if args.course else (
         folder if (folder / "assignment.toml").exists() else _course(args))
     try:
-        with Grader(backend=_make_backend(args, console)) as grader:
-            result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
-                                                                      course=course, lang=i18n.current()))
+        result = _grade_one(args, console, aid, GradeOptions(device=args.device, scope="public", course=course,
+                                                             lang=i18n.current()))
     except ConfigError as e:
         console.print(Text(sanitize.clean(str(e)), "red"), highlight=False)
         return EXIT_GRADED
