@@ -158,11 +158,11 @@ def test_hidden_tests_note_in_the_language_of_the_grading():
                         visibility="public", message="", author_message=""),
              TestResult(name="t_hidden", number="2", exercises=("1",), score=0, max_score=2, status="failed",
                         visibility="hidden", message="secret", author_message="")]
-    views = {lang: views.result_view(GradeResult(assignment_id="01_tensors", submission="x.py", tests=tests,
-                                                   possible=3, lang=lang), title="Tensors", show_hidden=False,
-                                       staff=False, late_days=0, per_day=0, due=None)["feedback_md"]
-             for lang in ("en", "ko")}
+    feedback = {lang: views.result_view(GradeResult(assignment_id="01_tensors", submission="x.py", tests=tests,
+                                                      possible=3, lang=lang), title="Tensors", show_hidden=False,
+                                          staff=False, late_days=0, per_day=0, due=None)["feedback_md"]
+                for lang in ("en", "ko")}
     assert ("## Hidden tests\n\nThe hidden tests (2 points) are graded; their results are shown when the course "
-            "releases them. The score above covers the public tests only.\n") in views["en"]
-    assert "## 숨은 테스트\n\n숨은 테스트(2점)도 채점되었습니다." in views["ko"], views["ko"]
-    assert "secret" not in views["ko"] + views["en"]
+            "releases them. The score above covers the public tests only.\n") in feedback["en"]
+    assert "## 숨은 테스트\n\n숨은 테스트(2점)도 채점되었습니다." in feedback["ko"], feedback["ko"]
+    assert "secret" not in feedback["ko"] + feedback["en"]
