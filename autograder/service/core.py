@@ -326,18 +326,11 @@ class Service:
         """What a regrade would queue again: every graded or ungradable submission, with its
         score now (the one a fixed test may change) and whether it is the counted one."""
         self.require_staff(u)
-        cfg, policy = self.assignment(aid)
         subs = self.list_submissions(u, assignment=aid, student=student)
-        counted = {(c.student, c.received_at.isoformat() if c.received_at else None)
-                   for c in self.counted(cfg, policy)}
-        out = []
-        for s in subs:
-            if s["status"] in ("graded", "ungradable"):
-                received = dt.datetime.fromisoformat(s["received_at"]).isoformat()
-                out.append({"id": s["id"], "student": s["student"], "filename": s["filename"],
-                            "status": s["status"], "score": s["score"], "final": s["final"],
-                            "counted": (s["student"], received) in counted})
-        return out
+        counted = self.counted_ids(aid)
+        return [{"id": s["id"], "student": s["student"], "filename": s["filename"], "status": s["status"],
+                 "score": s["score"], "final": s["final"], "counted": s["id"] in counted}
+                for s in subs if s["status"] in ("graded", "ungradable")]
 
     def preview(self, u: User, aid: str | None, student: str | None = None) -> dict:
         """A regrade's dry run (previews.py): graded with the tests as they are now, no grade
