@@ -439,7 +439,7 @@ class Service:
         return {"grading": grading_rows, "queued": queued, "processes": self.pool.processes()}
 
     def people(self, u: User) -> list[dict]:
-        """Everyone in the roster, staff first."""
+        """Everyone in the roster: the students, then the staff, each by id."""
         self.require_staff(u)
         return [dict(r) for r in self.db.conn.execute(
             "SELECT id, role, name, email, revoked FROM users ORDER BY role DESC, id").fetchall()]
