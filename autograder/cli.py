@@ -1,5 +1,6 @@
 """Command line: grade, check, release, validate, demo, batch, bench, image, gradescope, and the
-submission service (serve, roster, submit, service backup: autograder/service/commands.py).
+submission service (serve, roster, service backup: autograder/service/commands.py) and its
+student's client (submit: autograder/submit_client.py, which imports nothing of the service).
 
 Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
 at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
@@ -96,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--assignment")
     c.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     _backend_args(c)
+
+    u = sub.add_parser("submit", help=_("hand in a submission to the course's server and wait for feedback"))
+    u.add_argument("file", type=Path)
+    u.add_argument("--assignment", help=_("assignment id (default: from the file name <id>.ipynb)"))
+    u.add_argument("--server", help=_("server URL (or AUTOGRADER_SERVER, or the config file)"))
+    u.add_argument("--token", help=_("your token (or AUTOGRADER_TOKEN, or the config file)"))
+    u.add_argument("--no-wait", action="store_true", help=_("print the submission id and return"))
 
     r = sub.add_parser("release", help=_("generate assignments/<id>/ (student version) from solutions/<id>/"))
     r.add_argument("ids", nargs="*")
@@ -322,6 +330,12 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_GRADED
 
 
+def cmd_submit(args, console: Console) -> int:
+    from autograder.submit_client import submit
+
+    return submit(args.file, args.assignment, args.server, args.token, not args.no_wait, console)
+
+
 def cmd_release(args, console: Console) -> int:
     from autograder.release import release_all
 
@@ -412,8 +426,8 @@ def cmd_bench(args, console: Console) -> int:
     return run_bench(_course(args), args, console)
 
 
-COMMANDS = {"grade": cmd_grade, "check": cmd_check, "release": cmd_release, "validate": cmd_validate,
-            "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
+COMMANDS = {"grade": cmd_grade, "check": cmd_check, "submit": cmd_submit, "release": cmd_release,
+            "validate": cmd_validate, "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
             "gradescope": cmd_gradescope}
 
 if __name__ == "__main__":
