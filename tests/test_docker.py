@@ -148,16 +148,27 @@ def _grade(docker_grader, path: Path, aid: str = "01_tensors"):
 
 @pytest.mark.docker
 @pytest.mark.slow
-def test_validate_through_docker(docker_grader):
-    """Solution 100, released stub 0, every mutant caught in its own exercise: in containers.
+def test_validate_through_docker(docker_grader, docker_image, validation):
+    """Solution 100, released stub 0, every mutant caught in its own exercise, every
+    alternative full marks: in containers (two jobs: this process and one grading process on
+    the docker backend), and every variant's every test with the verdict it got locally.
 
-    One assignment's mutants suffice to show the backend changes no grade (test_course
+    One assignment's variants suffice to show the backend changes no grade (test_course
     validates all of them locally; doing all 90+ again in containers doubles CI time)."""
+    from load_grading import verdicts
+
     from autograder.validate import validate_assignment
 
-    checks = validate_assignment(docker_grader, ROOT, "01_tensors", device="cpu")
+    graded: dict = {}
+    checks = validate_assignment(docker_grader, ROOT, "01_tensors", device="cpu", graded=graded,
+                                 backend_options={"image": docker_image})
     bad = [f"{c.what}: {c.detail}" for c in checks if not c.ok]
     assert not bad, "\n".join(bad)
+    _, local = validation("01_tensors")
+    assert set(graded) == set(local)
+    differ = [f"{label}: {verdicts(local[label])} locally, {verdicts(graded[label])} in docker"
+              for label in sorted(local) if verdicts(local[label]) != verdicts(graded[label])]
+    assert not differ, "verdicts differ between the local and the docker backend:\n" + "\n".join(differ)
 
 
 @pytest.mark.docker
