@@ -108,7 +108,10 @@ def _helper(spec: GradeSpec, shared: queue.Queue, results: dict[str, GradeResult
     course = Path(spec.course)
     bound = _bound(course, spec.assignment)
     solution = nbformat.read(assignment_paths(spec.assignment, course).notebook, as_version=4)
-    proc = GraderProcess(spec)
+    try:
+        proc = GraderProcess(spec)
+    except OSError:  # no process to be had: the in-process grader grades everything
+        return
     stuck = False
     try:
         with tempfile.TemporaryDirectory(prefix="validate-") as tmp:
