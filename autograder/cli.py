@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
                                              "each correct alternative keeps full marks"))
     v.add_argument("ids", nargs="*")
     v.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    v.add_argument("--jobs", type=int, default=2, help=_("grading processes in parallel (local executor)"))
 
     d = sub.add_parser("demo", help=_("grade the bundled sample class and print the gradebook"))
     d.add_argument("--assignment", default="01_tensors")
@@ -345,7 +346,7 @@ def cmd_release(args, console: Console) -> int:
 def cmd_validate(args, console: Console) -> int:
     from autograder.validate import validate_all
 
-    return validate_all(_course(args), args.ids, console, device=args.device)
+    return validate_all(_course(args), args.ids, console, device=args.device, jobs=args.jobs)
 
 
 def cmd_demo(args, console: Console) -> int:

@@ -30,6 +30,7 @@ from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
 from autograder.results import GradeResult
 from autograder.submission import CodeCell, Submission, load_submission
+from autograder.variant_grading import JOBS, Task, grade_tasks
 
 _HEADER = re.compile(r"^#\s*(exercise|bug|approach):\s*(.+?)\s*$", re.M)
 MIN_ALTERNATIVES = 3
@@ -94,6 +95,7 @@ class Variant:
 
     label: str
     submission: Submission
+    cell: str | None = None  # the source appended to the solution; None for the solution itself
 
 
 def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[Alternative]]:
@@ -104,22 +106,36 @@ def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[
     folder = paths.notebook.parent / "alternatives"
     alts = read_alternatives(folder) if folder.is_dir() else []
     out = [Variant("solution", base)]
-    out += [Variant(f"mutant {m.name}", _with_cell(base, f"mutant {m.name}", m.source)) for m in mutants]
-    out += [Variant(f"alternative {a.name}", _with_cell(base, f"alternative {a.name}", a.source)) for a in alts]
+    out += [Variant(f"mutant {m.name}", _with_cell(base, f"mutant {m.name}", m.source), m.source) for m in mutants]
+    out += [Variant(f"alternative {a.name}", _with_cell(base, f"alternative {a.name}", a.source), a.source)
+            for a in alts]
     return out, mutants, alts
 
 
 def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu",
-                        graded: dict[str, GradeResult] | None = None) -> list[Check]:
+                        graded: dict[str, GradeResult] | None = None, jobs: int = JOBS,
+                        backend_options: dict | None = None) -> list[Check]:
     """Grade and judge every variant (and the released stub). ``graded``, when given, receives
-    each variant's result by label (tests reuse them instead of grading again)."""
+    each variant's result by label (tests reuse them instead of grading again). ``jobs``: the
+    gradings run in this process with ``grader`` and in ``jobs - 1`` grading processes on
+    its backend (started with ``backend_options``)."""
     paths = assignment_paths(aid, course)
     cfg = AssignmentConfig.load(paths.config)
     opts = GradeOptions(device=device, course=course)
     found, mutants, alts = variants(course, aid)
+    stub_path = course / "assignments" / aid / f"{aid}.ipynb"
+    by_label = {v.label: v for v in found}
+    # The hint students read, in every other language the suite provides (the public tests
+    # only: they are what a student checking locally reads).
+    hint_langs = [x for x in cfg.languages if x != "en"]
+    tasks = [Task(v.label, paths.notebook, opts, v.submission, v.cell) for v in found]
+    tasks += [Task("stub", stub_path, opts)] if stub_path.exists() else []
+    tasks += [Task(f"{lang} mutant {m.name}", paths.notebook,
+                   dataclasses.replace(opts, lang=lang, scope="public"), by_label[f"mutant {m.name}"].submission)
+              for lang in hint_langs for m in mutants]
+    done = grade_tasks(grader, course, aid, tasks, jobs, backend_options)
     results = graded if graded is not None else {}
-    for v in found:
-        results[v.label] = grader.grade(paths.notebook, aid, opts, submission=v.submission)
+    results.update({v.label: done[v.label] for v in found})
     checks: list[Check] = []
 
     sol = results["solution"]
@@ -129,9 +145,8 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                         + (_("; failing: {tests}").format(tests=", ".join(failing)) if failing else "")
                         + (f"; {sol.error}" if sol.error else "")))
 
-    stub_path = course / "assignments" / aid / f"{aid}.ipynb"
     if stub_path.exists():
-        stub = grader.grade(stub_path, aid, opts)
+        stub = done["stub"]
         passing = [t.name for t in stub.tests if t.passed]
         checks.append(Check(_("released stub scores zero"), stub.status == "graded" and stub.score == 0,
                             f"{stub.score:g}/{cfg.total_points:g}"
@@ -154,13 +169,7 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                                                                      exercises=", ".join(few)) if few
                         else _("{n} alternatives").format(n=len(alts))))
     checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
-    # The hint students read, in every other language the suite provides (the public tests
-    # only: they are what a student checking locally reads).
-    by_label = {v.label: v.submission for v in found}
-    for lang in (x for x in cfg.languages if x != "en"):
-        hint_opts = dataclasses.replace(opts, lang=lang, scope="public")
-        checks += [_judge_hint(m, grader.grade(paths.notebook, aid, hint_opts, submission=by_label[f"mutant {m.name}"]),
-                               lang) for m in mutants]
+    checks += [_judge_hint(m, done[f"{lang} mutant {m.name}"], lang) for lang in hint_langs for m in mutants]
     return checks
 
 
@@ -251,7 +260,7 @@ def teaches(message: str, exercise: str, lang: str = "en") -> bool:
                for line in text.splitlines())
 
 
-def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu") -> int:
+def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu", jobs: int = JOBS) -> int:
     if course is None:
         raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
     ids = ids or sorted(p.name for p in (course / "solutions").iterdir() if (p / "assignment.toml").exists())
@@ -262,7 +271,7 @@ def validate_all(course: Path | None, ids: list[str], console: Console, device: 
             table.add_column(_("check"))
             table.add_column("", justify="center")
             table.add_column(_("detail"), overflow="fold")
-            for c in validate_assignment(grader, course, aid, device):
+            for c in validate_assignment(grader, course, aid, device, jobs=jobs):
                 bad += not c.ok
                 # escape: details quote code and messages, whose [brackets] are not markup
                 table.add_row(escape(c.what), Text(_("ok"), "green") if c.ok else Text(_("FAIL"), "red"),

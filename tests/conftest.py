@@ -24,22 +24,40 @@ def grader():
         yield g
 
 
-@pytest.fixture(scope="session")
-def validation(grader):
+class Validations:
     """``validation(aid) -> (checks, results by variant label)``: `autograder validate` run once
-    per session and assignment. test_course judges the checks; the load test compares its
-    verdicts with these unloaded ones instead of grading everything a second time."""
-    from autograder.validate import validate_assignment
+    per session and assignment. test_course judges the checks; the load and Docker tests compare
+    their verdicts with these unloaded local ones instead of grading everything a second time.
+    ``validation.variant(aid, label)``: one variant's result, the validation's when it ran
+    already (test_course runs first), else graded alone."""
 
-    done: dict = {}
+    def __init__(self, grader):
+        self.grader = grader
+        self.done: dict = {}
 
-    def get(aid: str):
-        if aid not in done:
+    def __call__(self, aid: str):
+        from autograder.validate import validate_assignment
+
+        if aid not in self.done:
             graded: dict = {}
-            done[aid] = (validate_assignment(grader, ROOT, aid, device="cpu", graded=graded), graded)
-        return done[aid]
+            self.done[aid] = (validate_assignment(self.grader, ROOT, aid, device="cpu", graded=graded), graded)
+        return self.done[aid]
 
-    return get
+    def variant(self, aid: str, label: str):
+        from autograder.config import assignment_paths
+        from autograder.grader import GradeOptions
+        from autograder.validate import variants
+
+        if aid in self.done:
+            return self.done[aid][1][label]
+        found = next(v for v in variants(ROOT, aid)[0] if v.label == label)
+        return self.grader.grade(assignment_paths(aid, ROOT).notebook, aid, GradeOptions(device="cpu", course=ROOT),
+                                 submission=found.submission)
+
+
+@pytest.fixture(scope="session")
+def validation(grader) -> Validations:
+    return Validations(grader)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -24,9 +25,27 @@ TOP_KEYS = {"score", "execution_time", "output", "output_format", "stdout_visibi
 TEST_KEYS = {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility", "tags"}
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(ROOT), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """``run_cli(*args, cwd=...)``: the command line in this process, in ``cwd``, with its output.
+    In process: a subprocess would import torch and pytest again for each command (the entry
+    point as a process is run by test_hostile, test_i18n_grading and the Docker tests)."""
+
+    def run(*args: str, cwd: Path) -> Run:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = cli.main(["--course", str(ROOT), *args])
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
 
 
 def check_schema(data: dict) -> None:
@@ -41,7 +60,7 @@ def check_schema(data: dict) -> None:
     assert extra["assignment_id"] == AID and extra["grader_version"]
 
 
-def test_grade_solution_full_marks_and_stub_zero(tmp_path):
+def test_grade_solution_full_marks_and_stub_zero(run_cli, tmp_path):
     sol = run_cli("grade", str(SOLUTION), "--device", "cpu", cwd=tmp_path)
     assert sol.returncode == 0, sol.stdout + sol.stderr
     assert "Score: 100 / 100" in sol.stdout
@@ -159,7 +178,7 @@ def test_problems_in_the_notebook_are_reported_not_fatal(grader, tmp_path, solut
     assert any("softmax is not defined" in t.message for t in failed if t.visibility == "public")
 
 
-def test_check_runs_public_tests_only(tmp_path):
+def test_check_runs_public_tests_only(run_cli, tmp_path):
     proc = run_cli("check", str(STUB), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "public tests only" in proc.stdout and "(hidden)" not in proc.stdout

@@ -146,18 +146,37 @@ def _grade(docker_grader, path: Path, aid: str = "01_tensors"):
     return docker_grader.grade(path, aid, GradeOptions(device="cpu", course=ROOT))
 
 
-@pytest.mark.docker
-@pytest.mark.slow
-def test_validate_through_docker(docker_grader):
-    """Solution 100, released stub 0, every mutant caught in its own exercise: in containers.
-
-    One assignment's mutants suffice to show the backend changes no grade (test_course
-    validates all of them locally; doing all 90+ again in containers doubles CI time)."""
+@pytest.fixture(scope="module")
+def docker_validation(docker_grader, docker_image):
+    """01_tensors validated in containers: (checks, results by variant label), in two jobs (this
+    process and one grading process on the docker backend)."""
     from autograder.validate import validate_assignment
 
-    checks = validate_assignment(docker_grader, ROOT, "01_tensors", device="cpu")
+    graded: dict = {}
+    checks = validate_assignment(docker_grader, ROOT, "01_tensors", device="cpu", graded=graded,
+                                 backend_options={"image": docker_image})
+    return checks, graded
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_validate_through_docker(docker_validation, validation):
+    """Solution 100, released stub 0, every mutant caught in its own exercise, every
+    alternative full marks: in containers, and every variant's every test with the verdict it
+    got locally.
+
+    One assignment's variants suffice to show the backend changes no grade (test_course
+    validates all of them locally; doing all 90+ again in containers doubles CI time)."""
+    from load_grading import verdicts
+
+    checks, graded = docker_validation
     bad = [f"{c.what}: {c.detail}" for c in checks if not c.ok]
     assert not bad, "\n".join(bad)
+    _, local = validation("01_tensors")
+    assert set(graded) == set(local)
+    differ = [f"{label}: {verdicts(local[label])} locally, {verdicts(graded[label])} in docker"
+              for label in sorted(local) if verdicts(local[label]) != verdicts(graded[label])]
+    assert not differ, "verdicts differ between the local and the docker backend:\n" + "\n".join(differ)
 
 
 @pytest.mark.docker
@@ -171,8 +190,8 @@ def test_solution_and_stub_through_docker(docker_grader, aid):
 
 
 @pytest.mark.docker
-def test_results_record_the_container_sandbox(docker_grader, make_submission):
-    result = _grade(docker_grader, make_submission())
+def test_results_record_the_container_sandbox(docker_validation):
+    result = docker_validation[1]["solution"]  # graded in a container by the validation
     assert result.score == 100, [t.message for t in result.tests if not t.passed]
     sb = result.sandbox
     assert sb["backend"] == "docker" and sb["image"].startswith("torch-autograder:")

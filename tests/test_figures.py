@@ -45,8 +45,8 @@ def test_pictures_are_480_by_300_pngs():
     assert figures.difference_map(torch.zeros(3), torch.zeros(4), title="shapes differ") is None
 
 
-def test_no_zero_grad_shows_the_loss_curves_with_the_replay(grader):
-    res = _grade_mutant(grader, "03_training", "train_no_zero_grad")
+def test_no_zero_grad_shows_the_loss_curves_with_the_replay(validation):
+    res = validation.variant("03_training", "mutant train_no_zero_grad")  # validate's grading of it
     test = next(t for t in res.tests if t.name == "test_train_one_epoch_basic")
     assert not test.passed and "without optimizer.zero_grad()" in test.message
     assert len(test.images) == 1

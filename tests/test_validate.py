@@ -145,3 +145,22 @@ def test_judgements_are_written_in_the_commands_language():
     assert escaped.detail == "어떤 테스트도 잡지 못했습니다: 이 버그에서 실패하는 테스트를 추가하세요"
     assert "잡는 공개 테스트가 없습니다" in hidden.detail
     assert alt.what == "대안 풀이 a (nope: x)" and alt.detail == "알 수 없는 문제 'nope'을(를) 가리킵니다"
+
+
+def test_a_variant_reaches_a_grading_process_as_the_same_cells(tmp_path):
+    """validate's second job grades files: the solution's notebook with the variant's cell
+    appended loads to the cells the in-process grader grades (the variant's own label aside)."""
+    import nbformat
+
+    from autograder.submission import load_submission
+    from autograder.validate import variants
+    from autograder.variant_grading import _variant_notebook
+
+    found, _, _ = variants(ROOT, "01_tensors")
+    solution = nbformat.read(ROOT / "solutions" / "01_tensors" / "01_tensors.ipynb", as_version=4)
+    for v in [v for v in found if v.cell is not None][:3] + [found[-1]]:
+        loaded = load_submission(_variant_notebook(solution, v.cell, tmp_path / "v.ipynb"), "01_tensors")
+        assert [c.source for c in loaded.cells] == [c.source for c in v.submission.cells], v.label
+    assert found[0].label == "solution" and found[0].cell is None
+    assert len(solution.cells) == len(nbformat.read(ROOT / "solutions" / "01_tensors" / "01_tensors.ipynb",
+                                                    as_version=4).cells)  # the solution itself is left as read
