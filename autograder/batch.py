@@ -67,7 +67,7 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 def discover(root: Path, assignment_id: str) -> list[Found]:
     """The submissions under ``root``, one per student, sorted by student."""
-    root = Path(root).resolve()  # grading processes and Ray nodes get absolute paths
+    root = Path(root).resolve()  # grader processes and Ray nodes get absolute paths
     if not root.is_dir():
         raise ConfigError(_("{root} is not a folder: pass the folder holding the class's submissions "
                             "(<student>.ipynb files, or nbgrader's submitted/<student>/<id>/)").format(root=root))
@@ -241,7 +241,7 @@ def check_space(opts: BatchOptions) -> None:
 
 def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job], keys: dict[str, str],
            gb: Gradebook, summary: BatchSummary, console: Console) -> None:
-    # The command's language travels to the grading processes and Ray tasks: a fault they
+    # The command's language travels to the grader processes and Ray tasks: a fault they
     # write is stored and shown later in the language of this run.
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
                      backend_options=opts.backend_options, lang=i18n.current())

@@ -2,7 +2,7 @@
 
 (a) baseline: a fresh ``pytest`` process per submission with the student module imported
     in-process (``bench_baseline``), as pytest-based Gradescope autograders do;
-(b) our local backend: warm grading processes, a zygote forking a worker per submission;
+(b) our local backend: warm grader processes, a zygote forking a worker per submission;
 (c) our docker backend, when ``make_backend("docker")`` exists and an engine answers.
 
 All grade the same generated submissions (variants of the solution, with different bytes,
@@ -218,7 +218,7 @@ def print_runs(runs: list[Run], console: Console) -> None:
         if r.test_seconds and not r.skipped:
             _print_test_share(r, console)
     console.print(_("overhead = a submission's wall time minus the time inside its tests; start-up is "
-                    "paid once per grading process and counts in wall and throughput."), style="dim")
+                    "paid once per grader process and counts in wall and throughput."), style="dim")
 
 
 VECTORISATION = ("_vectorised", "_large_tensor")  # 01_tensors' tests that judge vectorisation

@@ -1,5 +1,6 @@
 """Command line: grade, check, release, validate, demo, batch, bench, image, gradescope, and the
-submission service (serve, roster, submit, service backup: autograder/service/commands.py).
+submission service (serve, roster, service backup: autograder/service/commands.py) and its
+student's client (submit: autograder/submit_client.py, which imports nothing of the service).
 
 Exit codes of ``grade``: 0 graded (whatever the score), 2 the submission cannot be graded
 at all (a results.json with score 0 and the reason is still written), 1 a grader fault.
@@ -11,6 +12,7 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -18,6 +20,10 @@ from rich.text import Text
 from autograder import __version__, i18n, sanitize
 from autograder.i18n import t as _
 from autograder.service.commands import register as register_service
+
+if TYPE_CHECKING:
+    from autograder.grader import GradeOptions
+    from autograder.results import GradeResult
 
 EXIT_GRADED, EXIT_FAULT, EXIT_UNGRADABLE = 0, 1, 2
 
@@ -92,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     _backend_args(c)
 
+    u = sub.add_parser("submit", help=_("hand in a submission to the course's server and wait for feedback"))
+    u.add_argument("file", type=Path)
+    u.add_argument("--assignment", help=_("assignment id (default: from the file name <id>.ipynb)"))
+    u.add_argument("--server", help=_("server URL (or AUTOGRADER_SERVER, or the config file)"))
+    u.add_argument("--token", help=_("your token (or AUTOGRADER_TOKEN, or the config file)"))
+    u.add_argument("--no-wait", action="store_true", help=_("print the submission id and return"))
+
     r = sub.add_parser("release", help=_("generate assignments/<id>/ (student version) from solutions/<id>/"))
     r.add_argument("ids", nargs="*")
     r.add_argument("--check", action="store_true", help=_("only report whether the committed release is current"))
@@ -126,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("submissions", type=Path,
                    help=_("folder of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/"))
     b.add_argument("--assignment", required=True, help=_("assignment id, e.g. 01_tensors"))
-    b.add_argument("--jobs", type=int, default=1, help=_("grading processes in parallel (local executor)"))
+    b.add_argument("--jobs", type=int, default=1, help=_("grader processes in parallel (local executor)"))
     b.add_argument("--backend", default="local", help=_("where workers run: local or docker"))
     b.add_argument("--image", help=_("grading image (docker backend)"))
     b.add_argument("--executor", choices=["local", "ray"], default="local")
@@ -240,11 +253,9 @@ def cmd_grade(args, console: Console) -> int:
         write_markdown(result, args.feedback)
         print_table(result, console)
         return EXIT_UNGRADABLE
-    from autograder.grader import GradeOptions, Grader
+    from autograder.grader import GradeOptions
 
-    with Grader(backend=_make_backend(args, console)) as grader:
-        result = grader.grade(args.submission, aid, GradeOptions(device=args.device, course=course,
-                                                                 lang=i18n.current()))
+    result = _grade_one(args, console, aid, GradeOptions(device=args.device, course=course, lang=i18n.current()))
     result.write_json(args.results)
     write_markdown(result, args.feedback)
     print_table(result, console, f"{result.display_title}: {result.submission}")
@@ -254,6 +265,22 @@ def cmd_grade(args, console: Console) -> int:
     console.print(_("Wrote {results} and {feedback}.").format(results=args.results, feedback=args.feedback),
                   highlight=False)
     return EXIT_GRADED if result.status == "graded" else EXIT_UNGRADABLE
+
+
+def _grade_one(args, console: Console, aid: str, options: GradeOptions) -> GradeResult:
+    """Grade ``args.submission``: loaded first (milliseconds), so an upload that cannot be
+    loaded is refused before any backend, zygote or worker starts; a loadable one starts the
+    backend at once, so its zygote imports torch while this process imports the suites."""
+    from autograder.grader import Grader, refuse
+    from autograder.submission import SubmissionError, load_submission
+
+    try:
+        submission = load_submission(Path(args.submission), aid)
+    except SubmissionError as e:
+        return refuse(Path(args.submission), aid, options, e)
+    with Grader(backend=_make_backend(args, console)) as grader:
+        grader.backend.start()
+        return grader.grade(args.submission, aid, options, submission=submission)
 
 
 def _make_backend(args, console: Console):
@@ -284,7 +311,7 @@ def _sandbox_warning(result, console: Console) -> None:
 def cmd_check(args, console: Console) -> int:
     from autograder.config import ConfigError
     from autograder.feedback import failures_to_explain, print_table
-    from autograder.grader import GradeOptions, Grader
+    from autograder.grader import GradeOptions
 
     aid = _assignment_id(args)
     if aid is None:
@@ -296,9 +323,8 @@ def cmd_check(args, console: Console) -> int:
     course = args.course.resolve() if args.course else (
         folder if (folder / "assignment.toml").exists() else _course(args))
     try:
-        with Grader(backend=_make_backend(args, console)) as grader:
-            result = grader.grade(args.submission, aid, GradeOptions(device=args.device, scope="public",
-                                                                      course=course, lang=i18n.current()))
+        result = _grade_one(args, console, aid, GradeOptions(device=args.device, scope="public", course=course,
+                                                             lang=i18n.current()))
     except ConfigError as e:
         console.print(Text(sanitize.clean(str(e)), "red"), highlight=False)
         return EXIT_GRADED
@@ -313,6 +339,12 @@ def cmd_check(args, console: Console) -> int:
     if result.status == "graded":
         console.print(_("Public tests only: the hidden tests check more cases when your submission is graded."))
     return EXIT_GRADED
+
+
+def cmd_submit(args, console: Console) -> int:
+    from autograder.submit_client import submit
+
+    return submit(args.file, args.assignment, args.server, args.token, not args.no_wait, console)
 
 
 def cmd_release(args, console: Console) -> int:
@@ -415,8 +447,8 @@ def cmd_bench(args, console: Console) -> int:
     return run_bench(_course(args), args, console)
 
 
-COMMANDS = {"grade": cmd_grade, "check": cmd_check, "release": cmd_release, "validate": cmd_validate,
-            "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
+COMMANDS = {"grade": cmd_grade, "check": cmd_check, "submit": cmd_submit, "release": cmd_release,
+            "validate": cmd_validate, "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
             "gradescope": cmd_gradescope, "similarity": cmd_similarity}
 
 if __name__ == "__main__":

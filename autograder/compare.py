@@ -13,7 +13,7 @@ import torch
 
 from autograder import figures
 from autograder.i18n import t as _
-from autograder.harness import StudentException, StudentError
+from autograder.harness import StudentException, StudentError, attach_image
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
@@ -185,8 +185,8 @@ def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0
         except StudentError:
             # Where the gradient differs, at a glance (same shape only; else the text says it).
             if isinstance(got_g, torch.Tensor) and got_g.shape == ref_g.shape:
-                figures.attach(figures.difference_map(got_g, ref_g, title=label),
-                               _("heat map of |your gradient - expected| for {what}").format(what=label))
+                attach_image(figures.difference_map(got_g, ref_g, title=label),
+                             _("heat map of |your gradient - expected| for {what}").format(what=label))
             raise
     return got_out, got_grads
 

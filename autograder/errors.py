@@ -1,6 +1,6 @@
 """Full disks and friends: the one message for a folder the grader cannot write to.
 
-Trusted side. Every writer (the gradebook, the exports, a grading process's temp folder)
+Trusted side. Every writer (the gradebook, the exports, a grader process's temp folder)
 meets a full disk the same way: stop, say which folder, say that nothing committed is lost.
 """
 
@@ -41,7 +41,7 @@ def is_storage_full(e: BaseException) -> bool:
 
 
 def no_space(e: BaseException) -> str | None:
-    """The message for a full disk met by a grading process (the temp folder, usually), else None."""
+    """The message for a full disk met by a grader process (the temp folder, usually), else None."""
     if not isinstance(e, OSError) or e.errno not in NO_SPACE:
         return None
     where = Path(e.filename).parent if e.filename else Path(tempfile.gettempdir())

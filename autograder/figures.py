@@ -1,10 +1,12 @@
 """Feedback that shows: small PNG pictures a failing test attaches to its message.
 
-Trusted side. Pictures are drawn by matplotlib (its Agg canvas, no pyplot state) in the
-grading process, from plain values the test already holds (decoded tensors, lists of
-floats): student code never draws, and a picture never holds more than the numbers the
-test's text could quote. A test calls ``attach(png, alt)`` while it runs; the harness
-keeps at most ``MAX_PER_TEST`` per test. Student views show them for public tests only
+Trusted side, and drawing only. Pictures are drawn by matplotlib (its Agg canvas, no
+pyplot state) in the trusted process that runs the tests, from plain values the test
+already holds (decoded tensors, lists of floats): student code never draws, and a picture
+never holds more than the numbers the test's text could quote. Each function returns the
+PNG's bytes; where a picture goes is the harness's business: a test hands it to
+``harness.attach_image(png, alt)`` (``autograder.authoring`` re-exports both), which keeps
+it with the running test's outcome. Student views show them for public tests only
 (``results.TestResult.student_images``): a hidden test's picture would show its inputs.
 
 Without matplotlib (a minimal install), drawing returns None and nothing is attached;
@@ -18,7 +20,6 @@ import math
 from typing import Mapping, Sequence
 
 WIDTH_PX, HEIGHT_PX, DPI = 480, 300, 100  # every picture: 480 x 300 pixels
-MAX_PER_TEST = 3
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
 
@@ -117,9 +118,9 @@ def _as_array(x):
 
 
 def attach(png: bytes | None, alt: str) -> None:
-    """Attach ``png`` to the test running now (nothing happens outside a grading run)."""
-    if png is None:
-        return
+    """``harness.attach_image`` under its old name, for suites released before
+    ``autograder.authoring`` (``figures.attach(figures.loss_curves(...), alt)``). The import
+    runs one way only: the harness never imports this module."""
     from autograder.harness import attach_image
 
     attach_image(png, alt)

@@ -17,11 +17,11 @@ import pytest
 
 from autograder import i18n, sanitize
 from autograder.i18n import t as _
-from autograder.backends import Backend, SandboxLost, ZygoteHandle
+from autograder.backends.contract import Backend, SandboxConfig, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
 from autograder.harness import GradingContext, HarnessPlugin
 from autograder.results import GradeResult, TestResult
-from autograder.sandbox import SandboxConfig, WorkerFailure, WorkerSession, describe_exit
+from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 from autograder.submission import Submission, SubmissionError, load_submission
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
@@ -81,7 +81,7 @@ class Grader:
 
         self.backend: Backend = backend if backend is not None else LocalBackend(zygote)
         self.infra_retries = infra_retries  # regrades after a lost container, each after backend.recover()
-        # The reference solution's grade when a warm grading process graded it before any
+        # The reference solution's grade when a warm grader process graded it before any
         # student (executors.grader_runtime); empty when nobody did.
         self.warmup: dict = {}
 
@@ -135,15 +135,7 @@ class Grader:
     def _grade_once(self, path: Path, assignment_id: str, options: GradeOptions,
                     submission: Submission | None) -> GradeResult:
         started = time.perf_counter()
-        paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
-        cfg = AssignmentConfig.load(paths.config)
-        # The file name is the student's: shown, never obeyed.
-        result = GradeResult(assignment_id=assignment_id, submission=sanitize.clean_name(str(path), 1000),
-                             scope=options.scope, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
-                             lang=i18n.normalise(options.lang) or i18n.DEFAULT)
-        # A release's assignment.toml lists the public tests only.
-        result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
-                           else cfg.total_points)
+        result, cfg, paths = _new_result(path, assignment_id, options)
         devices = resolve_devices(options.device)
         if "cuda" in devices and not self.backend.cuda:
             # A container started without --gpus sees no GPU, whatever this machine has.
@@ -153,7 +145,7 @@ class Grader:
         result.device = ",".join(devices)
         try:
             sub = submission or load_submission(Path(path), assignment_id)
-        except SubmissionError as e:
+        except SubmissionError as e:  # refused before the backend is asked for a zygote
             return _ungradable(result, sanitize.clean(str(e)), started)
         result.sha256 = sub.sha256
         result.notes += [sanitize.clean(n) for n in sub.notes]  # they quote the notebook's cells
@@ -288,6 +280,32 @@ def _forget_test_modules(dirs, before: set[str]) -> None:
         paths = list(getattr(mod, "__path__", None) or []) if file is None else []
         if (file and inside(file)) or (paths and all(inside(p) for p in paths)):
             del sys.modules[name]
+
+
+def _new_result(path: Path, assignment_id: str, options: GradeOptions
+                ) -> tuple[GradeResult, AssignmentConfig, AssignmentPaths]:
+    """A grading's result before anything ran: who, what, out of how many points."""
+    paths = assignment_paths(assignment_id, options.course, release=options.scope == "public")
+    cfg = AssignmentConfig.load(paths.config)
+    # The file name is the student's: shown, never obeyed.
+    result = GradeResult(assignment_id=assignment_id, submission=sanitize.clean_name(str(path), 1000),
+                         scope=options.scope, title=cfg.title, hidden_visibility=cfg.hidden_visibility,
+                         lang=i18n.normalise(options.lang) or i18n.DEFAULT)
+    # A release's assignment.toml lists the public tests only.
+    result.possible = (sum(s.points for s in cfg.tests.values()) if options.scope == "public"
+                       else cfg.total_points)
+    return result, cfg, paths
+
+
+def refuse(path: Path, assignment_id: str, options: GradeOptions, error: SubmissionError) -> GradeResult:
+    """The result for an upload ``load_submission`` rejected (``error``): ungradable with the
+    message ``Grader.grade`` gives (no device: nothing was going to run), made without a
+    Grader, so no backend, zygote or worker starts for it. Raises ConfigError for a bad
+    assignment."""
+    started = time.perf_counter()
+    with i18n.using(options.lang):
+        result, _cfg, _paths = _new_result(path, assignment_id, options)
+        return _ungradable(result, sanitize.clean(str(error)), started)
 
 
 def _ungradable(result: GradeResult, why: str, started: float) -> GradeResult:

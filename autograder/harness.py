@@ -7,6 +7,7 @@ back is decoded by ``protocol.decode`` into plain values before a test sees it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import time
 from dataclasses import dataclass, field
@@ -91,8 +92,8 @@ TRACEBACK_CHARS = 6000  # per failed hidden test, kept in the gradebook: staff o
 
 
 def memo(key, make: Callable[[], Any]) -> Any:
-    """``make()``, computed once per grading process for ``key``: large seeded inputs and
-    their references cost the same for every submission of a batch, so a warm grading
+    """``make()``, computed once per grader process for ``key``: large seeded inputs and
+    their references cost the same for every submission of a batch, so a warm grader
     process keeps them. Use it only for deterministic values, never mutate what it
     returns, and put the assignment id in ``key`` (one process may grade several suites).
     Bounded: past 1 GiB of tensors the oldest entries are dropped."""
@@ -129,7 +130,7 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     seconds: float = 0.0
-    images: list[Picture] = field(default_factory=list)  # figures.attach() while it ran
+    images: list[Picture] = field(default_factory=list)  # attach_image() while it ran
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
     traceback: str = ""  # pytest's report of a hidden test's failure, test source included: staff only
 
@@ -290,16 +291,19 @@ def _student_error(what: str, err) -> StudentError:
 
 # ----------------------------------------------------------------------------- pictures
 
-_RUNNING: list[TestOutcome] = []  # the outcome of the test running now (one at a time)
+# The harness owns where a picture goes: the outcome of the test running now (one at a
+# time). ``figures`` only draws; a test hands its PNG here.
+_RUNNING: list[TestOutcome] = []
+MAX_IMAGES_PER_TEST = 3
 
 
-def attach_image(png: bytes, alt: str) -> None:
-    """Attach a PNG to the running test's outcome (``figures.attach`` draws and calls this)."""
-    import base64
-
-    from autograder.figures import MAX_PER_TEST
-
-    if _RUNNING and len(_RUNNING[-1].images) < MAX_PER_TEST:
+def attach_image(png: bytes | None, alt: str) -> None:
+    """Attach a PNG (from ``figures.loss_curves``, ``figures.difference_map``...) to the running
+    test's outcome, at most ``MAX_IMAGES_PER_TEST`` per test. None (nothing was drawn: no
+    matplotlib, or nothing to draw) and calls outside a grading run attach nothing."""
+    if png is None:
+        return
+    if _RUNNING and len(_RUNNING[-1].images) < MAX_IMAGES_PER_TEST:
         _RUNNING[-1].images.append(Picture(alt=alt[:200], png_base64=base64.b64encode(png).decode("ascii")))
 
 

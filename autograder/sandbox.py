@@ -1,7 +1,7 @@
 """Trusted-side control of the untrusted worker: worker processes, requests, restarts.
 
 The grader never imports student code. It asks a zygote (a warm process that imported
-torch once; the backend's business, see ``backends``) to fork a confined worker, talks to
+torch once; the backend's business, see ``backends.contract``) to fork a confined worker, talks to
 it over a socket in the framed protocol, drains and caps its output, and kills it on a
 timeout, a crash or a malformed answer. The next request starts a fresh worker, so one
 bad call costs one test only. Nothing here depends on where the worker runs.
@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import shutil
 import signal
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from autograder import protocol, sanitize
+# The backend contract, imported in one direction (backends import it too, never this module);
+# SandboxConfig and ZYGOTE_START_S keep their old import path here.
+from autograder.backends.contract import ZYGOTE_START_S, SandboxConfig, ZygoteHandle
 from autograder.i18n import N_, t as _
 
-if TYPE_CHECKING:
-    from autograder.backends import ZygoteHandle
+__all__ = ["LoadReport", "OutputBuffer", "SandboxConfig", "WorkerFailure", "WorkerProcess", "WorkerSession",
+           "ZYGOTE_START_S", "describe_exit"]
 
 DECIDES_GRADES = True  # cache_key.py
 
@@ -39,35 +40,10 @@ SIGNAL_HINTS = {
 }
 
 
-# Bounded waits on the zygote and a fresh worker (a loaded machine slows both, never forever).
-# The zygote's answer to a spawn request is bounded by backends.channel.SPAWN_ANSWER_S.
-ZYGOTE_START_S = 120.0  # the zygote imports torch
+# Bounded waits on a fresh worker (a loaded machine slows it, never forever). The zygote's
+# start is bounded by contract.ZYGOTE_START_S, its answer to a spawn request by
+# backends.channel.SPAWN_ANSWER_S.
 WORKER_HELLO_S = 60.0  # a forked worker confines itself and says hello
-
-
-@dataclass(frozen=True)
-class SandboxConfig:
-    """Limits and isolation of one worker (defaults suit a CPU grading run)."""
-
-    memory_mb: int = 4096
-    nproc: int = 256
-    fsize_mb: int = 256
-    cpu_s: int = 900
-    threads: int = 1
-    cuda: bool = False
-    hide: tuple[str, ...] = ()
-    user: str = "nobody"
-    output_cap: int = 64 * 1024
-
-    def as_message(self) -> dict:
-        try:
-            pw = pwd.getpwnam(self.user)
-            uid, gid = pw.pw_uid, pw.pw_gid
-        except KeyError:
-            uid = gid = 65534
-        return {"uid": uid, "gid": gid, "memory_mb": self.memory_mb, "nproc": self.nproc,
-                "fsize_mb": self.fsize_mb, "cpu_s": self.cpu_s, "threads": self.threads,
-                "cuda": self.cuda, "hide": list(self.hide)}
 
 
 class WorkerFailure(Exception):
@@ -106,7 +82,7 @@ class OutputBuffer:
 class WorkerProcess:
     """One live worker: request/reply with deadlines, output drained into ``output``."""
 
-    def __init__(self, zygote: "ZygoteHandle", cfg: SandboxConfig, output: OutputBuffer):
+    def __init__(self, zygote: ZygoteHandle, cfg: SandboxConfig, output: OutputBuffer):
         self.zygote = zygote
         self.output = output
         self.pid, self.sock, self.out_r = zygote.spawn(cfg)
@@ -217,7 +193,7 @@ class WorkerSession:
     own time), so a timeout or crash in one test never leaks state into the next.
     """
 
-    def __init__(self, zygote: "ZygoteHandle", cfg: SandboxConfig, cells: list[dict], probes: str = "",
+    def __init__(self, zygote: ZygoteHandle, cfg: SandboxConfig, cells: list[dict], probes: str = "",
                  import_budget: float = 30.0):
         self.zygote = zygote
         self.cfg = cfg

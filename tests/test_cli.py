@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -177,3 +178,85 @@ def test_zipped_folder_and_folder_submissions_grade_like_the_notebook(grader, tm
     for sub in (z, folder):
         res = grader.grade(sub, AID, GradeOptions(device="cpu"))
         assert res.status == "graded" and res.score == 100, (sub, res.error)
+
+
+# ----------------------------------------------------------------------------- the lazy zygote
+# Every Python process a command starts writes its command line to a log, from a
+# sitecustomize on PYTHONPATH (the local zygote keeps PYTHONPATH and nothing that would say
+# where the log is, so the path is written into the file). A zygote that never started left
+# no line, whatever the timing.
+
+SITECUSTOMIZE = '''\
+import json, os, sys
+with open({log!r}, "a") as f:
+    f.write(json.dumps([os.getpid(), sys.orig_argv]) + "\\n")
+'''
+
+
+def _run_logged(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    log = tmp_path / "processes.jsonl"
+    log.unlink(missing_ok=True)
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE.format(log=str(log)))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", *args], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=600, env=dict(env, PYTHONPATH=str(site)))
+    started = [json.loads(line)[1] for line in log.read_text().splitlines()] if log.exists() else []
+    return proc, started
+
+
+def _zygotes(started: list[list[str]]) -> list[list[str]]:
+    return [argv for argv in started if "autograder.untrusted.zygote" in argv]
+
+
+def test_an_unloadable_upload_is_refused_before_any_zygote_starts(tmp_path):
+    from batch_fixtures import GOOD, make_course
+
+    course = make_course(tmp_path / "course")
+    broken = tmp_path / "tiny.ipynb"
+    broken.write_bytes(b"{not json")
+    proc, started = _run_logged(tmp_path, "--course", str(course), "grade", str(broken))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["score"] == 0 and "damaged" in data["output"]
+    assert data["extra_data"]["assignment_id"] == "tiny"
+    assert [argv for argv in started if "autograder.cli" in argv], started  # the log works...
+    assert _zygotes(started) == [], started  # ...and no zygote (nor any other process) started
+    assert len(started) == 1, started
+
+    # The same command on a loadable upload starts its zygote (so the log above would have shown one).
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(GOOD)]), broken)
+    proc, started = _run_logged(tmp_path, "--course", str(course), "grade", str(broken), "--device", "cpu")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "results.json").read_text())["score"] == 10.0
+    assert len(_zygotes(started)) == 1, started
+
+
+def test_the_local_backend_starts_its_zygote_on_first_use_only():
+    from autograder.backends.local import LocalBackend
+    from autograder.processes import descendants
+
+    def zygote_children(before: set[int]) -> list[int]:
+        found = []
+        for pid in set(descendants(os.getpid())) - before:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"autograder.untrusted.zygote" in cmdline:
+                found.append(pid)
+        return found
+
+    before = set(descendants(os.getpid()))
+    backend = LocalBackend()
+    try:
+        assert zygote_children(before) == []  # made, not started
+        backend.start()
+        assert zygote_children(before) == [backend.zygote.pid]
+        assert backend.acquire() is backend.zygote  # the same warm one
+    finally:
+        backend.close()
+    backend = LocalBackend()
+    backend.close()  # closing one that never started starts nothing either
+    assert zygote_children(before) == []

@@ -106,7 +106,7 @@ def test_grade_statuses():
 
 
 def _row(student: str, seq: int, result: GradeResult, late: int) -> dict:
-    return {"student": student, "status": result.status, "received_at": (DUE + dt.timedelta(hours=seq)).isoformat(),
+    return {"id": f"{student}-{seq}", "student": student, "status": result.status, "received_at": (DUE + dt.timedelta(hours=seq)).isoformat(),
             "result": json.dumps(result.to_dict()), "late_days": late, "graded_at": "g",
             "worker": "w"}
 
@@ -131,7 +131,7 @@ def test_the_service_counted_set_uses_scoring(tmp_path):
     an earlier one count), nothing after the hard close, and why a student has no grade."""
     from batch_fixtures import TOML, make_course
 
-    from autograder.service.app import Service
+    from autograder.service.core import Service
     from autograder.service.config import ServiceConfig
     from autograder.service.db import stamp
 

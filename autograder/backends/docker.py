@@ -32,11 +32,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from autograder.backends import Backend, BackendError, SandboxLost, ZygoteHandle
+from autograder.backends.contract import Backend, BackendError, SandboxConfig, SandboxLost, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
 from autograder.backends.docker_image import LABEL, ImageError, find_image
 from autograder.i18n import t as _
-from autograder.sandbox import SandboxConfig
 
 DECIDES_GRADES = True  # cache_key.py
 

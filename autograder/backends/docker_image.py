@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 import autograder
-from autograder.backends import BackendError
+from autograder.backends.contract import BackendError
 from autograder.i18n import t as _
 
 DECIDES_GRADES = True  # the image the workers run in (cache_key.py)

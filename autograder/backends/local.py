@@ -13,10 +13,9 @@ import socket
 import subprocess
 import sys
 
-from autograder.backends import Backend, ZygoteHandle
+from autograder.backends.contract import ZYGOTE_START_S, Backend, SandboxConfig, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
 from autograder.i18n import t as _
-from autograder.sandbox import ZYGOTE_START_S, SandboxConfig
 
 DECIDES_GRADES = True  # cache_key.py
 
@@ -33,7 +32,8 @@ def kill_worker(pid: int, reaped: bool = False) -> None:
             pass
 
 class LocalZygote(ZygoteHandle):
-    """A warm process that forks workers. Start it early: it imports torch in parallel."""
+    """A warm process that forks workers. Start it early (``LocalBackend.start``): it imports torch
+    in parallel with the caller."""
 
     def __init__(self):
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -83,13 +83,29 @@ class LocalBackend(Backend):
     cuda = True  # workers see whatever GPU this machine has
 
     def __init__(self, zygote: LocalZygote | None = None):
-        self.zygote: LocalZygote = zygote or LocalZygote()  # starts importing torch now, in parallel with us
+        # Started on first use, not here: an upload that cannot be loaded never starts one.
+        self._zygote: LocalZygote | None = zygote
+
+    def _running(self) -> LocalZygote:
+        if self._zygote is None:
+            self._zygote = LocalZygote()
+        return self._zygote
+
+    @property
+    def zygote(self) -> LocalZygote:
+        """The shared warm zygote, started now if nothing started it yet (executors wait for it
+        at start-up; tests fork sessions on it)."""
+        return self._running()
+
+    def start(self) -> None:
+        self._running()  # it imports torch now, in parallel with the caller
 
     def acquire(self) -> LocalZygote:
-        if not self.zygote.alive:  # died (killed by a student?) or hung up: start another
-            self.zygote.close()
-            self.zygote = LocalZygote()
-        return self.zygote
+        zygote = self._running()
+        if not zygote.alive:  # died (killed by a student?) or hung up: start another
+            zygote.close()
+            self._zygote = zygote = LocalZygote()
+        return zygote
 
     def release(self, zygote: ZygoteHandle) -> None:
         pass  # kept warm for the next submission
@@ -98,4 +114,5 @@ class LocalBackend(Backend):
         return {"backend": self.name}
 
     def close(self) -> None:
-        self.zygote.close()
+        if self._zygote is not None:
+            self._zygote.close()

@@ -24,7 +24,7 @@ import types
 from typing import Any
 
 from autograder import protocol
-from autograder.backends import ZygoteHandle
+from autograder.backends.contract import ZygoteHandle
 from autograder.backends.local import kill_worker
 from autograder.sandbox import LoadReport, OutputBuffer, SandboxConfig, WorkerFailure
 

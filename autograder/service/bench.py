@@ -3,7 +3,7 @@ and the same submissions go through ``autograder batch`` in the same run.
 
 Figures: accept latency (upload until 202) p50/p95, upload-to-feedback p50/p95, and graded
 submissions per minute for both (first upload to last feedback; batch: its wall time). Both
-start their warm grading processes cold, with the same ``--jobs``.
+start their warm grader processes cold, with the same ``--jobs``.
 """
 
 from __future__ import annotations

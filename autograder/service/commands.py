@@ -1,4 +1,5 @@
-"""The service's commands for ``autograder``: serve, roster, submit, service backup.
+"""The service's commands for ``autograder``: serve, roster, service backup (the student's
+``submit`` is the client's, cli.py and submit_client.py).
 
 ``register(sub)`` adds their parsers and returns ``{command: function}``; cli.py calls it.
 """
@@ -47,20 +48,13 @@ def register(sub) -> dict:
     for p in (ri, *[rs.choices[n] for n in ("revoke", "rotate", "add-staff")], e):
         p.add_argument("--db", type=Path, required=True)
 
-    u = sub.add_parser("submit", help=_("hand in a submission to the course's server and wait for feedback"))
-    u.add_argument("file", type=Path)
-    u.add_argument("--assignment", help=_("assignment id (default: from the file name <id>.ipynb)"))
-    u.add_argument("--server", help=_("server URL (or AUTOGRADER_SERVER, or the config file)"))
-    u.add_argument("--token", help=_("your token (or AUTOGRADER_TOKEN, or the config file)"))
-    u.add_argument("--no-wait", action="store_true", help=_("print the submission id and return"))
-
     v = sub.add_parser("service", help=_("operate the submission service"))
     vs = v.add_subparsers(dest="action", required=True)
     b = vs.add_parser("backup", help=_("a consistent copy of the database and uploads, while serving"))
     b.add_argument("out", type=Path)
     b.add_argument("--db", type=Path, required=True)
     b.add_argument("--data", type=Path, help=_("default: <db name>-data next to --db"))
-    return {"serve": cmd_serve, "roster": cmd_roster, "submit": cmd_submit, "service": cmd_service}
+    return {"serve": cmd_serve, "roster": cmd_roster, "service": cmd_service}
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
@@ -110,12 +104,6 @@ def cmd_roster(args: argparse.Namespace, console: Console) -> int:
                         "window").format(id=args.id, assignment=args.assignment, due=new["due"] or same,
                                          closes=new["closes"] or same, extra=new["extra"]), markup=False)
     return 0
-
-
-def cmd_submit(args: argparse.Namespace, console: Console) -> int:
-    from autograder.submit_client import submit
-
-    return submit(args.file, args.assignment, args.server, args.token, not args.no_wait, console)
 
 
 def cmd_service(args: argparse.Namespace, console: Console) -> int:

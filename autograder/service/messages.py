@@ -1,6 +1,6 @@
 """What a refused request means, in the reader's language (the ``service`` message domain).
 
-The service's own error sentences (app.py) say exactly what happened and what to do, in
+The service's own error sentences (core.py's ServiceError) say exactly what happened and what to do, in
 English; a reader who asked for another language (Accept-Language, or the pages' switch)
 gets this translated headline for the status code first, then that sentence.
 """

@@ -6,10 +6,11 @@ live statuses; ``/s/{id}`` is one submission's feedback (404 for anyone but its 
 staff); ``/staff`` and ``/staff/a/{assignment}`` are the staff view (class report, queue,
 each student's history, regrade with a preview, publish, extensions, the CSV, revoking).
 
-Every page is a thin view over the API's ``Service`` (app.py): a page request carries the
-cookie session's user in its scope (``PAGE_USER``) and calls the same methods as the JSON
-routes, so authorisation, policies, listing and grading rules exist once. The pages add
-only what a browser needs: sessions and CSRF (sessions.py), languages, templates.
+Every page is a thin adapter over the service's core (core.Service), as the JSON API
+(api.py) is: it finds the cookie session's user, parses the request, calls the core's
+operations with that user and renders a template, so authorisation, policies, listing and
+grading rules exist once and no page runs SQL of its own. The pages add only what a browser
+needs: sessions and CSRF (sessions.py), languages, templates.
 
 Safety: Jinja2 autoescapes everything; feedback markdown is rendered by markdown-it with
 raw HTML off and images limited to inline PNGs (the grader's feedback pictures), so nothing a submission prints becomes markup; every page is
@@ -37,12 +38,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from autograder import i18n, report
-from autograder.config import ConfigError
-from autograder.service import views, messages, policies, submission_queue, roster, sessions
-from autograder.service.app import PAGE_USER, ApiError, Service, upload_form
+from autograder import i18n
+from autograder.service import messages, sessions
 from autograder.service.auth import User
+from autograder.service.core import Service, ServiceError
 from autograder.service.db import now
+from autograder.service.forms import upload_form
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "lang"
@@ -145,12 +146,6 @@ class Page:
     def gettext(self, message: str) -> str:
         return i18n.gettext(message, self.lang, "service")
 
-    def api(self, **query) -> Request:
-        """This request as the Service's methods take it: the user set, the query given."""
-        scope = {**self.request.scope, "query_string": urlencode(
-            {k: v for k, v in query.items() if v is not None}).encode(), PAGE_USER: self.user}
-        return Request(scope)
-
     def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
         env = ENVIRONMENTS[self.lang]
         path = self.request.url.path
@@ -189,7 +184,7 @@ def routes(svc: Service) -> list:
     async def page(request: Request) -> Page:
         lang, chosen = pick_language(request)
         data = store.read(request)
-        user = await threaded(sessions.session_user, svc.db.conn, data) if data else None
+        user = await threaded(svc.session_user, data) if data else None
         p = Page(request, svc, store, data, user, lang, chosen)
         if not data.get("csrf"):
             p.session, p.new_session = store.new(), True
@@ -199,7 +194,7 @@ def routes(svc: Service) -> list:
         """The posted form, after its CSRF token was checked (a 403 page otherwise)."""
         form = await p.request.form(max_files=0, max_fields=20)
         if not sessions.csrf_ok(p.session, form.get(sessions.CSRF_FIELD)):
-            raise ApiError(403, p.gettext(N_("The form expired or did not come from this site: reload the page "
+            raise ServiceError(403, p.gettext(N_("The form expired or did not come from this site: reload the page "
                                              "and send it again.")))
         return form
 
@@ -214,7 +209,7 @@ def routes(svc: Service) -> list:
                 return p.error(404)  # ids and staff pages reveal nothing to students
             try:
                 return await handler(p)
-            except ApiError as e:
+            except ServiceError as e:
                 return p.error(e.status, e.message)
         return endpoint
 
@@ -226,7 +221,7 @@ def routes(svc: Service) -> list:
             return p.render("login.html", next=_local(p.request.query_params.get("next")))
         if p.user.role == "staff":
             return p.redirect("/staff")
-        items = await threaded(student_assignments, p)
+        items = await threaded(svc.student_assignments, p.user)
         return p.render("home.html", assignments=items)
 
     async def login(p: Page):
@@ -234,7 +229,7 @@ def routes(svc: Service) -> list:
         token = form.get("token")
         user = None
         if isinstance(token, str) and token.strip():
-            user = await threaded(svc.auth.user, svc.db.conn, "Bearer " + token.strip())
+            user = await threaded(svc.token_user, "Bearer " + token.strip())
         if user is None:
             p.new_session = True  # keep the anonymous session's CSRF token for the next try
             return p.render("login.html", status=401, next=_local(form.get("next")),
@@ -249,18 +244,6 @@ def routes(svc: Service) -> list:
         p.session, p.new_session, p.user = store.new(), True, None
         return p.redirect("/")
 
-    def student_assignments(p: Page) -> list[dict]:
-        conn, t = svc.db.conn, now()
-        out = []
-        for a in svc.assignments(p.api()):
-            cfg, policy = svc.course.get(a["id"])
-            d = svc.deadlines(conn, p.user.id, cfg, policy)
-            wait = policies.retry_after(svc.counted_times(conn, p.user.id, a["id"]), d, t)
-            a["next_at"] = t + dt.timedelta(seconds=wait) if wait else None
-            a["closed"] = d.closed(t)
-            out.append(a)
-        return out
-
     # ------------------------------------------------------------------ students
     async def assignment(p: Page):
         aid = p.request.path_params["aid"]
@@ -268,24 +251,20 @@ def routes(svc: Service) -> list:
             return p.redirect(f"/staff/a/{aid}")
         if p.request.method == "POST":
             return await upload(p, aid)
-        info = await threaded(one_assignment, p, aid)
-        subs = await threaded(svc.list_submissions, p.api(assignment=aid))
+        info = await threaded(svc.student_assignment, p.user, aid)
+        subs = await threaded(svc.list_submissions, p.user, aid)
         sent = p.request.query_params.get("sent")
         return p.render("assignment.html", a=info, subs=subs, sent=sent,
                         pending=any(s["status"] in PENDING for s in subs))
 
-    def one_assignment(p: Page, aid: str) -> dict:
-        svc.assignment(aid)  # 404 first
-        return next(a for a in student_assignments(p) if a["id"] == aid)
-
     async def history(p: Page):
         aid = p.request.path_params["aid"]
-        subs = await threaded(svc.list_submissions, p.api(assignment=aid))
+        subs = await threaded(svc.list_submissions, p.user, aid)
         return p.render("_history.html", subs=subs, pending=any(s["status"] in PENDING for s in subs))
 
     async def upload(p: Page, aid: str):
-        await threaded(svc.pre_upload, p.api())
-        form = await upload_form(svc, p.request)
+        svc.require_student(p.user)
+        form = await upload_form(p.request, await threaded(svc.max_upload_bytes))
         if not sessions.csrf_ok(p.session, form.get(sessions.CSRF_FIELD)):
             return p.error(403, p.gettext(N_("The form expired or did not come from this site: reload the page "
                                              "and send it again.")))
@@ -297,86 +276,49 @@ def routes(svc: Service) -> list:
         return p.redirect(f"/a/{aid}?" + urlencode({"sent": reply["id"]}))
 
     async def submission(p: Page):
-        sub = await threaded(svc.get_submission, p.api(), p.request.path_params["sid"])
+        sub = await threaded(svc.get_submission, p.user, p.request.path_params["sid"])
         return p.render("submission.html", s=sub, feedback=render_feedback(sub.get("feedback_md") or ""),
                         pending=sub["status"] in PENDING)
 
     async def submission_file(p: Page):
-        data, name = await threaded(svc.get_file, p.api(), p.request.path_params["sid"])
+        data, name = await threaded(svc.get_file, p.user, p.request.path_params["sid"])
         ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
         return p.finish(Response(data, media_type="application/octet-stream", headers={
             "Content-Disposition": f'attachment; filename="{ascii_name}"'}))
 
     # ------------------------------------------------------------------ staff
     async def staff_home(p: Page):
-        items = await threaded(svc.assignments, p.api())
-        people = await threaded(users)
-        q = await threaded(queue_view)
+        items = await threaded(svc.assignments, p.user)
+        people = await threaded(svc.people, p.user)
+        q = await threaded(svc.queue_view, p.user)
         return p.render("staff.html", assignments=items, people=people, q=q, jobs=svc.config.jobs,
                         message=p.request.query_params.get("done"))
 
     async def staff_queue(p: Page):
-        return p.render("_queue.html", q=await threaded(queue_view), jobs=svc.config.jobs)
-
-    def users() -> list:
-        return [dict(r) for r in svc.db.conn.execute(
-            "SELECT id, role, name, email, revoked FROM users ORDER BY role DESC, id").fetchall()]
-
-    def queue_view() -> dict:
-        conn = svc.db.conn
-        pos = submission_queue.positions(conn)
-        rows = [dict(r) for r in conn.execute(
-            "SELECT id, student, assignment, status, filename, received_at, started_at, attempts FROM submissions "
-            "WHERE status IN ('queued', 'grading')").fetchall()]
-        t = now()
-        for r in rows:
-            r["position"] = pos.get(r["id"])
-            r["seconds"] = int((t - dt.datetime.fromisoformat(r["started_at"])).total_seconds()) \
-                if r["status"] == "grading" and r["started_at"] else None
-        grading_rows = sorted((r for r in rows if r["status"] == "grading"), key=lambda r: r["started_at"] or "")
-        queued = sorted((r for r in rows if r["status"] == "queued"), key=lambda r: r["position"] or 0)
-        return {"grading": grading_rows, "queued": queued, "processes": svc.pool.processes()}
+        return p.render("_queue.html", q=await threaded(svc.queue_view, p.user), jobs=svc.config.jobs)
 
     async def staff_assignment(p: Page):
         aid = p.request.path_params["aid"]
-        a = await threaded(staff_summary, p, aid)
-        return p.render("staff_assignment.html", a=a, people=await threaded(users),
+        a = await threaded(svc.staff_assignment, p.user, aid)
+        return p.render("staff_assignment.html", a=a, people=await threaded(svc.people, p.user),
                         message=p.request.query_params.get("done"))
 
-    def staff_summary(p: Page, aid: str) -> dict:
-        cfg, policy = svc.assignment(aid)
-        a = next(x for x in svc.assignments(p.api()) if x["id"] == aid)
-        a["published"] = svc.published(svc.db.conn, aid)
-        a["counted"] = svc.counted(cfg, policy)
-        a["extensions"] = [dict(r) for r in svc.db.conn.execute(
-            "SELECT * FROM extensions WHERE assignment=? ORDER BY student", (aid,)).fetchall()]
-        return a
-
     async def staff_report(p: Page):
-        aid = p.request.path_params["aid"]
-
-        def build() -> str:
-            cfg, policy = svc.assignment(aid)
-            return report.build_html(views.entries(svc.counted(cfg, policy), cfg, cfg.late_penalty_per_day), cfg)
-
-        response = HTMLResponse(await threaded(build), headers={"Content-Security-Policy": REPORT_CSP})
-        return p.finish(response)
+        html = await threaded(svc.report_html, p.user, p.request.path_params["aid"])
+        return p.finish(HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP}))
 
     async def staff_csv(p: Page):
         aid = p.request.path_params["aid"]
-        text = await threaded(svc.gradebook, p.api(), f"{aid}.csv")
+        text = await threaded(svc.gradebook_csv, p.user, aid)
         return p.finish(Response(text, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{aid}.csv"'}))
 
     async def staff_student(p: Page):
         sid = p.request.path_params["student"]
         aid = p.request.query_params.get("assignment") or None
-        person = await threaded(lambda: svc.db.conn.execute(
-            "SELECT id, role, name, email, revoked FROM users WHERE id=?", (sid,)).fetchone())
-        if person is None:
-            return p.error(404)
-        subs = await threaded(svc.list_submissions, p.api(assignment=aid, student=sid))
-        return p.render("staff_student.html", person=dict(person), subs=subs, assignment=aid,
+        person = await threaded(svc.person, p.user, sid)
+        subs = await threaded(svc.list_submissions, p.user, aid, sid)
+        return p.render("staff_student.html", person=person, subs=subs, assignment=aid,
                         pending=any(s["status"] in PENDING for s in subs))
 
     async def staff_regrade(p: Page):
@@ -387,15 +329,15 @@ def routes(svc: Service) -> list:
         form = await form_of(p)
         student = (form.get("student") or "").strip() or None
         if form.get("confirm") != "yes":
-            got = await threaded(svc.preview, p.user, {"assignment": aid, "student": student})
+            got = await threaded(svc.preview, p.user, aid, student)
             return p.redirect(f"/staff/a/{aid}/preview/{got['preview']}")
-        before = {r["id"]: r for r in await threaded(regrade_preview, p, aid, student)}
+        before = {r["id"]: r for r in await threaded(svc.regrade_candidates, p.user, aid, student)}
         pid = (form.get("preview") or "").strip()
         if pid:
             got = await threaded(svc.apply_preview, p.user, pid)
             ids = got["applied"] + got["queued"]
         else:
-            got = await threaded(svc.regrade, p.user, {"assignment": aid, "student": student})
+            got = await threaded(svc.regrade, p.user, aid, student)
             ids = list(before)
         rid = secrets.token_urlsafe(8)
         regrades[rid] = {"assignment": aid, "student": student, "queued": len(ids),
@@ -408,39 +350,9 @@ def routes(svc: Service) -> list:
             await form_of(p)
             await threaded(svc.discard_preview, p.user, pid)
             return p.redirect(f"/staff/a/{aid}")
-        view = await threaded(svc.preview_view, pid)
-        if view["assignment"] != aid:
-            return p.error(404)
-        counted = await threaded(counted_ids, aid)
-        for r in view["rows"]:
-            r["counted"] = r["submission"] in counted
+        view = await threaded(svc.preview_with_counted, p.user, aid, pid)
         template = "_preview_rows.html" if p.request.url.path.endswith("/rows") else "regrade_preview.html"
         return p.render(template, aid=aid, preview=view, rows=view["rows"], pending=view["done"] < view["total"])
-
-    def counted_ids(aid: str) -> set[str]:
-        cfg, policy = svc.course.get(aid)
-        when = {(c.student, c.received_at.isoformat() if c.received_at else None) for c in svc.counted(cfg, policy)}
-        rows = svc.db.conn.execute("SELECT id, student, received_at FROM submissions WHERE assignment=?",
-                                   (aid,)).fetchall()
-        return {r["id"] for r in rows
-                if (r["student"], dt.datetime.fromisoformat(r["received_at"]).isoformat()) in when}
-
-    def regrade_preview(p: Page, aid: str, student: str | None) -> list[dict]:
-        """What a regrade would queue again: every graded or ungradable submission, with its
-        score now (the one a fixed test may change) and whether it is the counted one."""
-        svc.assignment(aid)
-        subs = svc.list_submissions(p.api(assignment=aid, student=student))
-        cfg, policy = svc.course.get(aid)
-        counted = {(c.student, c.received_at.isoformat() if c.received_at else None)
-                   for c in svc.counted(cfg, policy)}
-        out = []
-        for s in subs:
-            if s["status"] in ("graded", "ungradable"):
-                received = dt.datetime.fromisoformat(s["received_at"]).isoformat()
-                out.append({"id": s["id"], "student": s["student"], "filename": s["filename"],
-                            "status": s["status"], "score": s["score"], "final": s["final"],
-                            "counted": (s["student"], received) in counted})
-        return out
 
     async def staff_regrade_progress(p: Page):
         rid = p.request.path_params["rid"]
@@ -456,8 +368,8 @@ def routes(svc: Service) -> list:
         out = []
         for sid, old in job["before"].items():
             try:
-                s = svc.get_submission(p.api(), sid)
-            except ApiError:
+                s = svc.get_submission(p.user, sid)
+            except ServiceError:
                 continue
             done = s["status"] not in PENDING
             out.append({**old, "status": s["status"], "new_score": s["score"] if done else None,
@@ -468,13 +380,13 @@ def routes(svc: Service) -> list:
     async def staff_publish(p: Page):
         aid = p.request.path_params["aid"]
         await form_of(p)
-        await threaded(svc.publish, p.user, {"assignment": aid})
+        await threaded(svc.publish, p.user, aid)
         return p.redirect(f"/staff/a/{aid}?done=published")
 
     async def staff_extend(p: Page):
         aid = p.request.path_params["aid"]
         form = await form_of(p)
-        await threaded(svc.assignment, aid)
+        await threaded(svc.assignment, aid)  # 404 before the form's fields are judged
 
         def field(name):
             value = (form.get(name) or "").strip()
@@ -483,11 +395,8 @@ def routes(svc: Service) -> list:
         extra = field("extra")
         if extra is not None and not extra.isdigit():
             return p.error(422, p.gettext(N_("Extra submissions must be a whole number.")))
-        try:
-            await threaded(roster.extend, svc.db, (form.get("student") or "").strip(), aid, due=field("due"),
-                           closes=field("closes"), extra=int(extra) if extra else None, actor=p.user.id)
-        except ConfigError as e:
-            return p.error(422, str(e))
+        await threaded(svc.extend, p.user, aid, (form.get("student") or "").strip(), due=field("due"),
+                       closes=field("closes"), extra=int(extra) if extra else None)
         return p.redirect(f"/staff/a/{aid}?done=extended")
 
     async def staff_revoke(p: Page):
@@ -496,10 +405,7 @@ def routes(svc: Service) -> list:
         if who == p.user.id:
             return p.error(422, p.gettext(N_("You cannot revoke your own token here: use `autograder roster "
                                              "revoke` from a terminal.")))
-        try:
-            await threaded(roster.revoke, svc.db, who, p.user.id)
-        except ConfigError as e:
-            return p.error(404, str(e))
+        await threaded(svc.revoke, p.user, who)
         return p.redirect("/staff?done=revoked")
 
     staff = dict(staff=True)

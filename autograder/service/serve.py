@@ -1,7 +1,7 @@
 """``autograder serve``: uvicorn around the app; a clean stop on SIGTERM and SIGINT.
 
 uvicorn stops accepting and finishes open requests; the app's lifespan then kills the
-grading processes and puts back what was grading. The process exits well within 30 s and
+grader processes and puts back what was grading. The process exits well within 30 s and
 leaves no child behind.
 """
 

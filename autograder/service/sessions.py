@@ -6,7 +6,7 @@ HttpOnly (no script reads it) and SameSite=Lax (another site's form posts do not
 it); every form also carries the session's CSRF token, checked in constant time. A
 session ends ``MAX_AGE`` after login (the timestamp is signed, so a client cannot extend
 it), at logout, and at once when the user's token is revoked or rotated (the cookie names
-the token's lookup id, which must still be the user's).
+the token's lookup id, which must still be the user's: core.Service.session_user checks it).
 
 Trusted side: the signing key lives in the data folder (``session.key``, mode 0600), so
 sessions survive a restart; deleting the file logs everyone out.
@@ -80,16 +80,6 @@ class Sessions:
 def csrf_ok(session: dict, sent: object) -> bool:
     want = session.get("csrf")
     return isinstance(want, str) and isinstance(sent, str) and hmac.compare_digest(want, sent)
-
-
-def session_user(conn, session: dict) -> User | None:
-    """The logged-in user, while their token is the one they logged in with and not revoked."""
-    uid, token_id = session.get("user"), session.get("token_id")
-    if not uid or not token_id:
-        return None
-    row = conn.execute("SELECT id, role, name FROM users WHERE id=? AND token_id=? AND revoked=0",
-                       (uid, token_id)).fetchone()
-    return User(row["id"], row["role"], row["name"]) if row else None
 
 
 def token_id(token: str) -> str:

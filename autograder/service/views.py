@@ -72,6 +72,7 @@ class Counted:
     score: scoring.Score | None = None  # its score under the assignment's late policy
     graded_at: str = ""
     worker: str = ""
+    submission_id: str = ""  # the service's id of the counted submission ("" when none)
 
     @classmethod
     def graded(cls, row, per_day: float) -> "Counted":
@@ -79,7 +80,8 @@ class Counted:
         as stored at upload, by the student's own due date)."""
         result = decode(row["result"])
         return cls(row["student"], row["status"], dt.datetime.fromisoformat(row["received_at"]), result,
-                   scoring.score(result, row["late_days"], per_day), row["graded_at"] or "", row["worker"])
+                   scoring.score(result, row["late_days"], per_day), row["graded_at"] or "", row["worker"],
+                   row["id"])
 
     @property
     def late_days(self) -> int:

@@ -15,9 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from autograder import figures
-from autograder.compare import assert_close, tolerances
-from autograder.harness import StudentError
+from autograder.authoring import StudentError, assert_close, attach_image, loss_curves, tolerances
 
 # Must equal probes.CourseNet.TRAIN_SCALE: the course network's training-mode behaviour.
 TRAIN_SCALE = 0.5
@@ -191,8 +189,8 @@ def curves_on_failure(title: str, curves, levels=None, xlabel: str = "step"):
         yield
     except AssertionError:
         made = curves()
-        figures.attach(figures.loss_curves(made, title=title, levels=levels() if levels else None, xlabel=xlabel),
-                       f"loss curves: {', '.join(made)}")
+        attach_image(loss_curves(made, title=title, levels=levels() if levels else None, xlabel=xlabel),
+                     f"loss curves: {', '.join(made)}")
         raise
 
 

@@ -20,9 +20,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
-from autograder.harness import StudentTimeout, memo
-from autograder.scaling import assert_loop_free
+from autograder.authoring import (StudentTimeout, assert_close, assert_loop_free, check_vjp, expect_raises, memo,
+                                  tolerances)
 
 DTYPES = (torch.float32, torch.float64)
 COUNT_SIZES = (1024, 4096)   # the batch-like dimension at the two counted calls

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.compare import assert_close, expect_raises
-from autograder.i18n import tr  # each hint in English and Korean: the grading's language picks one
-from autograder.scaling import assert_loop_free
+# tr: each hint in English and Korean, the grading's language picks one
+from autograder.authoring import assert_close, assert_loop_free, expect_raises, tr
 
 
 def _randn(*shape, seed, dtype=torch.float32):

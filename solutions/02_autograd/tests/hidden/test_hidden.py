@@ -25,10 +25,8 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder import strategies as ags
-from autograder.compare import assert_close, check_vjp, tolerances
-from autograder.harness import StudentError
-from autograder.scaling import assert_loop_free
+from autograder.authoring import StudentError, assert_close, assert_loop_free, check_vjp, tolerances
+from autograder.authoring import strategies as ags
 
 DTYPES = (torch.float32, torch.float64)
 COUNT_SIZES = (1024, 4096)   # batch sizes at which the work of a call is counted (autograder.scaling)

@@ -17,8 +17,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.compare import assert_close, check_vjp
-from autograder.harness import StudentError
+from autograder.authoring import StudentError, assert_close, check_vjp
 
 
 def _load_helper():

@@ -21,8 +21,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder import strategies as ags
-from autograder.compare import assert_close
+from autograder.authoring import assert_close
+from autograder.authoring import strategies as ags
 
 
 def _load_reference():

@@ -1,0 +1,45 @@
+"""One import for test authors: ``from autograder.authoring import assert_close, ...``.
+
+Trusted side. Re-exports, under one name, what a course's tests use (AUTHORING_API.md
+describes each): the comparisons (``compare``), vectorisation by counting (``scaling``),
+the hypothesis strategies (``strategies``, as a module), the pictures (``figures``: they
+draw; ``attach_image``, the harness's, attaches), the harness's errors, ``memo`` and the
+``student`` fixture's types, and ``tr`` for hints in several languages. Nothing is defined
+here; the old paths (``autograder.compare.assert_close``...) stay, for suites already
+released. The worker-side counter (``untrusted.counting``) is not here: ``probes.py``
+imports it, and probes run in the worker, which must never import this (trusted) module.
+
+It declares itself grade-deciding: a test file's hash does not cover the modules it
+imports, and this one brings in every module a test leans on (``scaling`` included), so
+the grade cache key (``cache_key.py``) follows all of them.
+"""
+
+from __future__ import annotations
+
+from autograder import figures, strategies
+from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
+from autograder.figures import difference_map, loss_curves
+from autograder.harness import (BadReturnValue, CallResult, MissingName, NotDifferentiable, ProtocolViolation,
+                                Student, StudentAbort, StudentError, StudentException, StudentTimeout,
+                                WorkerCrashed, attach_image, memo)
+from autograder.i18n import tr
+from autograder.scaling import assert_loop_free
+
+DECIDES_GRADES = True  # cache_key.py: what the course's tests import decides their grades
+
+__all__ = [
+    # comparisons
+    "assert_close", "check_vjp", "expect_raises", "tolerances",
+    # vectorisation by counting
+    "assert_loop_free",
+    # inputs for hypothesis (a module: strategies.tensor, strategies.shapes, ...)
+    "strategies",
+    # pictures: figures draw, attach_image attaches to the running test
+    "figures", "loss_curves", "difference_map", "attach_image",
+    # the harness: the student fixture's types, its errors, memo
+    "Student", "CallResult", "memo",
+    "StudentError", "StudentException", "MissingName", "BadReturnValue", "NotDifferentiable",
+    "StudentAbort", "StudentTimeout", "WorkerCrashed", "ProtocolViolation",
+    # hints in several languages
+    "tr",
+]
