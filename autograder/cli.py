@@ -167,6 +167,8 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--report", type=Path, required=True, help=_("write the HTML report here"))
     sm.add_argument("--csv", type=Path, help=_("write a row per pair here"))
     sm.add_argument("--shown", type=int, default=50, metavar="N", help=_("pairs shown side by side (default 50)"))
+    sm.add_argument("--progress", type=Path, metavar="FILE",
+                    help=_("write the current step here as it changes (the service's progress)"))
 
     n = sub.add_parser("bench", help=_("throughput and overhead: pytest-per-submission vs local vs docker"))
     n.add_argument("-n", "--n", type=int, default=20, help=_("generated submissions per contender"))
@@ -438,7 +440,8 @@ def cmd_similarity(args, console: Console) -> int:
     course = _course(args)
     if course is None:
         raise ConfigError(_("no course found: run from the course folder or pass --course DIR"))
-    return run_command(course, args.id, args.submissions, args.archive, args.report, args.csv, args.shown, console)
+    return run_command(course, args.id, args.submissions, args.archive, args.report, args.csv, args.shown, console,
+                       args.progress)
 
 
 def cmd_bench(args, console: Console) -> int:

@@ -186,3 +186,11 @@ def test_cli_writes_the_report_and_the_csv(small_class, tmp_path, capsys):
     assert rows[0].startswith("rank,student_a,student_b,score,to_numpy,")
     assert any("2025/old" in r for r in rows) and not any(r.count("2025/") == 2 for r in rows)
     assert "not compared: broken" in capsys.readouterr().out
+
+
+def test_similarity_never_imports_torch():
+    from test_imports import _fresh_modules
+
+    loaded = _fresh_modules("autograder.similarity.run", "autograder.similarity.report",
+                            "autograder.similarity.command", "autograder.service.similarity_runs")
+    assert not any(m.split(".")[0] == "torch" for m in loaded)

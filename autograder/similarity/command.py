@@ -16,10 +16,17 @@ TOP = 10  # pairs printed
 
 
 def run_command(course: Path, assignment: str, submissions: list[Path], archives: list[Path], report: Path,
-                csv_path: Path | None, shown: int, console: Console) -> int:
+                csv_path: Path | None, shown: int, console: Console, progress: Path | None = None) -> int:
     opts = SimilarityOptions(assignment, course, list(submissions), list(archives))
+
+    def step(name: str, status) -> None:
+        status.update(_("comparing submissions: {step}...").format(step=name))
+        if progress is not None:
+            progress.write_text(name, encoding="utf-8")
+
     with console.status(_("comparing submissions...")) as status:
-        result = run_similarity(opts, lambda step: status.update(_("comparing submissions: {step}...").format(step=step)))
+        result = run_similarity(opts, lambda name: step(name, status))
+        step("report", status)
     write_report(result, report, shown)
     if csv_path is not None:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
