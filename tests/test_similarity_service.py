@@ -60,13 +60,15 @@ def test_staff_start_the_similarity_check_and_open_its_report(site, tmp_path):
         # The live part refreshes in place until the run is done: no reload.
         wait(driver, lambda d: by_css(d, "#similarity-report"), timeout=120)
         assert "Compared 3 submissions" in by_css(driver, "#similarity")[0].text
-        shot(driver, tmp_path, "staff-similarity", docs="screenshot-similarity-staff.png")
+        shot(driver, tmp_path, "staff-similarity")
         by_css(driver, "#similarity-report")[0].click()
         wait(driver, lambda d: by_css(d, "#pairs"))
         rows = by_css(driver, "#pairs tr")
         assert "alice" in rows[1].text and "bob" in rows[1].text, rows[1].text
         assert by_css(driver, "mark") and not by_css(driver, "script")
         shot(driver, tmp_path, "similarity-report", docs="screenshot-similarity.png")
+        driver.get(driver.current_url.split("#")[0] + "#pair-1")
+        shot(driver, tmp_path, "similarity-pair", docs="screenshot-similarity-pair.png")
         driver.get(site.url + "/staff/a/01_tensors?lang=ko")
         assert "유사도" in by_css(driver, "#similarity-h")[0].text
         driver.get(site.url + "/staff/a/01_tensors/similarity/report")

@@ -84,6 +84,8 @@ def build_html(result: SimilarityResult, shown: int = SHOWN) -> str:
  .pair {{ border-top: 2px solid #4c78a8; margin-top: 2em; }}
  .sides {{ display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }}
  .sides pre {{ background: #f6f8fa; padding: .5em; overflow-x: auto; font-size: 85%; margin: 0; white-space: pre; }}
+ #pairs td, #pairs th {{ font-size: 90%; }} #pairs td:nth-child(2) {{ white-space: nowrap; }}
+ .scroll {{ overflow-x: auto; }}
  mark {{ background: #ffd27a; }} .who {{ font-weight: bold; margin: .3em 0; }}
 </style></head>
 <body>
@@ -95,7 +97,7 @@ def build_html(result: SimilarityResult, shown: int = SHOWN) -> str:
 {clusters}
 <h2>{L["pairs"]}</h2>
 <p>{L["pairs_note"]}</p>
-<table id="pairs"><tr><th>{L["rank"]}</th><th>{L["students"]}</th><th>{L["score"]}</th>{header}<th></th></tr>{rows}</table>
+<div class="scroll"><table id="pairs"><tr><th>{L["rank"]}</th><th>{L["students"]}</th><th>{L["score"]}</th>{header}<th></th></tr>{rows}</table></div>
 <h2>{L["side_by_side"]}</h2>
 {sides}
 {f'<h2>{L["unreadable"]}</h2><ul id="unreadable">{unreadable}</ul>' if unreadable else ''}
