@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench clean docker-base image serve bench-serve \
+.PHONY: setup browser demo test i18n release check grade validate batch bench bench-similarity clean docker-base image serve bench-serve \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -111,6 +111,11 @@ batch: setup
 # Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
 bench: setup
 	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
+
+# Similarity across a class: 300 generated notebooks of one assignment (solution, alternatives,
+# disguised copies), timed at 50, 100, 200 and 300 with the load average (nothing leaves the machine).
+bench-similarity: setup
+	$(BIN)/python -m autograder.similarity.bench --assignment $(ID) --sizes 50,100,200,300
 
 # Messages in English and Korean (autograder/i18n.py): extract what the code marks with
 # _(), N_(), gettext() or ngettext(), then merge it into the Korean catalogs to translate.

@@ -158,6 +158,19 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("seconds one submission may take before it is stopped and marked not graded "
                         "(default: twice the suite's time budgets plus 240 s)"))
 
+    sm = sub.add_parser("similarity", help=_("compare the code of a class's submissions: similar pairs and clusters, "
+                                             "side by side in an HTML report (nothing leaves this machine)"))
+    sm.add_argument("id", help=_("assignment id, e.g. 01_tensors"))
+    sm.add_argument("submissions", type=Path, nargs="+",
+                    help=_("folders of <student>.ipynb|.py|.zip, or nbgrader's submitted/<student>/<id>/ (as batch)"))
+    sm.add_argument("--archive", type=Path, action="append", default=[], metavar="DIR",
+                    help=_("an earlier term's submissions (same layout), compared with this class only; repeatable"))
+    sm.add_argument("--report", type=Path, required=True, help=_("write the HTML report here"))
+    sm.add_argument("--csv", type=Path, help=_("write a row per pair here"))
+    sm.add_argument("--shown", type=int, default=50, metavar="N", help=_("pairs shown side by side (default 50)"))
+    sm.add_argument("--progress", type=Path, metavar="FILE",
+                    help=_("write the current step here as it changes (the service's progress)"))
+
     n = sub.add_parser("bench", help=_("throughput and overhead: pytest-per-submission vs local vs docker"))
     n.add_argument("-n", "--n", type=int, default=20, help=_("generated submissions per contender"))
     n.add_argument("--jobs", type=int, default=1)
@@ -421,6 +434,17 @@ def cmd_batch(args, console: Console) -> int:
     return EXIT_FAULT if summary.faults or summary.export_faults else EXIT_GRADED
 
 
+def cmd_similarity(args, console: Console) -> int:
+    from autograder.config import ConfigError
+    from autograder.similarity.command import run_command
+
+    course = _course(args)
+    if course is None:
+        raise ConfigError(_("no course found: run from the course folder or pass --course DIR"))
+    return run_command(course, args.id, args.submissions, args.archive, args.report, args.csv, args.shown, console,
+                       args.progress)
+
+
 def cmd_bench(args, console: Console) -> int:
     from autograder.bench import run_bench
 
@@ -429,7 +453,7 @@ def cmd_bench(args, console: Console) -> int:
 
 COMMANDS = {"grade": cmd_grade, "check": cmd_check, "submit": cmd_submit, "release": cmd_release,
             "validate": cmd_validate, "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
-            "gradescope": cmd_gradescope}
+            "gradescope": cmd_gradescope, "similarity": cmd_similarity}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,11 +24,11 @@ def write_csv(entries: list[Entry], cfg: AssignmentConfig, stream: TextIO) -> No
     for e in entries:
         per = e.result.per_exercise()
         s = e.score
-        w.writerow([_cell(e.student), e.result.status, e.submitted_at.isoformat() if e.submitted_at else "",
+        w.writerow([safe_cell(e.student), e.result.status, e.submitted_at.isoformat() if e.submitted_at else "",
                     s.late_days, *(f"{per.get(ex, (0.0, 0.0))[0]:g}" for ex in exercises),
                     f"{s.raw:g}", f"{s.max_score:g}", f"{s.penalty:g}", f"{s.final:g}", e.result.sha256])
 
 
-def _cell(text: str) -> str:
+def safe_cell(text: str) -> str:
     # A student name is user input: keep spreadsheets from running it as a formula.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -39,6 +39,7 @@ def create_app(config: ServiceConfig, log=print, grade: bool = True) -> Starlett
         try:
             yield
         finally:
+            await run_in_threadpool(svc.similarity.stop)
             if grade:
                 await run_in_threadpool(svc.pool.stop)
 

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from autograder import report, scoring
 from autograder.config import ConfigError
-from autograder.service import dispatch, policies, previews, roster, submission_queue, views
+from autograder.service import dispatch, policies, previews, roster, similarity_runs, submission_queue, views
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -92,6 +92,7 @@ class Service:
         self.auth = Authenticator()
         self.wakeup = submission_queue.Wakeup()
         self.pool = dispatch.Dispatcher(config, self.db, self.course, self.store, self.wakeup, log=log)
+        self.similarity = similarity_runs.SimilarityRuns(config.data / "similarity", config.course)
 
     # ------------------------------------------------------------ who is asking
     def token_user(self, authorization: str | None) -> User | None:
@@ -398,6 +399,43 @@ class Service:
         self.require_staff(u)
         cfg, policy = self.assignment(aid)
         return report.build_html(views.entries(self.counted(cfg, policy), cfg, cfg.late_penalty_per_day), cfg)
+
+    # ------------------------------------------------------------ staff: similarity
+    def similarity_start(self, u: User, aid: str, lang: str) -> similarity_runs.RunState:
+        """Compare the counted submissions' code (``autograder similarity``) in the background;
+        409 while a run of ``aid`` is going or when nothing is graded yet."""
+        self.require_staff(u)
+        cfg, policy = self.assignment(aid)
+        files = []
+        for c in self.counted(cfg, policy):
+            if c.submission_id:
+                row = self.db.conn.execute("SELECT sha256, filename FROM submissions WHERE id=?",
+                                           (c.submission_id,)).fetchone()
+                data = self.store.get(row["sha256"])
+                files.append((c.student, data, sniff(data, row["filename"]) or "py"))
+        if not files:
+            raise ServiceError(409, "no graded submission of this assignment yet: run the similarity check once "
+                                    "students have submitted")
+        try:
+            return self.similarity.start(aid, files, lang)
+        except RuntimeError:
+            raise ServiceError(409, "a similarity check of this assignment is running: wait for it to finish "
+                                    "(the staff page shows its progress)") from None
+
+    def similarity_state(self, u: User, aid: str) -> similarity_runs.RunState | None:
+        """The last similarity run of ``aid`` started by this server (None: none yet)."""
+        self.require_staff(u)
+        self.assignment(aid)
+        return self.similarity.state(aid)
+
+    def similarity_report(self, u: User, aid: str) -> str:
+        """The last similarity report of ``aid`` (404 before the first one)."""
+        self.require_staff(u)
+        self.assignment(aid)
+        path = self.similarity.report(aid)
+        if path is None:
+            raise ServiceError(404, "no similarity report for this assignment yet: start one on its staff page")
+        return path.read_text(encoding="utf-8")
 
     def staff_assignment(self, u: User, aid: str) -> dict:
         """One assignment for staff: as ``assignments`` lists it, with ``published``, the

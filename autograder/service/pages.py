@@ -50,6 +50,8 @@ LANG_COOKIE = "lang"
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
 # The class report (report.py) is a standalone page with inline style and script.
+# The similarity report has no script at all (similarity/report.py).
+SIMILARITY_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'self'"
 PENDING = ("queued", "grading")
 
@@ -300,12 +302,26 @@ def routes(svc: Service) -> list:
     async def staff_assignment(p: Page):
         aid = p.request.path_params["aid"]
         a = await threaded(svc.staff_assignment, p.user, aid)
-        return p.render("staff_assignment.html", a=a, people=await threaded(svc.people, p.user),
+        return p.render("staff_assignment.html", a=a, people=await threaded(svc.people, p.user), aid=aid,
+                        run=await threaded(svc.similarity_state, p.user, aid),
                         message=p.request.query_params.get("done"))
 
     async def staff_report(p: Page):
         html = await threaded(svc.report_html, p.user, p.request.path_params["aid"])
         return p.finish(HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP}))
+
+    async def staff_similarity(p: Page):
+        """POST: start a similarity check of the counted submissions (in the background);
+        GET .../similarity: its state (the staff page's live part); .../report: the report."""
+        aid = p.request.path_params["aid"]
+        if p.request.method == "POST":
+            await form_of(p)
+            await threaded(svc.similarity_start, p.user, aid, p.lang)
+            return p.redirect(f"/staff/a/{aid}#similarity-h")
+        if p.request.url.path.endswith("/report"):
+            html = await threaded(svc.similarity_report, p.user, aid)
+            return p.finish(HTMLResponse(html, headers={"Content-Security-Policy": SIMILARITY_CSP}))
+        return p.render("_similarity.html", aid=aid, run=await threaded(svc.similarity_state, p.user, aid))
 
     async def staff_csv(p: Page):
         aid = p.request.path_params["aid"]
@@ -423,6 +439,8 @@ def routes(svc: Service) -> list:
         Route("/staff/a/{aid}", guarded(staff_assignment, **staff)),
         Route("/staff/a/{aid}/report", guarded(staff_report, **staff)),
         Route("/staff/a/{aid}/gradebook.csv", guarded(staff_csv, **staff)),
+        Route("/staff/a/{aid}/similarity", guarded(staff_similarity, **staff), methods=["GET", "POST"]),
+        Route("/staff/a/{aid}/similarity/report", guarded(staff_similarity, **staff)),
         Route("/staff/a/{aid}/regrade", guarded(staff_regrade, **staff), methods=["POST"]),
         Route("/staff/a/{aid}/preview/{pid}", guarded(staff_preview, **staff), methods=["GET", "POST"]),
         Route("/staff/a/{aid}/preview/{pid}/rows", guarded(staff_preview, **staff)),
