@@ -33,7 +33,7 @@ from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.cache_key import suite_hash
 from autograder.csv_export import write_csv
 from autograder.errors import is_storage_full, storage_full
-from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor, submission_timeout
+from autograder.executors import Executor, GradeSpec, Job, LocalExecutor, Outcome, RayExecutor, suite_timeout
 from autograder.feedback import render_markdown
 from autograder.gradebook import Entry, Gradebook
 from autograder.i18n import N_, t as _
@@ -157,7 +157,7 @@ class BatchOptions:
     student: str | None = None
     device: str = "auto"
     show_hidden: bool = False  # the report shows failed hidden tests' messages and tracebacks (staff)
-    submission_timeout_s: float | None = None  # None: from the suite's budgets (executors.submission_timeout)
+    submission_timeout_s: float | None = None  # None: from the suite's budgets (executors.suite_timeout)
 
 
 def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -246,8 +246,7 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
                      backend_options=opts.backend_options, lang=i18n.current())
     # One stuck submission is stopped and marked not graded; the batch goes on.
-    bound = opts.submission_timeout_s or submission_timeout(cfg.import_budget_s,
-                                                            (t.timeout_s for t in cfg.tests.values()))
+    bound = suite_timeout(cfg, opts.submission_timeout_s)
     executor: Executor
     if opts.executor == "ray":
         executor = RayExecutor(spec, suite, address=opts.address, gpus=opts.gpus, submission_timeout_s=bound)

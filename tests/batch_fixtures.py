@@ -6,6 +6,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+# What a batch or a Ray node started, and whether it still runs: the engine's own reaping
+# module, so a test's "nothing is left" means what the server's stop means.
+from autograder.processes import alive, descendants  # noqa: F401 - the tests import them from here
+
 TOML = """\
 [assignment]
 id = "tiny"
@@ -96,28 +100,3 @@ def make_class(folder: Path, sources: dict[str, str], sleep: float = 0.0) -> dic
         (folder / f"{student}.py").write_text(pre + textwrap.dedent(src))
         expected[student] = EXPECTED[src]
     return expected
-
-
-def descendants(pid: int) -> set[int]:
-    """All live descendants of ``pid`` (from /proc): what a batch or a Ray node started."""
-    out, todo = set(), [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            for k in kids:
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
-    return out
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie only waits to be reaped: its process has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False

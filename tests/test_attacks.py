@@ -29,6 +29,7 @@ import pytest
 
 from autograder.batch import BatchOptions, run_batch
 from autograder.config import AssignmentConfig
+from autograder.processes import descendants
 from autograder.untrusted import confine
 
 from conftest import IS_ROOT, ROOT
@@ -254,19 +255,7 @@ class Ownership:
         self._look()
 
     def _look(self) -> None:
-        children: dict[int, list[int]] = {}
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    stat = Path(f"/proc/{d}/stat").read_text()
-                except OSError:
-                    continue
-                children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(d))
-        todo = [os.getpid()]
-        while todo:  # this process's descendants now
-            for child in children.get(todo.pop(), ()):
-                self.pids.add(child)
-                todo.append(child)
+        self.pids |= descendants(os.getpid())  # this process's descendants now
         me = os.getpid()
         for path, pid in worker_cgroups().items():
             if path not in self._before and not self.cgroups.get(path):

@@ -36,6 +36,7 @@ from autograder.backends.contract import Backend, BackendError, SandboxConfig, S
 from autograder.backends.channel import ZygoteChannel
 from autograder.backends.docker_image import LABEL, ImageError, find_image
 from autograder.i18n import t as _
+from autograder.processes import alive
 
 DECIDES_GRADES = True  # cache_key.py
 
@@ -542,19 +543,9 @@ class DockerBackend(Backend):
         for c in leftovers:
             owner = (c.labels or {}).get(f"{LABEL}.owner", "")
             owner_host, _sep, pid = owner.rpartition(":")
-            if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+            if owner_host == host and pid.isdigit() and not alive(int(pid)):
                 with contextlib.suppress(Exception):
                     c.remove(force=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def docker_ready(image: str | None = None, gpus: str | None = None) -> str | None:

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from autograder.config import AssignmentConfig
+from autograder.i18n import t as _
+
 
 @dataclass(frozen=True)
 class GradeSpec:
@@ -42,6 +45,9 @@ class Outcome:
     result: dict | None = None
     fault: str | None = None
     fatal: bool = False  # a broken suite or config: no other submission can be graded either
+    # Stopped at its bound (``submission_timeout``): not retried, since a retry would stall
+    # its slot for as long again; the submission is not graded ("not your fault").
+    stuck: bool = False
     seconds: float = 0.0
     worker: str = ""
 
@@ -53,6 +59,24 @@ def submission_timeout(import_budget_s: float, test_timeouts: Iterable[float]) -
     """How long one submission may take before its grading counts as stuck: twice what its
     suite allows (the cells, every test's budget), plus a container start and a margin."""
     return 2 * (import_budget_s + sum(test_timeouts)) + 240.0
+
+
+def suite_timeout(cfg: AssignmentConfig, override_s: float | None = None) -> float:
+    """The bound of one submission of this assignment, as every grading uses it (a batch, the
+    service): the operator's ``override_s`` (``--submission-timeout``), else from the suite's
+    budgets in its ``assignment.toml``."""
+    return override_s or submission_timeout(cfg.import_budget_s, (t.timeout_s for t in cfg.tests.values()))
+
+
+def reference_warning(assignment: str, warmup: dict) -> str | None:
+    """What to tell the operator when the reference solution lost points in a grading
+    process's warm-up (``grader_runtime.warm_up``): a broken suite. None when it scored full."""
+    if not warmup or (warmup["status"] == "graded" and warmup["score"] >= warmup["max_score"]):
+        return None
+    return _("{id}: the reference solution scored {score}/{max_score} on this suite (failed: {failed}): check the "
+             "tests before trusting these grades (`autograder validate`)").format(
+        id=assignment, score=f"{warmup['score']:g}", max_score=f"{warmup['max_score']:g}",
+        failed=", ".join(warmup["failed"]) or warmup["status"])
 
 
 class Executor(Protocol):

@@ -18,14 +18,15 @@ import io
 import os
 import tarfile
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from autograder import i18n
 from autograder.i18n import t as _
 from autograder.executors.grader_process import READY_TIMEOUT_S, GraderProcessFault
-from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome
+from autograder.executors.jobs import Executor, GradeSpec, Job, OnOutcome, Outcome, reference_warning
 
 
 def pack(path: Path, arcname: str, *, only: tuple[str, ...] | None = None) -> bytes:
@@ -93,10 +94,12 @@ def _grade_task(course_tar: bytes, suite: str, gspec: GradeSpec, name: str, sub_
 
     worker = f"{node[:12]}/{os.getpid()}"
     t0 = time.perf_counter()
+    warmup = None
     try:
         course = _ray_course(course_tar, suite)
         if _RAY_GRADER is None:
             _RAY_GRADER = make_grader(gspec, course)
+            warmup = _RAY_GRADER.warmup  # the coordinator checks it once per Ray worker
     except Exception as e:  # noqa: BLE001 - every task on this worker would fail alike: stop the batch
         return {**start_fault(e), "worker": worker}
     try:
@@ -109,6 +112,8 @@ def _grade_task(course_tar: bytes, suite: str, gspec: GradeSpec, name: str, sub_
             raise  # the task fails; Ray retries it once, then the batch records a fault
         reply = {"fault": no_space(e), "fatal": True}
     reply["worker"] = worker
+    if warmup:
+        reply["warmup"] = warmup
     if "result" in reply:
         reply.update(seconds=time.perf_counter() - t0, node=node)
     return reply
@@ -121,7 +126,8 @@ class RayExecutor(Executor):
 
     def __init__(self, spec: GradeSpec, suite: str, address: str | None = None, gpus: float = 0,
                  course_files: tuple[str, ...] = ("assignment.toml", "tests", "probes.py", "{id}.ipynb"),
-                 submission_timeout_s: float | None = None, warmup_s: float = READY_TIMEOUT_S):
+                 submission_timeout_s: float | None = None, warmup_s: float = READY_TIMEOUT_S,
+                 warn: Callable[[str], None] | None = None):
         try:
             import ray
         except ImportError:
@@ -136,6 +142,9 @@ class RayExecutor(Executor):
         self.warmup_s = warmup_s  # a task may land on a fresh Ray worker that builds its Grader first
         self.started_here = False
         self.warnings: list[str] = []
+        self.warn = warn or self.warnings.append  # a Ray worker's reference that lost points
+        self._shipped: tuple | None = None  # (the course's object ref, the remote task), made once
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         if not self.ray.is_initialized():
@@ -157,13 +166,28 @@ class RayExecutor(Executor):
             n = min(n, int(resources.get("GPU", 0) / self.gpus))
         return max(1, n)
 
+    def _ship(self) -> tuple:
+        """The course's grading files in the object store and the remote task: once per
+        executor (the service's slots share one per assignment)."""
+        with self._lock:
+            if self._shipped is None:
+                self.start()
+                task = self.ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
+                                                          scheduling_strategy="SPREAD")
+                self._shipped = (self.ray.put(self.course_tar()), task)
+            return self._shipped
+
+    def grade(self, job: Job) -> Outcome | None:
+        """Grade one job from the caller's thread (a service slot); None if it was cut short
+        (the executor closed under it)."""
+        got: list[Outcome] = []
+        self.run([job], got.append)
+        return got[0] if got else None
+
     def run(self, jobs: Iterable[Job], on_outcome: OnOutcome) -> None:
         ray = self.ray
-        self.start()
-        course_ref = ray.put(self.course_tar())
+        course_ref, task = self._ship()
         spec = dict(self.spec.to_json(), course="")  # each node unpacks its own copy
-        task = ray.remote(ray_grade).options(num_cpus=1, num_gpus=self.gpus, max_retries=1,
-                                             scheduling_strategy="SPREAD")
         bound = None if self.submission_timeout_s is None else self.submission_timeout_s + self.warmup_s
         todo = list(jobs)
         todo.reverse()  # popped from the end: submitted in the batch's order
@@ -190,6 +214,7 @@ class RayExecutor(Executor):
                     on_outcome(Outcome(job, fault=_("the Ray task failed: {error}").format(
                         error=f"{type(e).__name__}: {e}")))
                     continue
+                self._check_warmup(reply.get("warmup"))
                 if "fault" in reply:
                     on_outcome(Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")),
                                        worker=reply.get("worker", "")))
@@ -213,8 +238,16 @@ class RayExecutor(Executor):
             self.ray.cancel(ref, force=True)
             on_outcome(Outcome(job, fault=_(
                 "not graded: the Ray task grading {name} did not finish within {seconds} s; it was cancelled so "
-                "the batch could go on. Run the batch again to retry").format(name=job.path.name, seconds=f"{bound:g}"),
-                seconds=now - t0))
+                "the next submissions could be graded. Run the batch again (or regrade it in the service) to retry"
+            ).format(name=job.path.name, seconds=f"{bound:g}"),
+                stuck=True, seconds=now - t0))
+
+    def _check_warmup(self, warm: dict | None) -> None:
+        """A Ray worker's first task brings its warm-up result: a reference solution that lost
+        points is said once per worker, as a local grading process's is."""
+        warning = reference_warning(self.spec.assignment, warm or {})
+        if warning:
+            self.warn(warning)
 
     def close(self) -> None:
         if self.started_here:

@@ -28,6 +28,9 @@ def register(sub) -> dict:
     s.add_argument("--executor", choices=["local", "ray"], default="local")
     s.add_argument("--address", help=_("Ray cluster address HOST:PORT (--executor ray)"))
     s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    s.add_argument("--submission-timeout", type=float, metavar="S",
+                   help=_("seconds one grading may take before it is stopped and the submission marked not graded "
+                          "(default: twice the suite's time budgets plus 240 s)"))
 
     r = sub.add_parser("roster", help=_("students, staff and their tokens in the service database"))
     rs = r.add_subparsers(dest="action", required=True)
@@ -70,7 +73,8 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     db = args.db.resolve()
     config = ServiceConfig(course=course, db=db, data=(args.data or ServiceConfig.default_data(db)).resolve(),
                            host=args.host, port=args.port, jobs=args.jobs, backend=args.backend, gpus=args.gpus,
-                           image=args.image, executor=args.executor, address=args.address, device=args.device)
+                           image=args.image, executor=args.executor, address=args.address, device=args.device,
+                           submission_timeout_s=args.submission_timeout)
     return serve(config)
 
 

@@ -20,6 +20,9 @@ class ServiceConfig:
     executor: str = "local"  # local | ray
     address: str | None = None  # Ray cluster address
     device: str = "auto"
+    # Seconds one grading may take before it is stopped and the submission is not graded;
+    # None: from each suite's budgets (executors.suite_timeout), as ``batch`` does.
+    submission_timeout_s: float | None = None
 
     @staticmethod
     def default_data(db: Path) -> Path:

@@ -173,7 +173,7 @@ class Service:
                                          staff=staff, late_days=row["late_days"],
                                          per_day=cfg.late_penalty_per_day, due=d.due))
         elif row["status"] == "not_graded":
-            out["feedback_md"] = ("# Not graded\n\nThe grading machinery failed twice on this submission. This is "
+            out["feedback_md"] = ("# Not graded\n\nThe grading machinery could not grade this submission. This is "
                                   "not your fault and does not count against your submission limit: submit "
                                   "again, or wait for course staff to regrade it.\n")
             if staff:

@@ -1,12 +1,16 @@
 """The service's grading slots: each takes the next submission from the durable queue and
-has it graded.
+has it graded through the executors, as ``batch`` grades.
 
-Grading: ``jobs`` slot threads each take the next submission from the durable queue and
-grade it in a warm trusted grader process (``executors.GraderProcess``: imports torch and
-the suites once, forks an untrusted worker per submission through its zygote), or as a Ray
-task (``executors.RayExecutor``). The serving process never imports student code; a slot
-thread only waits on a socket. A grader process that dies is replaced; the submission is
-queued again once, then marked ``not_graded``.
+Grading: ``jobs`` slot threads each take the next submission (or a regrade preview's job)
+and grade it on their ``executors.WarmSlot`` (warm trusted grading processes keyed by
+assignment: torch and the suites imported once, an untrusted worker forked per submission
+through their zygote), or as a Ray task on the assignment's one ``executors.RayExecutor``.
+The executors hold the per-submission bound (``executors.suite_timeout``), the reference's
+warm-up check and the fault handling; this module keeps the service's own concerns:
+claiming rows, writing results, logging, and the stop that puts work back. The serving
+process never imports student code; a slot thread only waits on a socket. A fault queues
+the submission again once, then it is ``not_graded``; one stopped at its bound is
+``not_graded`` at once (a retry would stall a slot as long again).
 """
 
 from __future__ import annotations
@@ -15,19 +19,17 @@ import contextvars
 import json
 import os
 import shutil
-import signal
-import socket
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from autograder import i18n
+from autograder import i18n, scoring
 from autograder.service.messages import t as _
-from autograder.executors import GradeSpec, GraderProcess, GraderProcessFault, Job, Outcome, RayExecutor
+from autograder.executors import GradeSpec, Generations, Job, Outcome, RayExecutor, WarmSlot, suite_timeout
 from autograder.executors.grader_process import rss_kib
 from autograder.cache_key import suite_hash
-from autograder.processes import alive, descendants, kill_tree
+from autograder.processes import descendants, end_below
 from autograder.results import result_from_dict
 from autograder.service import previews, submission_queue
 from autograder.service.config import ServiceConfig
@@ -54,16 +56,12 @@ class Dispatcher:
         self.lang = i18n.current()
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
-        self._procs: list[dict[str, GraderProcess]] = []
-        self._lock = threading.Lock()
-        # Tests are collected afresh for every grading, but a warm grading process keeps what
-        # harness.memo computed (seeded inputs, references) under keys a test author may not
-        # change when fixing a reference. A regrade usually follows such a fix, so it bumps the
-        # generation and older processes are replaced before their next grading (cheaper than
-        # hashing the suite for every submission: ~0.4 s).
-        self._generation: dict[str, int] = {}
-        self._born: dict[int, int] = {}  # grading process pid -> the generation it loaded
-        self._ray: RayExecutor | None = None
+        self.slots: list[WarmSlot] = []
+        self.generations = Generations()  # reload(): a regrade's tests are loaded afresh
+        # One Ray executor per assignment (its suite hash computed once), shared by the slots;
+        # made again after a reload.
+        self._ray: dict[str, tuple[int, RayExecutor]] = {}
+        self._ray_closed: list[RayExecutor] = []  # replaced after a reload; the one that started Ray may be here
         self._ray_lock = threading.Lock()
         self.on_library_start = lambda: None  # called after Ray started (it installs signal handlers)
         self.work = Path(config.data) / "work"
@@ -89,12 +87,13 @@ class Dispatcher:
             self.log(_("put back {n} submission(s) that were grading when the server last stopped").format(n=n))
         previews.requeue_interrupted(self.db.conn)
         for i in range(max(1, self.config.jobs)):
-            procs: dict[str, GraderProcess] = {}
-            self._procs.append(procs)
+            slot = WarmSlot(keep=WARM_PER_SLOT, log=Path(self.config.data) / "workers.log", warn=self._warn,
+                            generations=self.generations, stopping=self.stopping)
+            self.slots.append(slot)
             # The slot thread starts its grading processes and lives as long as they do:
             # PR_SET_PDEATHSIG is tied to the thread that forked them.
             # In a copy of this context: its log lines keep the language the server was started in.
-            t = threading.Thread(target=contextvars.copy_context().run, args=(self._slot, procs),
+            t = threading.Thread(target=contextvars.copy_context().run, args=(self._slot, slot),
                                  name=f"grading-slot-{i}", daemon=True)
             t.start()
             self.threads.append(t)
@@ -102,50 +101,29 @@ class Dispatcher:
     def processes(self) -> list[dict]:
         """The warm grading processes of each slot (the staff page shows them): slot, assignment,
         pid, resident memory in KiB."""
-        with self._lock:
-            return [{"slot": i, "assignment": aid, "pid": p.proc.pid, "rss_kib": rss_kib(p.proc.pid)}
-                    for i, slot in enumerate(self._procs) for aid, p in slot.items()]
+        return [{"slot": i, "assignment": aid, "pid": p.proc.pid, "rss_kib": rss_kib(p.proc.pid)}
+                for i, slot in enumerate(self.slots) for aid, p in slot.processes().items()]
 
     def stop(self, timeout: float = 20) -> None:
         """Stop grading now: kill the grading processes (their zygotes and workers die with
         them), and put back what was grading."""
-        self.stopping.set()
+        self.stopping.set()  # before the kill: a slot starts no process after it
         self.wakeup.notify()
-        with self._lock:
-            procs = [p for slot in self._procs for p in slot.values()]
-        for p in procs:
-            _kill(p)
+        for slot in self.slots:
+            slot.kill()
         tree = descendants(os.getpid())
         try:
-            if self._ray is not None:
-                self._ray.close()  # a slot waiting on a Ray task returns
+            with self._ray_lock:
+                executors = [ex for _gen, ex in self._ray.values()] + self._ray_closed
+            for ex in executors:
+                ex.close()  # a slot waiting on a Ray task returns (the one that started Ray shuts it down)
             deadline = time.monotonic() + timeout
             for t in self.threads:
                 t.join(max(0.1, deadline - time.monotonic()))
         finally:
             # Whatever is left below us (Ray's agents outlive ray.shutdown()) goes too: the
             # server leaves no process behind.
-            # Repeated until nothing is left: a dying raylet's agents can still be starting.
-            ended: set[int] = set()
-            deadline = time.monotonic() + 10
-            while True:
-                left = {p for p in set(tree) | set(descendants(os.getpid())) if alive(p)}
-                if not left or time.monotonic() > deadline:
-                    break
-                groups = set()
-                for pid in left:
-                    try:
-                        groups.add(os.getpgid(pid))
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                for group in groups - {os.getpgid(0)}:  # Ray's own process groups
-                    try:
-                        os.killpg(group, signal.SIGKILL)
-                    except OSError:
-                        pass
-                ended |= left
-                time.sleep(0.1)
+            ended, left = end_below(os.getpid(), tree)
             if ended:
                 self.log(_("ended {n} leftover process(es) below the server").format(n=len(ended)))
             if left:
@@ -158,11 +136,13 @@ class Dispatcher:
 
     def reload(self, assignment: str) -> None:
         """The assignment's tests may have changed: grade its next submissions with a fresh
-        grading process that loads them again."""
-        with self._lock:
-            self._generation[assignment] = self._generation.get(assignment, 0) + 1
+        grading process (or Ray executor, its suite hashed again) that loads them again."""
+        self.generations.reload(assignment)
 
-    def _slot(self, procs: dict[str, GraderProcess]) -> None:
+    def _warn(self, warning: str) -> None:
+        self.log(_("warning: {warning}").format(warning=warning))
+
+    def _slot(self, slot: WarmSlot) -> None:
         conn = self.db.conn
         try:
             while not self.stopping.is_set():
@@ -173,10 +153,10 @@ class Dispatcher:
                     if job is None:
                         self.wakeup.wait(1.0)
                     else:
-                        self._preview(job, procs)
+                        self._preview(job, slot)
                     continue
                 try:
-                    self._grade(row, procs)
+                    self._grade(row, slot)
                 except Exception as e:  # noqa: BLE001 - a slot must outlive one submission's surprise
                     if self.stopping.is_set():
                         return
@@ -184,26 +164,28 @@ class Dispatcher:
                     submission_queue.fault(conn, row["id"], row["attempts"],
                                 _("internal error: {error}").format(error=type(e).__name__))
         finally:
-            with self._lock:
-                for p in procs.values():
-                    _kill(p)
-                procs.clear()
+            slot.kill()
 
-    def _outcome(self, row, folder: Path, procs: dict[str, GraderProcess]) -> Outcome | None:
-        """Grade the row's upload (a submission, or a preview job joined with its submission)."""
+    def _outcome(self, row, folder: Path, slot: WarmSlot) -> Outcome | None:
+        """Grade the row's upload (a submission, or a preview job joined with its submission)
+        through the executors; None when the stop cut it short (the row is put back)."""
         path = folder / f"{row['assignment']}.{row['kind']}"
         shutil.copyfile(self.store.path(row["sha256"]), path)
+        job = Job(row["student"], path)
+        aid = row["assignment"]
         if self.config.executor == "ray":
-            return self._grade_ray(row, path)
-        return self._grade_local(row, path, procs)
+            outcome = self._ray_executor(aid).grade(job)
+        else:
+            outcome = slot.grade(self._spec(aid), job, self._bound(aid))
+        return None if self.stopping.is_set() else outcome
 
-    def _preview(self, job, procs: dict[str, GraderProcess]) -> None:
+    def _preview(self, job, slot: WarmSlot) -> None:
         """Grade a regrade preview's job; the result goes to the job's row only."""
         conn = self.db.conn
         folder = Path(tempfile.mkdtemp(prefix=f"preview-{job['id']}-", dir=self.work))
         try:
             try:
-                outcome = self._outcome(job, folder, procs)
+                outcome = self._outcome(job, folder, slot)
             except Exception as e:  # noqa: BLE001 - as in _slot
                 if self.stopping.is_set():
                     return
@@ -213,25 +195,26 @@ class Dispatcher:
                 return  # put back by stop()
             if outcome.result is not None:
                 result = result_from_dict(outcome.result)
-                raw = result.score if result.status == "graded" else 0.0
+                raw = scoring.raw_score(result)
                 previews.finish(conn, job["seq"], job["attempts"], result=json.dumps(outcome.result), raw=raw,
                                 max_score=result.max_score, worker=outcome.worker)
             else:
-                previews.fault(conn, job["seq"], job["attempts"], outcome.fault or "grader fault")
+                previews.fault(conn, job["seq"], job["attempts"], outcome.fault or "grader fault",
+                               retry=not outcome.stuck)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _grade(self, row, procs: dict[str, GraderProcess]) -> None:
+    def _grade(self, row, slot: WarmSlot) -> None:
         conn = self.db.conn
         folder = Path(tempfile.mkdtemp(prefix=f"{row['id']}-", dir=self.work))
         try:
             t0 = time.perf_counter()
-            outcome = self._outcome(row, folder, procs)
+            outcome = self._outcome(row, folder, slot)
             if self.stopping.is_set() or outcome is None:
                 return  # put back by stop()
             if outcome.result is not None:
                 result = result_from_dict(outcome.result)
-                raw = result.score if result.status == "graded" else 0.0
+                raw = scoring.raw_score(result)
                 submission_queue.finish(conn, row["id"], row["attempts"], result.status, result=json.dumps(outcome.result),
                              raw=raw, max_score=result.max_score, worker=outcome.worker)
                 # The status word is data (as stored); the sentence around it is the operator's.
@@ -239,7 +222,8 @@ class Dispatcher:
                     id=row["id"], assignment=row["assignment"], status=result.status,
                     score=f"{raw:g}/{result.max_score:g}", seconds=f"{time.perf_counter() - t0:.1f}"))
             else:
-                status = submission_queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault")
+                status = submission_queue.fault(conn, row["id"], row["attempts"], outcome.fault or "grader fault",
+                                                retry=not outcome.stuck)
                 self.log(_("grader fault on {id} ({status}): {fault}").format(id=row["id"], status=status,
                                                                               fault=outcome.fault))
         finally:
@@ -253,78 +237,39 @@ class Dispatcher:
         return GradeSpec(assignment=assignment, course=str(Path(c.course).resolve()), device=c.device,
                          backend=c.backend, backend_options=options, lang=self.lang)
 
-    def _grade_local(self, row, path: Path, procs: dict[str, GraderProcess]) -> Outcome | None:
-        job = Job(row["student"], path)
-        aid = row["assignment"]
-        with self._lock:
-            if self.stopping.is_set():
-                return None
-            proc = procs.pop(aid, None)
-            generation = self._generation.get(aid, 0)
-            if proc is not None and self._born.get(proc.proc.pid) != generation:
-                _kill(proc)  # loaded the tests before the last regrade
-                self._born.pop(proc.proc.pid, None)
-                proc = None
-            if proc is None:
-                while len(procs) >= WARM_PER_SLOT:  # the least recently used goes
-                    _kill(procs.pop(next(iter(procs))))
-                proc = GraderProcess(self._spec(aid), Path(self.config.data) / "workers.log")
-                self._born[proc.proc.pid] = generation
-            procs[aid] = proc  # most recently used last
-        try:
-            proc.wait_ready()
-            reply = proc.grade(path)
-        except GraderProcessFault as e:  # the course or backend is broken: not the student's fault
-            self._drop(procs, aid)
-            return Outcome(job, fault=str(e), fatal=True)
-        except (EOFError, OSError, json.JSONDecodeError) as e:
-            if self.stopping.is_set():
-                return None
-            code = proc.proc.poll()
-            self._drop(procs, aid)
-            return Outcome(job, fault=_("the grading process died (exit status {code}: {error})").format(
-                code=code, error=type(e).__name__))
-        worker = f"{socket.gethostname()}/{proc.proc.pid}"
-        if "fault" in reply:
-            if reply.get("fatal"):
-                self._drop(procs, aid)
-            return Outcome(job, fault=reply["fault"], fatal=bool(reply.get("fatal")), worker=worker)
-        return Outcome(job, result=reply["result"], worker=worker)
+    def _bound(self, assignment: str) -> float | None:
+        """One submission's bound, as ``batch`` computes it (``serve --submission-timeout``, else
+        the suite's budgets); None for an assignment gone from the course (its grading faults)."""
+        got = self.course.get(assignment)
+        if got is None:
+            return self.config.submission_timeout_s
+        return suite_timeout(got[0], self.config.submission_timeout_s)
 
-    def _drop(self, procs: dict[str, GraderProcess], aid: str) -> None:
-        with self._lock:
-            proc = procs.pop(aid, None)
-        if proc is not None:
-            _kill(proc)
-
-    def _grade_ray(self, row, path: Path) -> Outcome | None:
-        """One Ray task per submission (a RayExecutor grades one assignment, so one per call;
-        Ray itself is started once and its workers keep their graders warm)."""
+    def _ray_executor(self, assignment: str) -> RayExecutor:
+        """The assignment's Ray executor: made once (its suite hashed once), again after a
+        reload. Ray itself is started once, by the first; its workers keep their graders warm."""
         from autograder.config import assignment_paths
 
-        spec = self._spec(row["assignment"])
-        gpus = self.config.gpus
-        per_task = (float(gpus) if gpus and gpus.replace(".", "", 1).isdigit() else 1.0) if gpus else 0.0
-        one = RayExecutor(spec, suite_hash(assignment_paths(row["assignment"], Path(spec.course))),
-                          address=self.config.address, gpus=per_task)
-        # Started from a slot thread, which lives as long as Ray is used (and is not the main
-        # thread, whose SIGTERM handler is uvicorn's). Ray's C++ failure handler would end the
-        # server on SIGTERM before it puts work back.
-        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        generation = self.generations.current(assignment)
         with self._ray_lock:  # one slot starts Ray; the others wait and connect
-            one.start()
-            if one.started_here:
+            got = self._ray.get(assignment)
+            if got is not None and got[0] == generation:
+                return got[1]
+            if got is not None:
+                self._ray_closed.append(got[1])  # tasks in flight on it finish; closed at stop
+            spec = self._spec(assignment)
+            gpus = self.config.gpus
+            per_task = (float(gpus) if gpus and gpus.replace(".", "", 1).isdigit() else 1.0) if gpus else 0.0
+            ex = RayExecutor(spec, suite_hash(assignment_paths(assignment, Path(spec.course))),
+                             address=self.config.address, gpus=per_task,
+                             submission_timeout_s=self._bound(assignment), warn=self._warn)
+            # Started from a slot thread, which lives as long as Ray is used (and is not the main
+            # thread, whose SIGTERM handler is uvicorn's). Ray's C++ failure handler would end the
+            # server on SIGTERM before it puts work back.
+            os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+            ex.start()
+            if ex.started_here:
                 self.on_library_start()
-        with self._lock:
-            if one.started_here and self._ray is None:
-                self._ray = one  # shut down at stop()
-        got: list[Outcome] = []
-        one.run([Job(row["student"], path)], got.append)
-        return got[0] if got else None
-
-
-def _kill(proc: GraderProcess) -> None:
-    """End a grader process and everything under it now (its zygote runs in its own
-    session and would otherwise linger until it notices the closed socket)."""
-    kill_tree(proc.proc.pid, after_kill=proc.close)
+            self._ray[assignment] = (generation, ex)
+            return ex

@@ -67,8 +67,9 @@ def finish(conn: sqlite3.Connection, seq: int, attempt: int, *, result: str, raw
             (result, raw, max_score, worker, seq, attempt)).rowcount == 1
 
 
-def fault(conn: sqlite3.Connection, seq: int, attempt: int, why: str) -> str:
-    status = "queued" if attempt < MAX_ATTEMPTS else "not_graded"
+def fault(conn: sqlite3.Connection, seq: int, attempt: int, why: str, retry: bool = True) -> str:
+    """As ``submission_queue.fault``: queued again once (unless ``retry`` is False), then not_graded."""
+    status = "queued" if retry and attempt < MAX_ATTEMPTS else "not_graded"
     with transaction(conn):
         conn.execute("UPDATE previews SET status=?, fault=? WHERE seq=? AND status='grading' AND attempts=?",
                      (status, why, seq, attempt))

@@ -8,6 +8,7 @@ State machine of a row (``attempts`` counts gradings started)::
 
     queued --claim--> grading --finish--> graded | ungradable | not_graded
                          |--fault (first)--> queued
+                         |--stuck (stopped at its bound)--> not_graded
                          '--stop/crash-----> queued  (the interrupted attempt is not counted)
 
 ``finish`` commits the result in one transaction and only while the row is still
@@ -96,10 +97,11 @@ def finish(conn: sqlite3.Connection, sub_id: str, attempt: int, status: str, *, 
              sub_id, attempt)).rowcount == 1
 
 
-def fault(conn: sqlite3.Connection, sub_id: str, attempt: int, why: str) -> str:
+def fault(conn: sqlite3.Connection, sub_id: str, attempt: int, why: str, retry: bool = True) -> str:
     """The grading machinery failed on this submission: queue it again, or give up after
-    MAX_ATTEMPTS (``not_graded``). Returns the new status."""
-    if attempt < MAX_ATTEMPTS:
+    MAX_ATTEMPTS (``not_graded``). ``retry=False`` gives up now (a grading stopped at its
+    bound would stall a slot as long again). Returns the new status."""
+    if retry and attempt < MAX_ATTEMPTS:
         with transaction(conn):
             conn.execute("UPDATE submissions SET status='queued', fault=? WHERE id=? AND status='grading' "
                           "AND attempts=?", (why, sub_id, attempt))
