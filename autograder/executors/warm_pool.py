@@ -182,6 +182,7 @@ class WarmSlot:
         if warning:
             self.warn(warning)
 
+
 def _end(proc: GraderProcess) -> None:
     """End a grading process and everything under it now (its zygote runs in its own session
     and would otherwise linger until it notices the closed socket)."""
