@@ -30,7 +30,7 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 
 async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
     # English, or for Accept-Language: ko a Korean headline before it (messages.py).
-    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"))
+    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"), exc.localized)
     return _error(exc.status, text, exc.headers)
 
 

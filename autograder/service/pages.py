@@ -167,8 +167,8 @@ class Page:
     def redirect(self, url: str) -> Response:
         return self.finish(RedirectResponse(url, status_code=303))
 
-    def error(self, status: int, detail: str = "") -> HTMLResponse:
-        return self.render("error.html", status=status, headline=messages.headline(status, self.lang),
+    def error(self, status: int, detail: str = "", headline: str | None = None) -> HTMLResponse:
+        return self.render("error.html", status=status, headline=messages.headline(status, self.lang, headline),
                            detail=detail, code=status)
 
 
@@ -210,7 +210,7 @@ def routes(svc: Service) -> list:
             try:
                 return await handler(p)
             except ServiceError as e:
-                return p.error(e.status, e.message)
+                return p.error(e.status, e.localized(p.lang) if e.localized else e.message, e.headline)
         return endpoint
 
     # ------------------------------------------------------------------ login and home
