@@ -80,6 +80,12 @@ def routes(svc: Service) -> list[Route]:
         return Response(data, media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{aid}.zip"'})
 
+    async def package(request: Request):
+        # No token: pip cannot send one, and the wheel is the course's public package.
+        data, name = await threaded(svc.package_file, request.path_params["name"])
+        return Response(data, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     async def submissions(request: Request):
         u = await user(request)
         if request.method == "GET":
@@ -148,6 +154,7 @@ def routes(svc: Service) -> list[Route]:
 
     return [
         Route("/healthz", healthz),
+        Route("/package/{name}", package),
         Route("/api/v1/me", me),
         Route("/api/v1/assignments", assignments),
         Route("/api/v1/assignments/{aid}/release.zip", release),

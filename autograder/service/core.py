@@ -23,7 +23,7 @@ from typing import Callable
 
 from autograder import i18n, report, scoring, upload_check
 from autograder.config import ConfigError
-from autograder.service import dispatch, messages, policies, previews, roster, submission_queue, views
+from autograder.service import dispatch, messages, policies, previews, roster, submission_queue, views, wheel
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -237,6 +237,21 @@ class Service:
                 if f.is_file() and not f.is_symlink() and not {"__pycache__", ".hypothesis"} & set(f.parts):
                     z.write(f, f"{aid}/{f.relative_to(folder).as_posix()}")
         return buf.getvalue()
+
+    def package(self) -> str | None:
+        """The file name of the package wheel students install from this server
+        (``/package/<name>``; wheel.py builds it into ``<data>/wheels``), or None."""
+        found = wheel.find(self.config.data)
+        return found.name if found else None
+
+    def package_file(self, name: str) -> tuple[bytes, str]:
+        """The package wheel's bytes, for ``/package/<name>`` (anyone: it is the public package)."""
+        found = wheel.find(self.config.data)
+        if found is None or found.name != name:
+            raise ServiceError(404, f"no package {name!r} here" + (
+                f": the package is /package/{found.name}" if found else
+                " (course staff: build it with `make wheel DATA=<the server's --data folder>`)"))
+        return found.read_bytes(), found.name
 
     # ------------------------------------------------------------ submissions
     def max_upload_bytes(self) -> int:

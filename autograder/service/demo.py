@@ -17,7 +17,7 @@ from rich.cells import cell_len
 
 from autograder.service.messages import t as _
 from autograder.config import find_course_root
-from autograder.service import roster
+from autograder.service import roster, wheel
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.serve import serve
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out/serve"))
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--no-wheel", action="store_true", help=_("do not build the package wheel students install"))
     args = p.parse_args(argv)
     course = find_course_root()
     if course is None:
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
           f"  curl -H 'Authorization: Bearer {staff}' {url}/api/v1/gradebook/01_tensors.csv\n", flush=True)
     config = ServiceConfig(course=course, db=(args.out / "service.db").resolve(), data=(args.out / "data").resolve(),
                            port=args.port, jobs=args.jobs)
+    if not args.no_wheel:
+        wheel.build(config.data)  # what students pip install from this server (/package/<wheel>)
     return serve(config)
 
 

@@ -254,7 +254,9 @@ def routes(svc: Service) -> list:
         info = await threaded(svc.student_assignment, p.user, aid)
         subs = await threaded(svc.list_submissions, p.user, aid)
         sent = p.request.query_params.get("sent")
-        return p.render("assignment.html", a=info, subs=subs, sent=sent,
+        wheel_name = await threaded(svc.package)
+        install = f"pip install {str(p.request.base_url).rstrip('/')}/package/{wheel_name}" if wheel_name else None
+        return p.render("assignment.html", a=info, subs=subs, sent=sent, install=install,
                         pending=any(s["status"] in PENDING for s in subs))
 
     async def history(p: Page):
