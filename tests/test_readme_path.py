@@ -71,7 +71,7 @@ def test_make_serve_takes_the_port():
 
 def test_make_serves_try_line_uses_the_owners_token(tmp_path):
     out = tmp_path / "serve"
-    proc = subprocess.Popen([sys.executable, "-m", "autograder.service.demo", "--out", str(out), "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.service.demo", "--out", str(out), "--no-wheel", "--port",
                              str(free_port())], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_LANG": "en"})
     lines: list[str] = []
