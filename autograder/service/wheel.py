@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from autograder.backends.docker_image import build_engine_wheel
 from autograder.service.messages import t as _
 
 #: A wheel of this package, as pip names it (PEP 427).
@@ -43,20 +43,19 @@ def checkout() -> Path:
 
 
 def build(data: Path, source: Path | None = None) -> Path:
-    """``pip wheel --no-deps`` of ``source`` (this checkout) into ``<data>/wheels``; the wheel's path."""
+    """The wheel of ``source`` (this checkout) into ``<data>/wheels``, replacing an older one;
+    built as the grading image's is (``docker_image.build_engine_wheel``: ``pip wheel --no-deps``,
+    offline when setuptools is here)."""
     source = source or checkout()
     out = folder(data)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
-        # No build isolation: setuptools is installed already, and nothing is downloaded.
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                        "--wheel-dir", tmp, str(source)], check=True, cwd=tmp)
-        built = [p for p in Path(tmp).glob("*.whl") if WHEEL_NAME.fullmatch(p.name)]
-        if len(built) != 1:
+        built = build_engine_wheel(Path(tmp), source)
+        if not WHEEL_NAME.fullmatch(built.name):
             raise SystemExit(_("pip wheel made no torch_autograder wheel in {folder}").format(folder=tmp))
         for old in out.glob("*.whl"):
             old.unlink()
-        return Path(shutil.move(str(built[0]), out / built[0].name))
+        return Path(shutil.move(str(built), out / built.name))
 
 
 def main(argv: list[str] | None = None) -> int:
