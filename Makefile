@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench bench-similarity clean docker-base image serve bench-serve \
+.PHONY: setup browser demo test i18n release check grade validate batch bench bench-similarity clean docker-base image serve bench-serve wheel \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -29,6 +29,12 @@ demo: setup
 PORT ?= 8000
 serve: setup
 	$(BIN)/python -m autograder.service.demo --port $(PORT) --jobs $(JOBS)
+
+# The package wheel a server offers to students (pip install <server>/package/<wheel>), built from
+# this checkout into the server's data folder: make wheel DATA=service-data (make serve builds its own).
+DATA ?= out/serve/data
+wheel: setup
+	$(BIN)/python -m autograder.service.wheel --data $(DATA)
 
 # N students submit at once on loopback; the same submissions through `autograder batch` in the
 # same run. Prints accept and upload-to-feedback latency and graded submissions per minute.

@@ -70,13 +70,17 @@ def _lang_arg(argv: list[str]) -> str | None:
     return None
 
 
+#: The commands that read a course folder (``args.course``).
+COURSE_COMMANDS = ("grade", "check", "release", "validate", "demo", "gradescope", "batch", "bench", "serve")
+
+
 def _parser() -> argparse.ArgumentParser:
     """The command line, with its help in the current language (build it under ``i18n.using``)."""
     p = _Parser(prog="autograder", description=_("Grade PyTorch exercises in a sandbox."))
     p.add_argument("--version", action="version", version=f"torch-autograder {__version__}",
                    help=_("show program's version number and exit"))
-    p.add_argument("--course", type=Path, default=None,
-                   help=_("course folder holding solutions/ and assignments/ (default: found from the cwd)"))
+    course_help = _("course folder holding solutions/ and assignments/ (default: found from the cwd)")
+    p.add_argument("--course", type=Path, default=None, help=course_help)
     p.add_argument("--lang", default=None,
                    help=_("language of what it writes: en or ko (default: AUTOGRADER_LANG, then the locale)"))
     sub = p.add_subparsers(dest="command", required=True)
@@ -179,6 +183,10 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("instead: grade N submissions with the local backend and report RSS over time"))
     n.add_argument("--image", help=_("grading image for the docker contender"))
     COMMANDS.update(register_service(sub))
+    # `--course DIR` before the command or after it (`autograder serve --course DIR`, as
+    # docs/SERVICE.md writes it): SUPPRESS keeps the one given before when none comes after.
+    for name in COURSE_COMMANDS:
+        sub.choices[name].add_argument("--course", type=Path, default=argparse.SUPPRESS, help=course_help)
     return p
 
 

@@ -46,7 +46,11 @@ def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str
     if exercises:
         nb.cells = with_check_cells(nb.cells, assignment_id, exercises)
     # Keep only what a student's Jupyter needs; no timestamps, so the output is stable.
+    # The assignment's id stays with the notebook, so the service can tell a notebook of
+    # another assignment uploaded by mistake (upload_check.py).
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
+    if assignment_id:
+        nb.metadata["autograder"] = {"assignment": assignment_id}
     return nbformat.writes(nb) + "\n"
 
 

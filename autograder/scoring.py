@@ -71,17 +71,23 @@ def score(result: GradeResult, days: int, per_day: float) -> Score:
 T = TypeVar("T")
 
 
-def counted(candidates: Sequence[T], policy: CountPolicy, final: Callable[[T], float]) -> T | None:
+def counted(candidates: Sequence[T], policy: CountPolicy, final: Callable[[T], float], *,
+            graded: Callable[[T], bool]) -> T | None:
     """The submission that makes the grade among ``candidates`` (oldest first, each already a
     grade: graded or ungradable, in time): the last, or the one with the best final score
-    (the later of equals). None when there is none."""
+    (the later of equals), among the ``graded`` ones. An ungradable one never counts over a
+    graded one, whatever the policy: it counts (as 0) only when none is graded, the last
+    then. None when there is no candidate."""
     if not candidates:
         return None
+    pool = [c for c in candidates if graded(c)]
+    if not pool:
+        return candidates[-1]
     if policy == "best":
-        pick, top = candidates[0], final(candidates[0])
-        for c in candidates[1:]:
+        pick, top = pool[0], final(pool[0])
+        for c in pool[1:]:
             f = final(c)  # once per candidate: it may decode a stored result
             if f >= top:
                 pick, top = c, f
         return pick
-    return candidates[-1]
+    return pool[-1]

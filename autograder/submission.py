@@ -35,9 +35,11 @@ DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 __all__ = [
     "ACCEPTED_SUFFIXES",
     "CodeCell",
+    "NoCodeError",
     "Submission",
     "SubmissionError",
     "guess_assignment_id",
+    "load_bytes",
     "load_submission",
 ]
 
@@ -87,6 +89,11 @@ class SubmissionError(Exception):
     what is wrong and what to do next (e.g. 'Save the notebook as UTF-8 and submit again')."""
 
 
+class NoCodeError(SubmissionError):
+    """The file was read, and holds no code to grade (only markdown, empty or skipped cells).
+    The service refuses such an upload before it is stored (upload_check.py)."""
+
+
 @dataclass(frozen=True)
 class CodeCell:
     """One unit of student code for the worker to compile and run, in order."""
@@ -108,6 +115,9 @@ class Submission:
     cells: tuple[CodeCell, ...]
     sha256: str  # hex digest of the bytes of `path` (folder: over sorted relative paths + contents)
     notes: tuple[str, ...]  # things the student should know, e.g. "cell 7 skipped: tagged demo"
+    # The assignment a notebook's metadata names (``metadata.autograder.assignment``, written
+    # by `autograder release`), or None: upload_check.py tells another assignment's notebook by it.
+    assignment: str | None = None
 
 
 # --------------------------------------------------------------------------- public API
@@ -153,12 +163,27 @@ def load_submission(path: Path, assignment_id: str, *, max_bytes: int = 20_000_0
     suffix = path.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise SubmissionError(_unsupported_message(path.name, suffix))
-    data = _read_file(path, path.name, max_bytes)
+    return _from_bytes(path, path.name, _read_file(path, path.name, max_bytes), assignment_id, max_bytes)
+
+
+def load_bytes(data: bytes, name: str, assignment_id: str, *, max_bytes: int = 20_000_000) -> Submission:
+    """``load_submission`` of one file's bytes (``name`` ends in .ipynb, .py or .zip: it
+    decides how they are read, as the file's suffix does): the same cells the grader will
+    run, for a server that checks an upload before storing it. Nothing touches the disk."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise SubmissionError(_unsupported_message(name, suffix))
+    if len(data) > max_bytes:
+        raise _too_big(name, len(data), max_bytes)
+    return _from_bytes(Path(name), name, data, assignment_id, max_bytes)
+
+
+def _from_bytes(path: Path, name: str, data: bytes, assignment_id: str, max_bytes: int) -> Submission:
     digest = hashlib.sha256(data).hexdigest()
-    if suffix == ".zip":
-        source_path, member = _load_zip_member(data, path.name, assignment_id, max_bytes)
+    if name.lower().endswith(".zip"):
+        source_path, member = _load_zip_member(data, name, assignment_id, max_bytes)
         return _build(path, source_path, member, digest)
-    return _build(path, path.name, data, digest)
+    return _build(path, name, data, digest)
 
 
 # --------------------------------------------------------------------------- reading
@@ -496,14 +521,15 @@ def _load_zip_member(data: bytes, display: str, assignment_id: str, max_bytes: i
 def _build(path: Path, source_path: str, data: bytes, digest: str) -> Submission:
     name = PurePosixPath(source_path).name
     text = _decode(data, source_path)
+    meta_assignment = None
     if name.lower().endswith(".ipynb"):
         kind = "ipynb"
-        cells, notes = _notebook_cells(text, source_path)
+        cells, notes, meta_assignment = _notebook_cells(text, source_path)
     else:
         kind = "py"
         cells, notes = _script_cells(text, source_path)
     if not cells:
-        raise SubmissionError(
+        raise NoCodeError(
             f"{source_path}: no code cells found (markdown, empty cells, magics and cells tagged "
             f"{' / '.join(SKIP_TAGS)} are not graded). Check that you submitted the file with "
             "your solutions, save it, and submit again."
@@ -515,6 +541,7 @@ def _build(path: Path, source_path: str, data: bytes, digest: str) -> Submission
         cells=tuple(cells),
         sha256=digest,
         notes=tuple(notes),
+        assignment=meta_assignment,
     )
 
 
@@ -525,7 +552,7 @@ def _not_a_notebook(display: str, why: str) -> SubmissionError:
     )
 
 
-def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:
+def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str], str | None]:
     # json.loads first (one parse) for the error position; nbformat.reads would re-parse the
     # text and only *log* validation problems, so the shape we rely on is checked here.
     if not text.strip():
@@ -583,7 +610,9 @@ def _notebook_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]
         cleaned = _clean(source, label, notes)
         if cleaned is not None and not _is_blank(cleaned) and not is_check_cell(cleaned):
             cells.append(CodeCell(index, label, cleaned, f"<{label}>", 1))
-    return cells, notes
+    meta = nb.get("metadata", {}).get("autograder")
+    named = meta.get("assignment") if isinstance(meta, dict) else None
+    return cells, notes, named if isinstance(named, str) else None
 
 
 def _script_cells(text: str, display: str) -> tuple[list[CodeCell], list[str]]:

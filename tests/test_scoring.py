@@ -15,6 +15,7 @@ from autograder.scoring import Score, counted, late_days, penalty_points, raw_sc
 from autograder.service import views
 
 UTC = dt.timezone.utc
+ALL = lambda c: True  # noqa: E731 - every candidate is a graded submission
 DUE = dt.datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
 
 
@@ -83,22 +84,36 @@ def test_counted_last_and_best():
     # (name, final) oldest first.
     subs = [("a", 6.0), ("b", 9.0), ("c", 4.0)]
     final = lambda c: c[1]  # noqa: E731
-    assert counted(subs, "last", final) == ("c", 4.0)
-    assert counted(subs, "best", final) == ("b", 9.0)
-    assert counted([], "last", final) is None and counted([], "best", final) is None
-    assert counted([("only", 0.0)], "best", final) == ("only", 0.0)
+    assert counted(subs, "last", final, graded=ALL) == ("c", 4.0)
+    assert counted(subs, "best", final, graded=ALL) == ("b", 9.0)
+    assert counted([], "last", final, graded=ALL) is None and counted([], "best", final, graded=ALL) is None
+    assert counted([("only", 0.0)], "best", final, graded=ALL) == ("only", 0.0)
 
 
 def test_counted_best_tie_takes_the_later():
     subs = [("a", 8.0), ("b", 5.0), ("c", 8.0), ("d", 2.0)]
-    assert counted(subs, "best", lambda c: c[1]) == ("c", 8.0)
+    assert counted(subs, "best", lambda c: c[1], graded=ALL) == ("c", 8.0)
 
 
 def test_best_is_by_final_so_a_late_penalty_can_make_an_earlier_one_count():
     on_time = score(_result((7, 10)), 0, 0.25)      # final 7
     late = score(_result((10, 10)), 2, 0.25)        # raw 10, final 5
-    assert counted([on_time, late], "best", lambda s: s.final) is on_time
-    assert counted([on_time, late], "last", lambda s: s.final) is late
+    assert counted([on_time, late], "best", lambda s: s.final, graded=ALL) is on_time
+    assert counted([on_time, late], "last", lambda s: s.final, graded=ALL) is late
+
+
+def test_an_ungradable_submission_never_counts_over_a_graded_one():
+    # (name, final, graded) oldest first: a graded 0 still beats an ungradable upload after it.
+    subs = [("good", 30.0, True), ("wrong file", 0.0, False), ("zero", 0.0, True), ("empty", 0.0, False)]
+    final, graded = (lambda c: c[1]), (lambda c: c[2])
+    assert counted(subs, "last", final, graded=graded) == ("zero", 0.0, True)
+    assert counted(subs, "best", final, graded=graded) == ("good", 30.0, True)
+    assert counted(subs[:2], "last", final, graded=graded) == ("good", 30.0, True)
+    assert counted(subs[:2], "best", final, graded=graded) == ("good", 30.0, True)
+    # Only ungradable ones: the last counts (as 0), under either policy.
+    only = [("a", 0.0, False), ("b", 0.0, False)]
+    assert counted(only, "last", final, graded=graded) == ("b", 0.0, False)
+    assert counted(only, "best", final, graded=graded) == ("b", 0.0, False)
 
 
 def test_grade_statuses():
@@ -116,7 +131,7 @@ def test_service_rows_are_decoded_once_and_scored_like_the_batch():
     rows = [_row("ann", 1, _result((10, 10)), 1), _row("ann", 2, _result((6, 10)), 0)]
     grades = [views.Counted.graded(r, 0.25) for r in rows]
     assert [g.score for g in grades] == [score(_result((10, 10)), 1, 0.25), score(_result((6, 10)), 0, 0.25)]
-    best = counted(grades, "best", lambda c: c.score.final)
+    best = counted(grades, "best", lambda c: c.score.final, graded=ALL)
     assert best is grades[0] and best.late_days == 1 and best.score.final == 7.5
     cfg = type("Cfg", (), {"id": "tiny", "exercises": ["add"]})()
     table = views.gradebook_csv([best, views.Counted("ben", "missing")], cfg, 0.25)
@@ -174,4 +189,36 @@ def test_the_service_counted_set_uses_scoring(tmp_path):
     assert [(r["student"], r["status"], r["final"]) for r in table] == [
         ("ann", "graded", "7"), ("ben", "graded", "4"), ("cat", "queued", "0"), ("dan", "not_graded", "0"),
         ("eve", "missing", "0")]
+    conn.close()
+
+
+@pytest.mark.parametrize("counts", ["last", "best"])
+def test_the_service_never_counts_an_ungradable_submission_over_a_graded_one(tmp_path, counts):
+    """Service.counted on a real database, under each policy: a student with 30/30 then a wrong
+    or empty upload that ended ungradable keeps the 30; one with only ungradable ones gets the
+    last of them (0)."""
+    from batch_fixtures import TOML, make_course
+
+    from autograder.service.config import ServiceConfig
+    from autograder.service.core import Service
+    from autograder.service.db import stamp
+
+    course = make_course(tmp_path / "course", solution=None)
+    (course / "solutions" / "tiny" / "assignment.toml").write_text(TOML + f'\n[service]\ncounts = "{counts}"\n')
+    svc = Service(ServiceConfig(course=course, db=tmp_path / "s.db", data=tmp_path / "data"))
+    cfg, policy = svc.assignment("tiny")
+    conn = svc.db.conn
+    for student in ("ann", "ben"):
+        conn.execute("INSERT INTO users (id, role, created_at) VALUES (?, 'student', ?)", (student, stamp()))
+    rows = [("ann", _result((10, 10))), ("ann", _result((0, 10), status="ungradable")),
+            ("ben", _result((0, 10), status="ungradable")), ("ben", _result((0, 10), status="ungradable"))]
+    for n, (student, result) in enumerate(rows, 1):
+        conn.execute("INSERT INTO submissions (id, student, assignment, filename, kind, sha256, size, received_at, "
+                     "late_days, status, result, graded_at) VALUES (?, ?, 'tiny', 'x.py', 'py', 'h', 1, ?, 0, ?, ?, "
+                     "'g')", (f"s{n}", student, stamp(cfg.due - dt.timedelta(hours=5 - n)), result.status,
+                              json.dumps(result.to_dict())))
+    picked = {c.student: c for c in svc.counted(cfg, policy)}
+    assert (picked["ann"].submission_id, picked["ann"].status, picked["ann"].score.final) == ("s1", "graded", 10)
+    assert (picked["ben"].submission_id, picked["ben"].status, picked["ben"].score.final) == ("s4", "ungradable", 0)
+    assert svc.counted_ids("tiny") == {"s1", "s4"}
     conn.close()

@@ -197,6 +197,23 @@ def test_check_order(svc):
         assert c.post("/api/v1/regrade", json={"assignment": "01_tensors", "student": "nobody"}).status_code == 404
 
 
+def test_an_empty_or_codeless_upload_is_422_uses_no_submission_and_is_not_rate_limited(svc):
+    """mallory's window holds 3: four refused uploads later she has nothing stored and no 429."""
+    notes = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown", ' \
+            b'"metadata": {}, "source": "# answers"}]}'
+    with http(svc, "mallory") as c:
+        for name, data in (("empty.ipynb", b""), ("notes.ipynb", notes), ("empty.py", b"\n"),
+                           ("empty.ipynb", b" ")):
+            r = submit(c, "01_tensors", name, data)
+            assert r.status_code == 422, r.text
+            assert name in r.json()["error"] and "01_tensors.ipynb" in r.json()["error"]
+        r = c.post("/api/v1/submissions", data={"assignment": "01_tensors"}, files={"file": ("empty.ipynb", b"")},
+                   headers={"Accept-Language": "ko"})
+        assert r.status_code == 422 and "빈 파일" in r.json()["error"], r.text
+        assert c.get("/api/v1/submissions").json() == []
+        assert {a["id"]: a for a in c.get("/api/v1/assignments").json()}["01_tensors"]["graded_left"] == 3
+
+
 def test_malformed_multipart_is_422(svc):
     with http(svc, "mallory") as c:
         bad = [("multipart/form-data", b"--x\r\nnot multipart"),

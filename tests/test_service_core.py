@@ -82,3 +82,63 @@ def test_staff_operations_refuse_students_and_answer_staff(svc):
     assert svc.regrade(PROF, "01_tensors") == {"queued": 0}
     assert svc.publish(PROF, "01_tensors") == {"assignment": "01_tensors", "published": True}
     assert svc.gradebook_csv(PROF, "01_tensors").splitlines()[1].startswith("alice,")
+
+
+def _notebook(*cells: tuple[str, str], metadata: dict | None = None) -> bytes:
+    import json
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata or {},
+                       "cells": [{"cell_type": kind, "metadata": {}, "source": src,
+                                  **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                                 for kind, src in cells]}).encode()
+
+
+def test_an_upload_that_cannot_be_this_assignment_is_422_and_uses_nothing(tmp_path):
+    """An empty file, a file with no code cells, another assignment's notebook (by its metadata,
+    or by the names it defines): 422 saying what was uploaded and what was expected, in English
+    and Korean; nothing stored, no submission used, the window (1 per day here) untouched."""
+    import json
+    import shutil
+
+    from service_helpers import ROOT
+    course = make_course(tmp_path, service="graded_per_window = 1\nwindow_hours = 24")
+    (course / "solutions/02_autograd").mkdir()
+    shutil.copy(ROOT / "solutions/02_autograd/assignment.toml", course / "solutions/02_autograd/assignment.toml")
+    db = tmp_path / "svc.db"
+    (tmp_path / "roster.csv").write_text("student_id,name\nalice,Alice\n")
+    roster.import_roster(Database(db), tmp_path / "roster.csv", tmp_path / "tokens.csv")
+    svc = Service(ServiceConfig(course=course, db=db, data=tmp_path / "data"), log=lambda *a: None)
+
+    other = (ROOT / "assignments/02_autograd/02_autograd.ipynb").read_bytes()
+    assert json.loads(other)["metadata"]["autograder"] == {"assignment": "02_autograd"}  # `autograder release`
+    stripped = json.loads(other)
+    del stripped["metadata"]["autograder"]
+    by_metadata_only = _notebook(("code", "x = 1"), metadata={"autograder": {"assignment": "02_autograd"}})
+    cases = {
+        "empty.ipynb": (b"", "empty.ipynb is an empty file"),
+        "blank.py": (b"\n  \n", "blank.py is an empty file"),
+        "notes.ipynb": (_notebook(("markdown", "# My answers"), ("code", "  ")), "notes.ipynb has no code cells"),
+        "02_autograd.ipynb": (other, "02_autograd.ipynb is the work of 02_autograd (it defines "),
+        "renamed.ipynb": (json.dumps(stripped).encode(), "renamed.ipynb is the work of 02_autograd"),
+        "mine.py": (b"class SigmoidFn:\n    pass\n", "mine.py is the work of 02_autograd (it defines SigmoidFn)"),
+        "meta.ipynb": (by_metadata_only, "meta.ipynb is the notebook of 02_autograd, not of 01_tensors"),
+    }
+    for name, (data, says) in cases.items():
+        with pytest.raises(ServiceError) as e:
+            svc.submit(ALICE, "01_tensors", name, data)
+        err = e.value
+        assert err.status == 422 and says in err.message, (name, err.message)
+        assert "Expected your notebook for 01_tensors (01_tensors.ipynb)" in err.message
+        assert "used no submission" in err.message
+        ko = err.localized("ko")
+        assert name in ko and "01_tensors.ipynb" in ko and "제출" in ko, ko
+    assert svc.list_submissions(ALICE) == [] and not list((tmp_path / "data").rglob("blobs/*/*"))
+    # A stub of this assignment, and code that defines nobody's names, are this assignment's work.
+    stub = (ROOT / "assignments/01_tensors/01_tensors.ipynb").read_bytes()
+    assert svc.submit(ALICE, "01_tensors", "01_tensors.ipynb", stub)["status"] == "queued"
+    assert "per 24 h" in refused(429, svc.submit, ALICE, "01_tensors", "x.py", b"x = 1\n")  # the one allowed
+
+
+def test_a_students_list_is_newest_first(svc):
+    ids = [svc.submit(ALICE, "01_tensors", f"{n}.py", PY + f"# {n}\n".encode())["id"] for n in range(4)]
+    assert [s["id"] for s in svc.list_submissions(ALICE, "01_tensors")] == ids[::-1]
+    assert [s["id"] for s in svc.list_submissions(PROF, student="alice")] == ids[::-1]

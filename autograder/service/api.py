@@ -30,7 +30,7 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 
 async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
     # English, or for Accept-Language: ko a Korean headline before it (messages.py).
-    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"))
+    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"), exc.localized)
     return _error(exc.status, text, exc.headers)
 
 
@@ -79,6 +79,12 @@ def routes(svc: Service) -> list[Route]:
         data = await threaded(svc.release, u, aid)
         return Response(data, media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{aid}.zip"'})
+
+    async def package(request: Request):
+        # No token: pip cannot send one, and the wheel is the course's public package.
+        data, name = await threaded(svc.package_file, request.path_params["name"])
+        return Response(data, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def submissions(request: Request):
         u = await user(request)
@@ -148,6 +154,7 @@ def routes(svc: Service) -> list[Route]:
 
     return [
         Route("/healthz", healthz),
+        Route("/package/{name}", package),
         Route("/api/v1/me", me),
         Route("/api/v1/assignments", assignments),
         Route("/api/v1/assignments/{aid}/release.zip", release),

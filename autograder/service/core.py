@@ -19,10 +19,12 @@ import sqlite3
 import unicodedata
 import zipfile
 from pathlib import PurePosixPath
+from typing import Callable
 
-from autograder import report, scoring
+from autograder import i18n, report, scoring, upload_check
 from autograder.config import ConfigError
-from autograder.service import dispatch, policies, previews, roster, similarity_runs, submission_queue, views
+from autograder.service import (dispatch, messages, policies, previews, roster, similarity_runs, submission_queue,
+                                views, wheel)
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -31,13 +33,19 @@ from autograder.service.store import BlobStore
 
 class ServiceError(Exception):
     """A refused operation: ``status`` is the contract's code (docs/SERVICE.md), ``message``
-    what happened and what to do, ``headers`` what the answer must carry (``Retry-After``)."""
+    what happened and what to do, ``headers`` what the answer must carry (``Retry-After``).
+    ``localized(lang)``, when given, is the whole message in another language (the adapters
+    use it instead of the English sentence), and ``headline`` an N_-marked headline of its own
+    (messages.py) instead of the status code's."""
 
-    def __init__(self, status: int, message: str, headers: dict | None = None):
+    def __init__(self, status: int, message: str, headers: dict | None = None, *,
+                 localized: Callable[[str], str] | None = None, headline: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.localized = localized
+        self.headline = headline
 
 
 # ---------------------------------------------------------------------------- input checks
@@ -232,6 +240,21 @@ class Service:
                     z.write(f, f"{aid}/{f.relative_to(folder).as_posix()}")
         return buf.getvalue()
 
+    def package(self) -> str | None:
+        """The file name of the package wheel students install from this server
+        (``/package/<name>``; wheel.py builds it into ``<data>/wheels``), or None."""
+        found = wheel.find(self.config.data)
+        return found.name if found else None
+
+    def package_file(self, name: str) -> tuple[bytes, str]:
+        """The package wheel's bytes, for ``/package/<name>`` (anyone: it is the public package)."""
+        found = wheel.find(self.config.data)
+        if found is None or found.name != name:
+            raise ServiceError(404, f"no package {name!r} here" + (
+                f": the package is /package/{found.name}" if found else
+                " (course staff: build it with `make wheel DATA=<the server's --data folder>`)"))
+        return found.read_bytes(), found.name
+
     # ------------------------------------------------------------ submissions
     def max_upload_bytes(self) -> int:
         """The largest file any assignment accepts (a body above it is refused before it is parsed)."""
@@ -256,6 +279,7 @@ class Service:
         if kind is None:
             raise ServiceError(415, f"{name!r} is not a notebook (.ipynb), a Python file (.py) or a .zip by its "
                                     "content: submit your notebook file")
+        self._this_assignment(cfg, policy, name, kind, data)
         sha = self.store.put(data)  # fsynced before the row that points at it is committed
         sub_id = "s_" + secrets.token_urlsafe(12)
         with transaction(conn):
@@ -265,6 +289,30 @@ class Service:
                          (sub_id, u.id, aid, name, kind, sha, len(data), stamp(t), scoring.late_days(t, d.due)))
         self.wakeup.notify()
         return {"id": sub_id, "status": "queued", "position": submission_queue.positions(conn).get(sub_id)}
+
+    def _expected(self, aid: str) -> upload_check.Expected:
+        cfg = self.course.get(aid)[0]
+        return upload_check.Expected(aid, frozenset(cfg.exercises))
+
+    def _this_assignment(self, cfg, policy, name: str, kind: str, data: bytes) -> None:
+        """422 for an upload that cannot be ``cfg``'s work (upload_check.py: empty, no code
+        cells, another assignment's): nothing stored, no submission used, the window untouched."""
+        others = [self._expected(a) for a in self.course.ids() if a != cfg.id]
+        refusal = upload_check.check_upload(data, kind, self._expected(cfg.id), others, policy.max_upload_bytes)
+        if refusal is None:
+            return
+        reason = refusal.reason
+        if reason == "other_assignment" and not refusal.found:
+            reason = "other_notebook"  # told by the notebook's metadata alone
+        fields = {"uploaded": name, "assignment": cfg.id, "other": refusal.other or "",
+                  "found": ", ".join(refusal.found[:5]) + (", ..." if len(refusal.found) > 5 else ""),
+                  "expected": ", ".join(cfg.exercises)}
+
+        def localized(lang: str) -> str:
+            return messages.upload_refused(reason, lang, **fields)
+
+        raise ServiceError(422, localized(i18n.DEFAULT), localized=localized,
+                           headline=messages.NOT_THIS_ASSIGNMENT)
 
     def _rate(self, conn, u: User, aid: str, d: policies.Deadlines, t: dt.datetime) -> None:
         wait = policies.retry_after(self.counted_times(conn, u.id, aid), d, t)
@@ -522,7 +570,8 @@ class Service:
                                 (student, cfg.id)).fetchall()
             done = [r for r in rows if r["status"] in scoring.GRADE_STATUSES and r["result"]
                     and (d.closes is None or dt.datetime.fromisoformat(r["received_at"]) <= d.closes)]
-            pick = scoring.counted(done, policy.counts, lambda r: graded(r).score.final)
+            pick = scoring.counted(done, policy.counts, lambda r: graded(r).score.final,
+                                   graded=lambda r: r["status"] == "graded")
             if pick is not None:
                 counted.append(graded(pick))
             else:

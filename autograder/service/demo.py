@@ -17,7 +17,7 @@ from rich.cells import cell_len
 
 from autograder.service.messages import t as _
 from autograder.config import find_course_root
-from autograder.service import roster
+from autograder.service import roster, wheel
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database
 from autograder.service.serve import serve
@@ -33,13 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out/serve"))
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--no-wheel", action="store_true", help=_("do not build the package wheel students install"))
     args = p.parse_args(argv)
     course = find_course_root()
     if course is None:
         raise SystemExit(_("run from the repository (the folder with solutions/)"))
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
-    students = sorted(f.stem for f in (course / "tests/sample_class/01_tensors").iterdir())
+    files = {f.stem: f for f in sorted((course / "tests/sample_class/01_tensors").iterdir())}
+    students = sorted(files)
     (args.out / "roster.csv").write_text("student_id,name\n" + "".join(f"{s},{s.title()}\n" for s in students))
     db = Database(args.out / "service.db")
     roster.import_roster(db, args.out / "roster.csv", args.out / "tokens.csv")
@@ -54,13 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     for s, t in tokens.items():
         print(f"  {_pad(student_label, width)} {s:8} {t}")
     print(f"  {_pad(staff_label, width + 1)} {'staff':8} {staff}\n")
-    first = next(iter(tokens))
+    who = "bob" if "bob" in tokens else next(iter(tokens))  # a file submitted with its owner's token
     print(_("Try (in another terminal):") + "\n"
-          f"  .venv/bin/autograder submit tests/sample_class/01_tensors/bob.py --assignment 01_tensors "
-          f"--server {url} --token {tokens[first]}\n"
+          f"  .venv/bin/autograder submit {files[who].relative_to(course).as_posix()} --assignment 01_tensors "
+          f"--server {url} --token {tokens[who]}\n"
           f"  curl -H 'Authorization: Bearer {staff}' {url}/api/v1/gradebook/01_tensors.csv\n", flush=True)
     config = ServiceConfig(course=course, db=(args.out / "service.db").resolve(), data=(args.out / "data").resolve(),
                            port=args.port, jobs=args.jobs)
+    if not args.no_wheel:
+        wheel.build(config.data)  # what students pip install from this server (/package/<wheel>)
     return serve(config)
 
 

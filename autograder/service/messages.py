@@ -26,6 +26,8 @@ HEADLINES = {
     422: N_("The form was incomplete."),
     429: N_("You have used all your submissions for now."),
 }
+#: The headline of an upload refused by upload_check.py (a 422 whose form was complete).
+NOT_THIS_ASSIGNMENT = N_("This file cannot be this assignment's work.")
 
 
 def t(message: str) -> str:
@@ -34,13 +36,37 @@ def t(message: str) -> str:
     return i18n.gettext(message, i18n.current(), "service")
 
 
-def headline(status: int, lang: str) -> str:
-    return i18n.gettext(HEADLINES.get(status, HEADLINES[400]), lang, "service")
+def headline(status: int, lang: str, text: str | None = None) -> str:
+    """The headline of ``status`` (or ``text``, an N_-marked headline of its own) in ``lang``."""
+    return i18n.gettext(text or HEADLINES.get(status, HEADLINES[400]), lang, "service")
 
 
-def api_error(status: int, message: str, accept_language: str | None) -> str:
-    """An API error's text: the English sentence as is, or the translated headline before it."""
+def upload_refused(reason: str, lang: str, **fields: str) -> str:
+    """Why an upload cannot be this assignment's work (upload_check.Refusal's ``reason``), in
+    ``lang``: what was uploaded, what was expected, and that it used no submission."""
+    text = {
+        "empty": N_("{uploaded} is an empty file: nothing to grade. Expected your notebook for {assignment} "
+                    "({assignment}.ipynb) with your solutions: save it and upload it again. This upload used no "
+                    "submission."),
+        "no_code": N_("{uploaded} has no code cells (only text, empty or skipped cells): nothing to grade. "
+                      "Expected your notebook for {assignment} ({assignment}.ipynb) with your solutions: save "
+                      "it and upload it again. This upload used no submission."),
+        "other_assignment": N_("{uploaded} is the work of {other} (it defines {found}), not of {assignment}. "
+                               "Expected your notebook for {assignment} ({assignment}.ipynb), which defines "
+                               "{expected}: upload that one. This upload used no submission."),
+        "other_notebook": N_("{uploaded} is the notebook of {other}, not of {assignment}. Expected your notebook "
+                             "for {assignment} ({assignment}.ipynb): upload that one. This upload used no "
+                             "submission."),
+    }[reason]
+    return i18n.gettext(text, lang, "service").format(**fields)
+
+
+def api_error(status: int, message: str, accept_language: str | None, localized=None) -> str:
+    """An API error's text: the English sentence as is, or the translated headline before it
+    (or, for an error that can say itself in the reader's language, ``localized(lang)``)."""
     lang = i18n.negotiate(accept_language)
     if lang == i18n.DEFAULT:
         return message
+    if localized is not None:
+        return localized(lang)
     return f"{headline(status, lang)} ({message})"

@@ -169,8 +169,8 @@ class Page:
     def redirect(self, url: str) -> Response:
         return self.finish(RedirectResponse(url, status_code=303))
 
-    def error(self, status: int, detail: str = "") -> HTMLResponse:
-        return self.render("error.html", status=status, headline=messages.headline(status, self.lang),
+    def error(self, status: int, detail: str = "", headline: str | None = None) -> HTMLResponse:
+        return self.render("error.html", status=status, headline=messages.headline(status, self.lang, headline),
                            detail=detail, code=status)
 
 
@@ -212,7 +212,7 @@ def routes(svc: Service) -> list:
             try:
                 return await handler(p)
             except ServiceError as e:
-                return p.error(e.status, e.message)
+                return p.error(e.status, e.localized(p.lang) if e.localized else e.message, e.headline)
         return endpoint
 
     # ------------------------------------------------------------------ login and home
@@ -256,7 +256,9 @@ def routes(svc: Service) -> list:
         info = await threaded(svc.student_assignment, p.user, aid)
         subs = await threaded(svc.list_submissions, p.user, aid)
         sent = p.request.query_params.get("sent")
-        return p.render("assignment.html", a=info, subs=subs, sent=sent,
+        wheel_name = await threaded(svc.package)
+        install = f"pip install {str(p.request.base_url).rstrip('/')}/package/{wheel_name}" if wheel_name else None
+        return p.render("assignment.html", a=info, subs=subs, sent=sent, install=install,
                         pending=any(s["status"] in PENDING for s in subs))
 
     async def history(p: Page):

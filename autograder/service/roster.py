@@ -62,7 +62,7 @@ def import_roster(db: Database, roster: Path, tokens_out: Path) -> tuple[int, in
     tokens_out.parent.mkdir(parents=True, exist_ok=True)
     # Only the new students' tokens: re-importing never reissues (or overwrites) a token.
     with tokens_out.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
+        w = csv.writer(f, lineterminator="\n")  # plain LF: a token cut from the file carries no \r
         w.writerow(["student_id", "token"])
         w.writerows(new)
     tokens_out.chmod(0o600)

@@ -42,5 +42,10 @@ def serve(config: ServiceConfig) -> int:
                                            timeout_keep_alive=30,
                                            proxy_headers=False, server_header=False))
     log(_("listening on {url}").format(url=f"http://{config.host}:{config.port}"))
+    package = app.state.service.package()
+    log(_("students install the package with: pip install {url}").format(
+        url=f"http://{config.host}:{config.port}/package/{package}") if package else
+        _("no package wheel in {folder}: students cannot pip install from this server (build it with "
+          "`make wheel DATA={data}`)").format(folder=config.data / "wheels", data=config.data))
     server.run()
     return 0
