@@ -171,6 +171,10 @@ def test_stub_says_not_started_once_per_exercise(kernel):
     text = out["text/plain"]
     assert "not started yet" in text and "Traceback" not in text
     assert text.count("still raises NotImplementedError") == 1
+    # The sentence the terminal, the pages and feedback.md give for a stub (feedback.explanation).
+    from autograder.feedback import not_started_text
+
+    assert not_started_text(("one_hot",), lambda m: m) in text
 
 
 def test_without_fork_protection_it_says_so_and_still_runs(kernel):
@@ -337,3 +341,18 @@ def test_check_tells_a_cell_not_run_yet_from_a_name_never_written(kernel):
         assert "softmax is not defined in your submission" in out and "run the cell" not in out
     finally:
         kernel.run(_solution_cells()["softmax"] + "\ndel __session__")
+
+
+def test_the_fresh_run_of_submit_shows_no_kernel_warning(tmp_path, capfd):
+    """submit() runs the saved file in a fresh kernel; over TCP, ipykernel would write an
+    "eavesdropping" warning that JupyterLab shows in red under the student's cell."""
+    from autograder.notebook.submit import fresh_run_problem
+
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    capfd.readouterr()
+    assert fresh_run_problem(path, 120) is None
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "eavesdropping" not in err, err
+    path.write_text(path.read_text().replace("x = 1", "1 / 0"))
+    assert "ZeroDivisionError" in (fresh_run_problem(path, 120) or "")
