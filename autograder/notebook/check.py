@@ -22,6 +22,7 @@ from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.notebook.kernel_worker import CAN_FORK, InProcessSession, KernelForker
 from autograder.notebook.locate import Release, find_release, notebook_path
 from autograder.notebook.result import CheckedTest, CheckResult
+from autograder.results import TestResult
 from autograder.sandbox import SandboxConfig, WorkerSession
 
 _STATE: dict[str, str | None] = {"assignment": None}
@@ -87,7 +88,7 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
     unrun = not_run_yet([n for n in ((name,) if name else cfg.exercises) if n not in ns], ns)
     _ = i18n.translations(lang).gettext
 
-    def message(t) -> str:
+    def message(t: TestResult) -> str:
         if t.passed:
             return ""
         waiting = [ex for ex in t.exercises if ex in unrun]
