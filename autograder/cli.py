@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
                                              "each correct alternative keeps full marks"))
     v.add_argument("ids", nargs="*")
     v.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
-    v.add_argument("--jobs", type=int, default=2, help=_("grading processes in parallel (local executor)"))
+    v.add_argument("--jobs", type=int, default=2, help=_("variants graded at once: this process and JOBS - 1 grader processes"))
 
     d = sub.add_parser("demo", help=_("grade the bundled sample class and print the gradebook"))
     d.add_argument("--assignment", default="01_tensors")

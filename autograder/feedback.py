@@ -2,6 +2,8 @@
 
 Both draw every test's text from ``TestResult.student_text``, so a hidden test shows its
 name, points and the author's message, never source, expected values or tracebacks.
+``explanation`` is the one sentence a student reads for a failed test, the same in
+``check()``, feedback.md, ``autograder submit``'s table and the service's pages.
 
 Student text (cleaned by ``sanitize`` where it entered the trusted side) stays text here:
 in Markdown it sits in fences it cannot close, in the terminal it is a rich ``Text``, never
@@ -11,7 +13,7 @@ parsed as markup. Neither writer raises on what a student wrote.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Callable, Protocol, TypeVar
 
 from rich import box
 from rich.console import Console
@@ -20,6 +22,9 @@ from rich.text import Text
 
 from autograder import i18n, sanitize
 from autograder.results import GradeResult
+
+
+TERMINAL_LINES = 12  # of one failure's explanation in the terminal; feedback.md has all of it
 
 
 def _pts(x: float) -> str:
@@ -65,8 +70,7 @@ def render_markdown(result: GradeResult, title: str = "") -> str:
             if t.not_started:
                 # A stub's traceback says nothing new: once per exercise, one line.
                 if id(t) in explained:
-                    lines += ["", _("{exercise}: not started yet (it still raises NotImplementedError).")
-                              .format(exercise=tag)]
+                    lines += ["", explanation(t, _)]
                 lines.append("")
                 continue
             text = t.student_text()
@@ -96,9 +100,23 @@ class Verdict(Protocol):
     def not_started(self) -> bool: ...
     @property
     def exercises(self) -> tuple[str, ...]: ...
+    def student_text(self) -> str: ...
 
 
 V = TypeVar("V", bound=Verdict)
+
+
+def explanation(t: Verdict, gettext: Callable[[str], str]) -> str:
+    """What a student reads for one failed test, wherever they read it: a stub's one sentence,
+    else what differs and the hint (``student_text``)."""
+    if t.not_started:
+        return not_started_text(t.exercises, gettext)
+    return t.student_text().strip() or gettext("failed")
+
+
+def not_started_text(exercises: tuple[str, ...], gettext: Callable[[str], str]) -> str:
+    return gettext("{exercise}: not started yet: it still raises NotImplementedError. Replace the stub "
+                   "with your code.").format(exercise=", ".join(exercises))
 
 
 def failures_to_explain(tests: list[V]) -> list[V]:
@@ -179,12 +197,12 @@ def print_table(result: GradeResult, console: Console | None = None, title: str 
     console.print(table)
     failed = failures_to_explain(result.tests)
     for t in failed[:12]:
-        if t.not_started:
-            first = _("not started yet (it still raises NotImplementedError)")
-        else:
-            first = (t.student_text().strip().splitlines() or [_("failed")])[0]
-        console.print(Text.assemble((t.number, "red"), f" {', '.join(t.exercises) if t.not_started else t.name}: ",
-                                    first), highlight=False)
+        # The whole explanation, hint included (as check() and the pages show it), capped.
+        lines = explanation(t, _).splitlines()
+        text = "\n".join(lines[:TERMINAL_LINES] + (["..."] if len(lines) > TERMINAL_LINES else []))
+        head = "" if t.not_started else f" {t.name}:"
+        console.print(Text.assemble((t.number, "red"), head, "\n  " if "\n" in text else " ",
+                                    text.replace("\n", "\n  ")), highlight=False)
     if len(failed) > 12:
         console.print(_("... and {n} more failures: see feedback.md").format(n=len(failed) - 12), highlight=False)
     demo = sum("tagged demo" in n for n in result.notes)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import io
 import shutil
+import sys
 import tempfile
+import textwrap
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -33,6 +37,7 @@ def _preprocessors():
 
 
 CHECK_TAG = "check"  # submission.SKIP_TAGS: the grader skips these cells
+DEMO_TAG = "demo"  # also skipped by the grader; in the release, guarded against stubs (with_demo_guards)
 
 
 def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str, ...] = ()) -> str:
@@ -45,6 +50,7 @@ def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str
             cell.execution_count = None
     if exercises:
         nb.cells = with_check_cells(nb.cells, assignment_id, exercises)
+        nb.cells = [with_demo_guard(c, exercises) for c in nb.cells]
     # Keep only what a student's Jupyter needs; no timestamps, so the output is stable.
     # The assignment's id stays with the notebook, so the service can tell a notebook of
     # another assignment uploaded by mistake (upload_check.py).
@@ -90,6 +96,40 @@ def with_check_cells(cells: list, assignment_id: str, exercises: tuple[str, ...]
                 out.append(_check_cell(f"from autograder.notebook import check\ncheck(\"{name}\")",
                                        f"check-{name}"[:64]))
     return out
+
+
+def with_demo_guard(cell, exercises: tuple[str, ...]):
+    """A demo cell that uses an exercise, inside ``with demo(...)``: on a fresh release (stubs
+    that raise NotImplementedError) it prints "not started yet" and Run All goes on."""
+    tags = cell.metadata.get("tags", [])
+    if cell.cell_type != "code" or DEMO_TAG not in tags:
+        return cell
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return cell
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names = [name for name in exercises if name in used]
+    if not names:
+        return cell
+    args = ", ".join(f'"{n}"' for n in names)
+    guarded = ("from autograder.notebook import demo\n\n"
+               f"with demo({args}):  # while it is a stub: prints \"not started yet\" instead of stopping\n"
+               + textwrap.indent(cell.source, "    "))
+    if _strings_span_lines(cell.source):
+        return cell  # indenting would change a multi-line string: left as the author wrote it
+    out = nbformat.from_dict(dict(cell))
+    out.source = guarded
+    return out
+
+
+def _strings_span_lines(source: str) -> bool:
+    """A string literal that runs over a line break (its text would change if indented)."""
+    kinds = {tokenize.STRING}
+    if sys.version_info >= (3, 12):  # f-strings are tokenized in parts since 3.12
+        kinds.add(tokenize.FSTRING_MIDDLE)
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return any(tok.type in kinds and tok.start[0] != tok.end[0] for tok in tokens)
 
 
 def public_test_names(folder: Path) -> set[str]:

@@ -130,13 +130,23 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
         stats = [(_("students graded"), f"{len(graded)}"), (_("mean"), f"{statistics.mean(finals):.1f}"),
                  (_("median"), f"{statistics.median(finals):g}"),
                  (_("min / max"), f"{min(finals):g} / {max(finals):g}")]
-    stats += [(_("not gradable"), str(len(entries) - len(graded))),
-              (_("late"), str(sum(1 for e in entries if e.score.late_days)))]
+    # Not gradable: the grader could not load what was sent. A student with no submission (or
+    # one still queued) is not that: they are counted, and listed, apart.
+    ungradable_entries = [e for e in entries if e.result.status == "ungradable"]
+    missing = [e for e in entries if e.result.status == "missing"]
+    waiting = [e for e in entries if e.result.status not in ("graded", "ungradable", "missing")]
+    stats += [(_("not gradable"), str(len(ungradable_entries)))]
+    if missing:
+        stats.append((_("no submission"), str(len(missing))))
+    if waiting:
+        stats.append((_("not graded yet"), str(len(waiting))))
+    stats.append((_("late"), str(sum(1 for e in entries if e.score.late_days))))
     fail_rows = "".join(
         f"<tr><td class=n>{n}</td><td><code>{_e(msg)}</code></td><td>{_e(', '.join(sorted(failure_tests[msg])))}</td></tr>"
         for msg, n in failures.most_common(15))
-    ungradable = "".join(f"<li>{_e(e.student)}: {_e(e.result.error)}</li>" for e in entries
-                         if e.result.status != "graded")
+    ungradable = "".join(f"<li>{_e(e.student)}: {_e(e.result.error or _('no reason recorded'))}</li>"
+                         for e in ungradable_entries)
+    nobody = _e(", ".join(e.student for e in missing))
     student_rows = "".join(
         f"<tr><td>{_e(e.student)}</td><td>{_e(status_label(e.result.status))}</td><td class=n>{e.score.raw:g}</td>"
         f"<td class=n>{e.score.late_days or ''}</td><td class=n>{e.score.penalty:g}</td>"
@@ -151,7 +161,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
         "distribution": _("Score distribution"), "per_exercise": _("Points earned per exercise"),
         "per_test": _("Pass rate per test"), "common": _("Most common failure messages"),
         "count": _("count"), "first_line": _("message (first line)"), "tests": _("tests"),
-        "not_gradable": _("Not gradable"), "students": _("Students"), "student": _("student"),
+        "not_gradable": _("Not gradable"), "no_submission": _("No submission"), "students": _("Students"), "student": _("student"),
         "status": _("status"), "raw": _("raw"), "days_late": _("days late"), "penalty": _("penalty"),
         "final": _("final")}.items()}
     per_exercise_label, per_test_label = _("points earned per exercise"), _("pass rate per test")  # bars_svg escapes
@@ -160,8 +170,15 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>{L["title"]}</title>
 <style>
- body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
- table {{ border-collapse: collapse; }} td, th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
+ body {{ font-family: system-ui, "Noto Sans KR", sans-serif; margin: 2em auto; padding: 0 .5em; max-width: 60em;
+        color: #222; overflow-wrap: break-word; }}
+ :lang(ko) {{ word-break: keep-all; }}
+ h1 {{ overflow-wrap: anywhere; }}
+ table {{ border-collapse: collapse; max-width: 100%; }}
+ td, th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
+ code, li, #missing, #students td:first-child, #failures td {{ overflow-wrap: anywhere; }}
+ svg.plot {{ max-width: 100%; height: auto; }}
+ @media (max-width: 40em) {{ body {{ margin: 1em auto; }} table {{ font-size: 88%; }} td, th {{ padding: 2px 3px; }} }}
  td.n {{ text-align: right; }} .stats td:first-child {{ color: #666; }} code {{ font-size: 90%; }}
  svg text {{ font-family: system-ui, sans-serif; fill: #222; }}
 </style></head>
@@ -178,6 +195,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
 <h2>{L["common"]}</h2>
 <table id="failures"><tr><th>{L["count"]}</th><th>{L["first_line"]}</th><th>{L["tests"]}</th></tr>{fail_rows}</table>
 {f'<h2>{L["not_gradable"]}</h2><ul>{ungradable}</ul>' if ungradable else ''}
+{f'<h2>{L["no_submission"]}</h2><p id="missing">{nobody}</p>' if missing else ''}
 <h2>{L["students"]}</h2>
 <table id="students"><tr><th>{L["student"]}</th><th>{L["status"]}</th><th>{L["raw"]}</th><th>{L["days_late"]}</th><th>{L["penalty"]}</th><th>{L["final"]}</th></tr>{student_rows}</table>
 {hidden_failures_html(entries) if show_hidden else ''}
@@ -193,7 +211,8 @@ addEventListener("load", () => {{
 """
 
 
-STATUS_LABELS = {"graded": N_("graded"), "ungradable": N_("ungradable")}
+STATUS_LABELS = {"graded": N_("graded"), "ungradable": N_("ungradable"), "missing": N_("missing"),
+                 "queued": N_("queued"), "grading": N_("grading"), "not_graded": N_("not graded")}
 
 
 def status_label(status: str) -> str:

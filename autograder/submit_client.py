@@ -62,6 +62,11 @@ def connect(server: str, token: str):
                         timeout=httpx.Timeout(60, connect=10))
 
 
+def feedback_url(server: str, sub_id: str) -> str:
+    """The service's page for one submission (pages.py: ``/s/{id}``): where a receipt sends the student."""
+    return f"{server.rstrip('/')}/s/{sub_id}"
+
+
 def upload(http, file: Path, assignment: str) -> dict:
     """POST one file as a submission; the service's 202 answer ({"id", "status", "position"}).
     Raises Refused (any other answer) or httpx.TransportError (no answer). The one upload
@@ -110,10 +115,14 @@ def submit(file: Path, assignment: str | None, server: str | None, token: str | 
             console.print(_t(M.ACCEPTED).format(file=escape(file.name), assignment=escape(aid),
                                                 id=escape(str(sub["id"])), position=sub["position"]),
                           highlight=False)
+            url = feedback_url(base, str(sub["id"]))
+            console.print(Text(_t(M.FEEDBACK_AT).format(url=url)), highlight=False)
             if not wait:
                 console.print(sub["id"], highlight=False)
                 return EXIT_OK
-            return _wait(http, sub["id"], console, poll_s)
+            code = _wait(http, sub["id"], console, poll_s)
+            console.print(Text(_t(M.FEEDBACK_AT).format(url=url)), highlight=False)
+            return code
     except httpx.InvalidURL as e:
         _refused(console, _t(M.BAD_URL).format(server=base), _t(M.BAD_URL_HOW).format(error=e, config=CONFIG))
         return EXIT_REFUSED
@@ -153,7 +162,7 @@ def _wait(http, sub_id: str, console: Console, poll_s: float) -> int:
             status.update(_t(M.PROGRESS).format(id=sub_id, where=where, seconds=f"{time.monotonic() - t0:.0f}"))
             time.sleep(poll_s)
     if sub["status"] == "not_graded":
-        _refused(console, _t(M.NOT_GRADED), sub["feedback_md"])
+        _refused(console, _t(M.NOT_GRADED), sub.get("error") or "")
         return EXIT_FAULT
     result = view_to_result(sub)
     print_table(result, console, f"{sub['assignment']}: {sub['filename']}")
@@ -170,9 +179,11 @@ def view_to_result(sub: dict) -> GradeResult:
     the terminal table ``check`` prints."""
     tests = [TestResult(name=t["name"], number=t["number"], exercises=tuple(t["exercises"]), score=t["score"],
                         max_score=t["max_score"], status=t["status"], visibility=t["visibility"],
-                        message=t["output"], author_message=t.get("author_message", ""))
+                        message=t["output"], author_message=t.get("author_message", ""),
+                        not_started=bool(t.get("not_started")))
              for t in sub.get("results") or []]
     status = "ungradable" if sub["status"] == "ungradable" else "graded"
-    error = (sub.get("feedback_md") or "") if status == "ungradable" else ""
+    # The reason as text (feedback_md is Markdown, for the pages).
+    error = (sub.get("error") or "") if status == "ungradable" else ""
     return GradeResult(assignment_id=sub["assignment"], submission=sub["filename"], sha256=sub["sha256"],
                        status=status, error=error, tests=tests, possible=sub.get("max_score") or 0.0)

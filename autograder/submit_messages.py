@@ -21,6 +21,7 @@ NO_ASSIGNMENT_HOW = N_("pass --assignment ID")
 NOT_ACCEPTED = N_("Not accepted ({status}):")
 RETRY_AFTER = N_("Retry after {seconds} s.")
 ACCEPTED = N_("Accepted {file} for {assignment}: submission [bold]{id}[/], queue position {position}.")
+FEEDBACK_AT = N_("Feedback: {url}")
 UNREACHABLE = N_("Cannot reach {server}:")
 UNREACHABLE_HOW = N_("{error}. Check the URL and your network; if the upload was accepted, "
                      "`GET /api/v1/submissions` shows it.")

@@ -171,6 +171,10 @@ def test_stub_says_not_started_once_per_exercise(kernel):
     text = out["text/plain"]
     assert "not started yet" in text and "Traceback" not in text
     assert text.count("still raises NotImplementedError") == 1
+    # The sentence the terminal, the pages and feedback.md give for a stub (feedback.explanation).
+    from autograder.feedback import not_started_text
+
+    assert not_started_text(("one_hot",), lambda m: m) in text
 
 
 def test_without_fork_protection_it_says_so_and_still_runs(kernel):
@@ -300,3 +304,55 @@ def test_the_notebook_file_comes_from_the_front_end():
 
     assert notebook_path({"__session__": "/home/s/01_tensors.ipynb"}) == Path("/home/s/01_tensors.ipynb")
     assert notebook_path({"__vsc_ipynb_file__": "/w/a.ipynb"}) == Path("/w/a.ipynb")
+
+
+@pytest.mark.parametrize("aid", ["01_tensors", "02_autograd", "03_training"])
+def test_run_all_completes_in_every_released_notebook(aid, tmp_path):
+    """Kernel > Run All on a fresh release, stubs untouched: no cell raises; a demo cell of an
+    unfinished exercise says "not started yet", as check() does."""
+    folder = tmp_path / aid
+    shutil.copytree(ROOT / "assignments" / aid, folder)
+    nb = nbformat.read(folder / f"{aid}.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(folder)}})
+    client.execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    raised = [(i, _texts(c)["error"]) for i, c in enumerate(code) if _texts(c)["error"]]
+    assert not raised, raised
+    demos = [_texts(c)["stream"] for c in code if "with demo(" in c.source]
+    assert demos and all("not started yet" in out and "NotImplementedError" in out for out in demos), demos
+    checks = [_texts(c)["text/plain"] for c in code if "check(\"" in c.source]
+    assert checks and all("public tests" in out for out in checks)
+    if aid == "01_tensors":  # every exercise a function stub: each check says so
+        assert all("not started yet" in out for out in checks)
+
+
+def test_check_tells_a_cell_not_run_yet_from_a_name_never_written(kernel):
+    """A name the saved notebook defines but this kernel has not run, against one it never had."""
+    path = _save(kernel, f"{AID}.ipynb")
+    kernel.run(f"__session__ = {path!r}\ndel softmax")
+    try:
+        out = kernel.run("check('softmax')")["text/plain"]
+        assert "run the cell that defines softmax first" in out and "not defined in your submission" not in out
+        bare = nbformat.read(path, as_version=4)  # the student never wrote it: the grader's words
+        bare.cells = [c for c in bare.cells if "def softmax" not in c.source]
+        nbformat.write(bare, path)
+        out = kernel.run("check('softmax')")["text/plain"]
+        assert "softmax is not defined in your submission" in out and "run the cell" not in out
+    finally:
+        kernel.run(_solution_cells()["softmax"] + "\ndel __session__")
+
+
+def test_the_fresh_run_of_submit_shows_no_kernel_warning(tmp_path, capfd):
+    """submit() runs the saved file in a fresh kernel; over TCP, ipykernel would write an
+    "eavesdropping" warning that JupyterLab shows in red under the student's cell."""
+    from autograder.notebook.submit import fresh_run_problem
+
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    capfd.readouterr()
+    assert fresh_run_problem(path, 120) is None
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "eavesdropping" not in err, err
+    path.write_text(path.read_text().replace("x = 1", "1 / 0"))
+    assert "ZeroDivisionError" in (fresh_run_problem(path, 120) or "")

@@ -86,6 +86,8 @@ def test_submit_uploads_and_shows_the_receipt(as_student, tmp_path):
     text = repr(receipt)
     assert f"submission {receipt.id}" in text and receipt.sha256 in text
     assert receipt.id in receipt._repr_html_()
+    page = f"{server.url}/s/{receipt.id}"  # every receipt names the feedback page, a link in HTML
+    assert f"Feedback: {page}" in text and f"href='{page}'" in receipt._repr_html_()
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {tokens['alice']}"}) as http:
         sub = http.get(f"/api/v1/submissions/{receipt.id}").json()
     assert sub["sha256"] == receipt.sha256 and sub["filename"] == path.name

@@ -71,6 +71,24 @@ def test_report_content_and_escaping(tmp_path):
     assert "Hidden test failures" not in page and "student.scale(x, 3)" not in page
 
 
+def test_no_submission_is_not_not_gradable(tmp_path):
+    """The live report's roster has students who sent nothing: listed apart, not as "Not
+    gradable" with an empty reason."""
+    from autograder import scoring
+    from autograder.gradebook import Entry
+
+    entries, cfg = _entries(tmp_path)
+    for who in ("dave", "eve"):
+        empty = GradeResult("tiny", "", status="missing")
+        entries.append(Entry(who, None, empty, scoring.score(empty, 0, 0.0), "", ""))
+    page = build_html(entries, cfg)
+    gradable = page.split("<h2>Not gradable</h2>", 1)[1].split("</ul>", 1)[0]
+    assert "the process running your notebook stopped" in gradable and "dave" not in gradable
+    assert re.search(r'<h2>No submission</h2><p id="missing">dave, eve</p>', page)
+    assert "<tr><td>not gradable</td><td>1</td></tr>" in page and "<tr><td>no submission</td><td>2</td></tr>" in page
+    assert "<td>dave</td><td>missing</td>" in page
+
+
 def test_show_hidden_adds_each_hidden_failure_with_its_traceback(tmp_path):
     entries, cfg = _entries(tmp_path)
     page = build_html(entries, cfg, show_hidden=True)

@@ -393,3 +393,24 @@ def test_clean_name_keeps_distinct_file_names_apart():
     names = [os.fsdecode(n) for n in HOSTILE_NAMES]
     assert len({sanitize.clean_name(n) for n in names}) == len(names)
     assert all(sanitize.clean_name(n).isprintable() for n in names)
+
+
+def test_the_terminal_says_an_ungradable_reason_as_text_not_markdown():
+    """`autograder submit` prints what the API returns for an ungradable submission: its reason
+    as text (the `error` field), never feedback.md's Markdown source (`#`, `**`, fences)."""
+    from autograder.feedback import print_table
+    from autograder.results import GradeResult
+    from autograder.service.views import result_view
+    from autograder.submit_client import view_to_result
+
+    reason = "01_tensors.ipynb is not a notebook: line 1, column 2: Expecting value"
+    result = GradeResult("01_tensors", "01_tensors.ipynb", status="ungradable", error=reason, possible=100)
+    view = result_view(result, title="Tensors", show_hidden=False, staff=False, late_days=0, per_day=0.0, due=None)
+    assert view["feedback_md"].startswith("# ") and view["error"] == reason
+    sub = {**view, "assignment": "01_tensors", "filename": "01_tensors.ipynb", "sha256": "0" * 64,
+           "status": "ungradable"}
+    term = io.StringIO()
+    print_table(view_to_result(sub), Console(file=term, width=200), "Tensors")
+    out = term.getvalue()
+    assert reason in out and "Could not grade" in out
+    assert "**" not in out and "```" not in out and "#" not in out, out

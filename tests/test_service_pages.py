@@ -292,7 +292,16 @@ def test_staff_forms_extend_and_revoke_and_logout(site):
         csv = staff.get("/staff/a/01_tensors/gradebook.csv")
         assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("student")
         assert {"alice", "bob", "evil"} <= {line.split(",")[0] for line in csv.text.splitlines()[1:]}
+        # A date picker's value (no offset) is the course's time: this course's due date is in UTC.
+        r = staff.post("/staff/a/01_tensors/extend", data={"csrf": csrf_of(page.text), "student": "bob",
+                                                            "due": "2030-01-02T08:30"})
+        assert r.status_code == 303 and "2030-01-02 08:30 UTC" in bob.get("/a/01_tensors").text
+        assert 'type="datetime-local"' in page.text and "UTC+00:00" in page.text
+        # Revoking asks first (a page, for a browser without JavaScript): nothing is revoked yet.
         r = staff.post("/staff/revoke", data={"csrf": csrf_of(staff.get("/staff").text), "user": "bob"})
+        assert r.status_code == 200 and "Revoke the token of bob?" in r.text
+        assert bob.get("/a/01_tensors").status_code == 200
+        r = staff.post("/staff/revoke", data={"csrf": csrf_of(r.text), "user": "bob", "confirm": "yes"})
         assert r.status_code == 303
         assert bob.get("/a/01_tensors").status_code == 303  # bob's session ended with his token
         with site.client(site.tokens["bob"]) as api:
@@ -381,3 +390,129 @@ def test_staff_report_regrade_with_preview_and_progress(site, browser, tmp_path)
     login(browser, site, "alice")
     browser.get(site.url + f"/s/{site.ids['alice']}")
     assert any(t.text == "hidden" for t in by_css(browser, "table.results td:nth-child(5)"))
+
+
+# ---------------------------------------------------------------------------- one voice, phones
+
+VOICE_PY = b"""
+import torch
+def to_numpy(t):
+    raise NotImplementedError()
+def softmax(x, dim=-1):
+    return torch.exp(x) / torch.exp(x).sum()  # forgets dim
+"""
+# Every element inside the page's width, nothing scrolled sideways inside a box, and no
+# Korean word broken inside (keep-all): what a phone shows, measured in the real browser.
+FITS_JS = """
+const W = window.innerWidth, bad = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (el.closest('.sr') || el.closest('option') || el.closest('datalist')) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width && r.height && (r.right > W + 1 || r.left < -1)) bad.push('outside ' + (el.closest('table') ? '#' + el.closest('table').id + ' ' : '') + el.tagName + '.' + el.className + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+  const s = getComputedStyle(el);
+  if (['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) bad.push('scrolls ' + el.tagName + '.' + el.className);
+}
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  if (n.parentElement.closest('code, pre, .sr, script, style')) continue;
+  for (const m of n.textContent.matchAll(/[\\uac00-\\ud7a3]+/g)) {
+    const range = document.createRange(); range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) bad.push('word broken: ' + m[0]);
+  }
+}
+return {scroll: document.documentElement.scrollWidth, width: W, bad: bad.slice(0, 8)};
+"""
+
+
+def assert_fits(driver, where: str) -> None:
+    got = driver.execute_script(FITS_JS)
+    assert got["scroll"] <= got["width"] and not got["bad"], (where, got)
+
+
+def test_one_voice_in_the_terminal_and_the_pages(site, browser, tmp_path):
+    """The same result says the same thing in `autograder submit` and on the feedback page: a
+    stub is "not started yet", a wrong value shows what differs and the hint; the receipt
+    names the page (test_sanitize: an ungradable reason is text, not Markdown)."""
+    from autograder.feedback import not_started_text
+
+    f = tmp_path / "01_tensors.py"
+    f.write_bytes(VOICE_PY)
+    r = cli("submit", str(f), "--server", site.url, "--token", site.tokens["carol"], check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    said = " ".join(r.stdout.split())  # rich wraps at the terminal's width
+    stub = not_started_text(("to_numpy",), lambda m: m)
+    assert stub in said and "raised NotImplementedError: " not in said, said
+    sid = re.search(r"Feedback: (\S+)/s/(s_[\w-]+)", said)
+    assert sid and sid.group(1) == site.url, said
+    with site.client(site.tokens["carol"]) as api:
+        sub = api.get(f"/api/v1/submissions/{sid.group(2)}").json()
+    by_name = {t["name"]: t for t in sub["results"]}
+    wrong = next(t for t in sub["results"] if "softmax" in t["exercises"] and t["status"] == "failed")
+    assert "Hint" in wrong["output"] and " ".join(wrong["output"].split()) in said  # the whole text, hint too
+    assert any(t["not_started"] and t["output"] == stub for t in by_name.values())
+
+    login(browser, site, "carol")
+    for lang in ("en", "ko"):
+        for width in (390, WIDTH):
+            browser.set_window_size(width, 844 if width == 390 else HEIGHT)
+            try:
+                browser.get(site.url + f"/s/{sid.group(2)}?lang={lang}")
+                assert_fits(browser, f"feedback {lang} {width}")
+                rows = browser.execute_script(
+                    "return [...document.querySelectorAll('table.results tr.message pre')].map(p => {"
+                    " const r = p.getBoundingClientRect(); return [p.innerText, r.right <= innerWidth && r.width > 0]; })")
+                assert rows and all(visible for _, visible in rows), rows
+                texts = " ".join(" ".join(t.split()) for t, _ in rows)
+                if lang == "en":
+                    assert stub in texts and " ".join(wrong["output"].split()) in texts
+                    assert "not started yet" in by_css(browser, "tr.result-not_started td:nth-child(3)")[0].text
+                if lang == "ko" and width == 390:
+                    browser.execute_script("document.querySelector('table.results').scrollIntoView()")
+                    shot(browser, tmp_path, "feedback-phone-ko", "피드백", width=browser.execute_script(
+                        "return window.innerWidth"), docs="screenshot-feedback-phone-ko.png")
+            finally:
+                browser.set_window_size(WIDTH, HEIGHT)
+
+
+def test_every_page_fits_a_phone_and_a_desktop_in_both_languages(site, browser):
+    """390 px and desktop width, English and Korean: page width is the window's, no column
+    or hint leaves the screen, Korean wraps between words; the embedded report speaks the
+    page's language and lists students with no submission apart from ungradable ones."""
+    sid = site.ids["alice"]
+    pages = {"carol": ["/", "/a/01_tensors", f"/s/{sid}"],
+             "staff": ["/staff", "/staff/a/01_tensors", "/staff/student/alice", "/staff/a/01_tensors/report",
+                       f"/s/{sid}"]}
+    for who, paths in pages.items():
+        login(browser, site, who)
+        for lang in ("en", "ko"):
+            browser.get(site.url + f"/?lang={lang}")
+            for width in (390, WIDTH):
+                browser.set_window_size(width, 844 if width == 390 else HEIGHT)
+                try:
+                    for path in paths:
+                        if who == "carol" and path.startswith("/s/"):
+                            continue  # alice's: not carol's to read
+                        browser.get(site.url + path)
+                        assert_fits(browser, f"{who} {path} {lang} {width}")
+                finally:
+                    browser.set_window_size(WIDTH, HEIGHT)
+        if who == "staff":
+            browser.get(site.url + "/staff/a/01_tensors/report?lang=ko")
+            text = by_css(browser, "body")[0].text
+            assert "점수 분포" in text and "Score distribution" not in text, text[:300]
+            missing = by_css(browser, "#missing")
+            assert missing and "bob" in missing[0].text  # no submission: listed apart
+            assert "bob" not in "".join(e.text for e in by_css(browser, "ul li"))  # not as "not gradable"
+            # Revoke asks first: dismissed, nothing happens; without the script, a page asks.
+            browser.get(site.url + "/staff?lang=en")
+            form = by_css(browser, "form[action='/staff/revoke']")[0]
+            form.find_element("css selector", "button").click()
+            alert = browser.switch_to.alert
+            assert "Revoke the token of" in alert.text
+            alert.dismiss()
+            assert "revoked" not in browser.current_url and h1(browser) == "Staff"
+            browser.execute_script("arguments[0].submit()", form)  # no submit event: as without JavaScript
+            wait(browser, lambda d: "?" in h1(d))
+            assert_fits(browser, "revoke confirmation")
+            assert by_css(browser, "input[name=confirm][value=yes]") and by_css(browser, "a[href='/staff']")

@@ -10,14 +10,19 @@ own tests only (the worker is killed and forked again) and the kernel stays usab
 
 from __future__ import annotations
 
+import ast
 import sys
+from pathlib import Path
 from typing import Any
+
+import nbformat
 
 from autograder import i18n
 from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.notebook.kernel_worker import CAN_FORK, InProcessSession, KernelForker
-from autograder.notebook.locate import Release, find_release
+from autograder.notebook.locate import Release, find_release, notebook_path
 from autograder.notebook.result import CheckedTest, CheckResult
+from autograder.results import TestResult
 from autograder.sandbox import SandboxConfig, WorkerSession
 
 _STATE: dict[str, str | None] = {"assignment": None}
@@ -80,9 +85,46 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
             tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else ())
     finally:
         session.close()
+    unrun = not_run_yet([n for n in ((name,) if name else cfg.exercises) if n not in ns], ns)
+    _ = i18n.translations(lang).gettext
+
+    def message(t: TestResult) -> str:
+        if t.passed:
+            return ""
+        waiting = [ex for ex in t.exercises if ex in unrun]
+        if waiting:  # the harness would say "not defined in your submission": it is, just not run
+            return _("{name} is in your notebook, but this kernel has not run it yet: run the cell that defines "
+                     "{name} first (or Run All), then check again.").format(name=", ".join(waiting))
+        return t.student_text()
+
     checked = tuple(CheckedTest(name=t.name, exercises=t.exercises, points=t.score, max_points=t.max_score,
-                                passed=t.passed, message="" if t.passed else t.student_text(),
-                                images=t.student_images(), not_started=t.not_started)
+                                passed=t.passed, message=message(t), images=t.student_images(),
+                                not_started=t.not_started and not set(t.exercises) & unrun)
                     for t in tests)
     return CheckResult(assignment=release.id, exercise=name, tests=checked, protected=protect,
                        origin=release.origin, lang=lang)
+
+
+def not_run_yet(missing: list[str], ns: dict[str, Any]) -> set[str]:
+    """Of the names this kernel lacks, those the saved notebook defines at its top level (a cell
+    the student wrote but has not run). Empty when the front end does not name the notebook."""
+    if not missing:
+        return set()
+    path = notebook_path(ns)
+    if path is None:
+        return set()
+    try:
+        nb = nbformat.read(Path.cwd() / path, as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable or not saved yet: nothing to tell apart
+        return set()
+    defined: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        defined |= {n.name for n in tree.body
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return set(missing) & defined

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from autograder import i18n
-from autograder.feedback import failures_to_explain
+from autograder.feedback import explanation, failures_to_explain
 from autograder.results import Picture
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class CheckedTest:
     message: str = ""  # what differs and the hint; empty when it passed
     images: tuple[Picture, ...] = ()  # PNG pictures the test attached (feedback that shows)
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
+
+    def student_text(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,7 @@ class CheckResult:
         return _("not started yet") if t.not_started else _("FAIL")
 
     def _details(self, t: CheckedTest) -> str:
-        _ = self._gettext
-        if t.not_started:
-            return _("{exercise} still raises NotImplementedError: replace the stub with your code."
-                           ).format(exercise=", ".join(t.exercises))
-        return t.message.strip()
+        return explanation(t, self._gettext)
 
     def _failures(self) -> list[CheckedTest]:
         """Failed tests to explain: a stub's failure once per exercise, not once per test."""

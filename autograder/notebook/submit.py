@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import html
 import inspect
+import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ import nbformat
 from autograder import i18n
 from autograder.notebook.locate import ID_RE, notebook_path, service_settings
 from autograder.submission import SKIP_TAGS, is_check_cell
+from autograder.submit_client import feedback_url
 
 
 class SubmitError(Exception):
@@ -65,6 +68,8 @@ class Receipt:
             out.append(_("Submitted {file} for {assignment}.").format(file=self.file, assignment=self.assignment))
             out.append(_("Receipt: submission {id}, received {time}, queue position {position}.").format(
                 id=self.id, time=self.received_at or "?", position=self.position if self.position else "-"))
+            if self.server:
+                out.append(_("Feedback: {url}").format(url=feedback_url(self.server, self.id)))
         out.append("sha256 " + self.sha256)
         return out
 
@@ -79,6 +84,9 @@ class Receipt:
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.uploaded else "#9a6700"
         items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines())
+        if self.uploaded and self.server:
+            url = html.escape(feedback_url(self.server, str(self.id)))
+            items = items.replace(url, f"<a href='{url}' target='_blank' rel='noopener'>{url}</a>", 1)
         return f"<div class='autograder-receipt' style='color:{colour}'><ul>{items}</ul></div>"
 
 
@@ -191,7 +199,6 @@ def fresh_run_problem(file: Path, timeout: float) -> str | None:
     if file.suffix != ".ipynb":
         return None
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(file, as_version=4)
     keep = []
@@ -202,8 +209,25 @@ def fresh_run_problem(file: Path, timeout: float) -> str | None:
         keep.append(cell)
     index = {id(c): i + 1 for i, c in enumerate(nb.cells)}
     nb.cells = keep
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(file.parent)}})
+    with tempfile.TemporaryDirectory(prefix="ag-kernel-") as sockets:
+        client = NotebookClient(nb, km=_quiet_kernel_manager(Path(sockets)), timeout=timeout,
+                                resources={"metadata": {"path": str(file.parent)}})
+        return _first_problem(client, keep, index)
+
+
+def _quiet_kernel_manager(sockets: Path):
+    """A kernel on local sockets (IPC) where the platform has them: over TCP, ipykernel warns
+    on the student's kernel's stderr (red in JupyterLab) that it is not encrypted."""
+    from jupyter_client.manager import KernelManager
+
+    if os.name != "posix":
+        return KernelManager(kernel_name="python3")
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"))
+
+
+def _first_problem(client, keep: list, index: dict[int, int]) -> str | None:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     try:
         client.execute()
     except CellExecutionError as e:

@@ -168,7 +168,7 @@ class Service:
                "filename": row["filename"], "sha256": row["sha256"], "received_at": row["received_at"],
                "status": row["status"], "position": pos.get(row["id"]) if row["status"] == "queued" else None,
                "late_days": row["late_days"], "score": None, "max_score": None, "final": None,
-               "hidden_pending": False, "results": None, "feedback_md": None}
+               "hidden_pending": False, "results": None, "feedback_md": None, "error": None}
         if got is None:
             return out
         cfg, policy = got
@@ -181,9 +181,10 @@ class Service:
                                          staff=staff, late_days=row["late_days"],
                                          per_day=cfg.late_penalty_per_day, due=d.due))
         elif row["status"] == "not_graded":
-            out["feedback_md"] = ("# Not graded\n\nThe grading machinery could not grade this submission. This is "
-                                  "not your fault and does not count against your submission limit: submit "
-                                  "again, or wait for course staff to regrade it.\n")
+            out["error"] = ("The grading machinery could not grade this submission. This is not your fault and "
+                            "does not count against your submission limit: submit again, or wait for course "
+                            "staff to regrade it.")
+            out["feedback_md"] = "# Not graded\n\n" + out["error"] + "\n"
             if staff:
                 out["fault"] = row["fault"]
         return out

@@ -123,6 +123,31 @@ def _when(value, lang: str) -> str:
     return f"{t:%Y-%m-%d %H:%M} UTC ({rel})"
 
 
+def course_timezone(cfg) -> dt.tzinfo:
+    """The course's timezone: the one its due date is written in (UTC when it has none)."""
+    return cfg.due.tzinfo if cfg.due is not None and cfg.due.tzinfo is not None else dt.timezone.utc
+
+
+def offset_name(zone: dt.tzinfo) -> str:
+    """'UTC+09:00' (what a staff member types into a date picker is in this time)."""
+    offset = zone.utcoffset(None) or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def local_to_rfc3339(value: str | None, zone: dt.tzinfo) -> str | None:
+    """A date picker's '2026-12-14T23:59' as RFC 3339 in ``zone``; a value with its own offset
+    stays as typed, and one that does not parse goes on to be refused with its reason."""
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return (when if when.tzinfo is not None else when.replace(tzinfo=zone)).isoformat()
+
+
 def pick_language(request: Request) -> tuple[str, bool]:
     """(language, chosen now): ``?lang=`` (the switch), then its cookie, then Accept-Language."""
     asked = i18n.normalise(request.query_params.get("lang"))
@@ -304,12 +329,18 @@ def routes(svc: Service) -> list:
     async def staff_assignment(p: Page):
         aid = p.request.path_params["aid"]
         a = await threaded(svc.staff_assignment, p.user, aid)
+        cfg, _policy = await threaded(svc.assignment, aid)
         return p.render("staff_assignment.html", a=a, people=await threaded(svc.people, p.user), aid=aid,
                         run=await threaded(svc.similarity_state, p.user, aid),
+                        zone=offset_name(course_timezone(cfg)),
                         message=p.request.query_params.get("done"))
 
     async def staff_report(p: Page):
-        html = await threaded(svc.report_html, p.user, p.request.path_params["aid"])
+        def in_page_language(aid: str) -> str:  # report.py speaks i18n.current(): the page's language
+            with i18n.using(p.lang):
+                return svc.report_html(p.user, aid)
+
+        html = await threaded(in_page_language, p.request.path_params["aid"])
         return p.finish(HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP}))
 
     async def staff_similarity(p: Page):
@@ -404,7 +435,8 @@ def routes(svc: Service) -> list:
     async def staff_extend(p: Page):
         aid = p.request.path_params["aid"]
         form = await form_of(p)
-        await threaded(svc.assignment, aid)  # 404 before the form's fields are judged
+        cfg, _policy = await threaded(svc.assignment, aid)  # 404 before the form's fields are judged
+        zone = course_timezone(cfg)
 
         def field(name):
             value = (form.get(name) or "").strip()
@@ -413,8 +445,10 @@ def routes(svc: Service) -> list:
         extra = field("extra")
         if extra is not None and not extra.isdigit():
             return p.error(422, p.gettext(N_("Extra submissions must be a whole number.")))
-        await threaded(svc.extend, p.user, aid, (form.get("student") or "").strip(), due=field("due"),
-                       closes=field("closes"), extra=int(extra) if extra else None)
+        # The date pickers send the course's local time (no offset): RFC 3339 in its timezone.
+        await threaded(svc.extend, p.user, aid, (form.get("student") or "").strip(),
+                       due=local_to_rfc3339(field("due"), zone), closes=local_to_rfc3339(field("closes"), zone),
+                       extra=int(extra) if extra else None)
         return p.redirect(f"/staff/a/{aid}?done=extended")
 
     async def staff_revoke(p: Page):
@@ -423,6 +457,9 @@ def routes(svc: Service) -> list:
         if who == p.user.id:
             return p.error(422, p.gettext(N_("You cannot revoke your own token here: use `autograder roster "
                                              "revoke` from a terminal.")))
+        if form.get("confirm") != "yes":
+            # One click is not enough to lock a student out: this page asks (the script asks first).
+            return p.render("revoke_confirm.html", person=await threaded(svc.person, p.user, who))
         await threaded(svc.revoke, p.user, who)
         return p.redirect("/staff?done=revoked")
 

@@ -13,7 +13,7 @@ import io
 import json
 
 from autograder import i18n, scoring
-from autograder.feedback import render_markdown
+from autograder.feedback import explanation, render_markdown
 from autograder.csv_export import write_csv
 from autograder.gradebook import Entry
 from autograder.results import GradeResult, result_from_dict
@@ -34,12 +34,15 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
     shown = result if whole else dataclasses.replace(
         result, tests=[t for t in result.tests if t.visibility == "public"])
     tests = []
+    gettext = i18n.translations(result.lang).gettext  # the language it was graded in, as feedback.md
     for t in shown.tests:
-        text = t.student_text()
+        # What check() and the terminal say for the same test (feedback.explanation).
+        text = t.student_text() if t.passed else explanation(t, gettext)
         if staff and t.visibility == "hidden":
             text = t.message + (("\n\nOutput:\n" + t.output) if t.output.strip() else "")
         tests.append({"name": t.name, "number": t.number, "exercises": list(t.exercises), "score": t.score,
                       "max_score": t.max_score, "status": t.status, "visibility": t.visibility, "output": text,
+                      "not_started": t.not_started,
                       "author_message": t.author_message if t.visibility == "hidden" else ""})
     # While hidden tests are pending, the score is the public tests' and there is no final.
     got = scoring.score(shown, late_days, per_day)
@@ -58,7 +61,7 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
                                   "the public tests only.\n", result.lang, "service").format(
                                       points=f"{hidden_points:g}")
     return {"score": got.raw, "max_score": shown.max_score, "final": final, "hidden_pending": not whole,
-            "results": tests, "feedback_md": md}
+            "results": tests, "feedback_md": md, "error": result.error if result.status == "ungradable" else ""}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,6 +22,15 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // 3. A form marked data-confirm asks first; confirmed, it skips the server's own
+  //    confirmation page (the one a browser without this script gets).
+  for (const f of document.querySelectorAll("form[data-confirm]")) {
+    f.addEventListener("submit", (e) => {
+      if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); return; }
+      const yes = f.querySelector("input[name=confirm]");
+      if (yes) yes.value = "yes";
+    });
+  }
   for (const box of document.querySelectorAll("[data-live]")) {
     const url = box.dataset.live;
     if (!url) continue;
