@@ -172,7 +172,8 @@ def assignment_paths(assignment_id: str, course: Path | None = None, *, release:
         probes = rel / "probes.py"
         return AssignmentPaths(assignment_id, rel / "assignment.toml", rel / f"{assignment_id}.ipynb",
                                rel / "tests", None, probes if probes.exists() else None, None, secret_roots=())
-    known = sorted(p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir())
+    # a set: an assignment is in solutions/ and in assignments/, and is named once
+    known = sorted({p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir()})
     raise ConfigError(_("unknown assignment {assignment} in {course}; known: {known}. Pass --assignment with "
                         "one of them.").format(assignment=repr(assignment_id), course=course,
                                                known=", ".join(known) or "none"))
