@@ -153,7 +153,7 @@ class Grader:
         result.notes += [sanitize.clean(n) for n in sub.notes]  # they quote the notebook's cells
         cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
                  for c in sub.cells]
-        probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
+        probes = paths.probe_source()
         sandbox = SandboxConfig(memory_mb=cfg.memory_mb, nproc=cfg.pids, threads=cfg.cpus,
                                 cuda="cuda" in devices, hide=tuple(str(p) for p in paths.secret_roots))
         zygote = self.backend.acquire()
