@@ -1,0 +1,37 @@
+"""Hidden tests for 04_modules: float64, other sizes, N=1, more models, the default flag.
+
+A student sees a failing hidden test's name, points and docstring's first line only."""
+import pytest
+import torch
+
+from autograder.authoring import check_module, course_helpers, run_module
+
+helpers = course_helpers(__file__)
+
+
+@pytest.mark.exercise("Residual")
+def test_residual_float64_and_one_row(student):
+    """Residual works in float64 and for a single row, gradients included."""
+    for n, d, hidden, dtype in ((1, 3, 7, torch.float64), (5, 8, 2, torch.float64), (2, 1, 1, torch.float32)):
+        check_module(student, "Residual", helpers.ReferenceResidual, args=(d, hidden), seed=n,
+                     inputs=(helpers.make_input(n, d, seed=d, dtype=dtype),))
+
+
+@pytest.mark.exercise("Residual")
+def test_residual_parameters_are_registered_and_trainable(student):
+    """Residual's parameters are nn.Parameters, all trainable, no buffers."""
+    run = run_module(student, "Residual", (4, 3), inputs=(helpers.make_input(2, 4, seed=0),))
+    assert run.parameter_names == ("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), run.parameter_names
+    assert run.trainable == run.parameter_names and run.buffer_names == ()
+
+
+HIDDEN_COUNTS = {("conv", True): 192, ("conv", False): 192, ("shared_block", True): 12, ("empty", True): 0,
+                 ("tied", False): 50, ("batchnorm", False): 35, ("mlp", None): 67, ("frozen", None): 27}
+
+
+@pytest.mark.exercise("count_parameters")
+def test_count_parameters_more_models(student):
+    """count_parameters: convolutions, a module used twice, no parameters, the default flag."""
+    for (kind, trainable_only), want in HIDDEN_COUNTS.items():
+        rep = student.probe("count", kind, trainable_only)
+        assert rep["count"] == want and rep["type"] == "int", f"{kind}, trainable_only={trainable_only}"
