@@ -5,6 +5,7 @@ calls the student's code and returns plain values. The models come from the cour
 helpers (tests/public/helpers.py), the same ones the tests describe.
 """
 import helpers
+import torch
 
 # Builds the student's class from a description and runs forward and backward
 # (autograder.authoring.check_module / run_module on the trusted side).
@@ -22,3 +23,23 @@ def count(module, kind, trainable_only=None):
         got = module.count_parameters(model, trainable_only=trainable_only)
     return {"count": got if isinstance(got, (int, float)) else str(got), "type": type(got).__name__,
             "flags_kept": flags == [p.requires_grad for p in model.parameters()]}
+
+
+def activations(module, kind, names, n=3):
+    """module.record_activations on helpers.build(kind) and a fixed input: the recorded
+    values (detached here), which of them still carried a graph, the hooks left on the
+    model, and the exception's type name if it raised."""
+    model = helpers.build(kind)
+    x = helpers.make_input(n, 4, seed=5)
+    error = None
+    try:
+        acts = module.record_activations(model, x, list(names))
+    except Exception as e:  # noqa: BLE001 - reported to the trusted side
+        acts, error = {}, type(e).__name__
+    hooks_left = sum(len(m._forward_hooks) for m in model.modules())
+    if not isinstance(acts, dict):
+        return {"acts": None, "type": type(acts).__name__, "with_graph": [], "hooks_left": hooks_left, "error": error}
+    return {"acts": {str(k): v.detach() if isinstance(v, torch.Tensor) else repr(v) for k, v in acts.items()},
+            "type": "dict", "with_graph": sorted(str(k) for k, v in acts.items()
+                                                 if isinstance(v, torch.Tensor) and v.requires_grad),
+            "hooks_left": hooks_left, "error": error}

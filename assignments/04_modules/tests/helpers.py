@@ -53,6 +53,27 @@ def build(kind):
     if kind == "shared_block":  # one Linear(3, 3) used twice: 12
         lin = nn.Linear(3, 3)
         return nn.Sequential(lin, nn.ReLU(), lin)
+    if kind == "inplace":  # the ReLU overwrites the first layer's output in place
+        return nn.Sequential(nn.Linear(4, 8), nn.ReLU(inplace=True), nn.Linear(8, 3))
+    if kind == "nested":
+        return nn.Sequential(nn.Sequential(nn.Linear(4, 5), nn.Tanh()), nn.Linear(5, 2))
+    if kind == "raises":  # the second layer's input size is wrong: forward raises after the first
+        return nn.Sequential(nn.Linear(4, 8), nn.Linear(5, 3))
     if kind == "empty":
         return nn.Sequential(nn.ReLU())
     raise ValueError(f"unknown model kind {kind!r}")
+
+
+def outputs_by_name(model, x, prefix=""):
+    """Every submodule's output of an nn.Sequential (nested ones too) by its named_modules()
+    name, computed layer by layer (no hooks): what record_activations must return."""
+    acts = {}
+    for name, child in model.named_children():
+        full = prefix + name
+        if isinstance(child, nn.Sequential):
+            inner, x = outputs_by_name(child, x, full + ".")
+            acts.update(inner)
+        else:
+            x = child(x)
+        acts[full] = x.detach().clone()
+    return acts, x

@@ -4,7 +4,7 @@ A student sees a failing hidden test's name, points and docstring's first line o
 import pytest
 import torch
 
-from autograder.authoring import check_module, course_helpers, run_module
+from autograder.authoring import assert_close, check_module, course_helpers, run_module
 
 helpers = course_helpers(__file__)
 
@@ -35,3 +35,16 @@ def test_count_parameters_more_models(student):
     for (kind, trainable_only), want in HIDDEN_COUNTS.items():
         rep = student.probe("count", kind, trainable_only)
         assert rep["count"] == want and rep["type"] == "int", f"{kind}, trainable_only={trainable_only}"
+
+
+@pytest.mark.exercise("record_activations")
+def test_record_activations_more_models(student):
+    """record_activations: nested modules, one row, a layer without parameters, no names."""
+    for kind, names, n in (("nested", ["0.0", "0", "1"], 1), ("mlp", ["1"], 4), ("mlp", [], 2),
+                           ("inplace", ["0", "1", "2"], 2)):
+        rep = student.probe("activations", kind, names, n)
+        assert rep["error"] is None and rep["hooks_left"] == 0 and rep["with_graph"] == [], kind
+        want, _ = helpers.outputs_by_name(helpers.build(kind), helpers.make_input(n, 4, seed=5))
+        assert sorted(rep["acts"]) == sorted(names), kind
+        for name in names:
+            assert_close(rep["acts"][name], want[name], what=f"{kind}: {name}")
