@@ -43,3 +43,29 @@ def activations(module, kind, names, n=3):
             "type": "dict", "with_graph": sorted(str(k) for k, v in acts.items()
                                                  if isinstance(v, torch.Tensor) and v.requires_grad),
             "hooks_left": hooks_left, "error": error}
+
+
+def running(module, d, batches, modes, momentum=None, dtype=None):
+    """Build module.RunningMean(d[, momentum]) (moved to ``dtype``), feed it ``batches``, each
+    in its mode ("train" or "eval") as a leaf requiring grad, back-propagate out.sum(); report
+    outputs, input gradients, the state_dict, parameter and buffer names, whether a buffer
+    requires grad afterwards, and the first exception as text."""
+    m = module.RunningMean(d) if momentum is None else module.RunningMean(d, momentum=momentum)
+    if dtype is not None:
+        m = m.to(getattr(torch, dtype))
+    outputs, grads, error = [], [], None
+    try:
+        for batch, mode in zip(batches, modes):
+            m.train(mode == "train")
+            x = batch.detach().clone().requires_grad_(True)
+            out = m(x)
+            out.sum().backward()
+            outputs.append(out.detach())
+            grads.append(x.grad.detach() if x.grad is not None else None)
+    except Exception as e:  # noqa: BLE001 - reported to the trusted side
+        error = f"{type(e).__name__}: {e}"
+    return {"outputs": outputs, "input_grads": grads, "error": error,
+            "state": {k: v.detach() for k, v in m.state_dict().items()},
+            "parameter_names": [n for n, _ in m.named_parameters()],
+            "buffer_names": [n for n, _ in m.named_buffers()],
+            "buffer_requires_grad": any(b.requires_grad for b in m.buffers())}

@@ -101,3 +101,44 @@ def test_record_activations_basic(student):
         "Hint: remove the hooks in a finally block.",
         ko=f"모델의 forward가 예외를 발생시켰을 때 record_activations가 forward 훅 {rep['hooks_left']}개를 "
            "남겼습니다. 힌트: finally 블록에서 훅을 제거하세요.")
+
+
+def check_running_mean(student, d, modes, momentum=None, dtype=torch.float32, seed=0):
+    batches = [helpers.make_input(2 + i, d, seed=seed + i, dtype=dtype) for i in range(len(modes))]
+    rep = student.probe("running", d, batches, modes, momentum,
+                        None if dtype == torch.float32 else str(dtype).removeprefix("torch."))
+    label = f"RunningMean({d}{'' if momentum is None else f', momentum={momentum}'}), modes {modes}"
+    assert rep["parameter_names"] == [], tr(
+        f"{label} has parameters {rep['parameter_names']}: the optimizer would train them. "
+        "Hint: keep mean and steps with self.register_buffer(name, tensor), not nn.Parameter.",
+        ko=f"{label}에 파라미터 {rep['parameter_names']}가 있습니다: 옵티마이저가 이것을 학습시킵니다. "
+           "힌트: mean과 steps는 nn.Parameter가 아니라 self.register_buffer(name, tensor)로 두세요.")
+    assert sorted(rep["state"]) == ["mean", "steps"], tr(
+        f"{label}'s state_dict keys are {sorted(rep['state'])}; expected ['mean', 'steps']. Hint: a tensor "
+        "kept as a plain attribute is not saved; register_buffer (persistent, the default) is.",
+        ko=f"{label}의 state_dict 키가 {sorted(rep['state'])}입니다. ['mean', 'steps']이어야 합니다. 힌트: 일반 "
+           "속성으로 둔 텐서는 저장되지 않습니다. register_buffer(기본값 persistent)로 등록하세요.")
+    assert rep["error"] is None and not rep["buffer_requires_grad"], tr(
+        f"{label}: the running statistics joined the autograd graph ({rep['error'] or 'mean requires grad'}). "
+        "Hint: update the buffers under torch.no_grad() (or from x.detach()).",
+        ko=f"{label}: 누적 통계가 autograd 그래프에 들어갔습니다 ({rep['error'] or 'mean이 grad를 요구함'}). "
+           "힌트: 버퍼는 torch.no_grad() 안에서 (또는 x.detach()로) 갱신하세요.")
+    outputs, mean, steps = helpers.running_mean_reference(batches, modes, 0.1 if momentum is None else momentum)
+    hint = tr("in training mode update mean = (1 - momentum) * mean + momentum * x.mean(0) and steps += 1 "
+              "first, then return x - mean; in eval mode change nothing.",
+              ko="학습 모드에서는 먼저 mean = (1 - momentum) * mean + momentum * x.mean(0), steps += 1로 갱신한 "
+                 "뒤 x - mean을 반환하고, 평가 모드에서는 아무것도 바꾸지 마세요.")
+    assert rep["state"]["steps"].dtype == torch.long and int(rep["state"]["steps"]) == steps, tr(
+        f"{label}: steps is {rep['state']['steps']!r}; expected {steps} (torch.long). Hint: {hint}",
+        ko=f"{label}: steps가 {rep['state']['steps']!r}입니다. {steps} (torch.long)이어야 합니다. 힌트: {hint}")
+    assert_close(rep["state"]["mean"], mean, what=f"{label}: the buffer mean", dtype=dtype, hint=hint)
+    for k, (got, want) in enumerate(zip(rep["outputs"], outputs)):
+        assert_close(got, want, what=f"{label}: output {k}", dtype=dtype, hint=hint)
+        assert_close(rep["input_grads"][k], torch.ones_like(want), what=f"{label}: gradient of output {k}",
+                     dtype=dtype, hint=hint)
+
+
+@pytest.mark.exercise("RunningMean")
+def test_running_mean_basic(student):
+    """RunningMean keeps mean and steps in buffers, updates them in training mode only."""
+    check_running_mean(student, 3, ["train", "train", "eval"])

@@ -48,3 +48,21 @@ def test_record_activations_more_models(student):
         assert sorted(rep["acts"]) == sorted(names), kind
         for name in names:
             assert_close(rep["acts"][name], want[name], what=f"{kind}: {name}")
+
+
+@pytest.mark.exercise("RunningMean")
+def test_running_mean_more_cases(student):
+    """RunningMean: float64 (buffers follow .to()), other momenta, eval first, one column."""
+    for d, modes, momentum, dtype, seed in ((4, ["train"] * 3, 0.5, torch.float64, 3),
+                                            (1, ["eval", "train", "eval", "train"], 1.0, torch.float32, 7)):
+        batches = [helpers.make_input(2 + i, d, seed=seed + i, dtype=dtype) for i in range(len(modes))]
+        rep = student.probe("running", d, batches, modes, momentum,
+                            None if dtype == torch.float32 else str(dtype).removeprefix("torch."))
+        assert rep["error"] is None and not rep["buffer_requires_grad"] and rep["parameter_names"] == []
+        assert sorted(rep["state"]) == ["mean", "steps"]
+        outputs, mean, steps = helpers.running_mean_reference(batches, modes, momentum)
+        assert rep["state"]["steps"].dtype == torch.long and int(rep["state"]["steps"]) == steps
+        assert_close(rep["state"]["mean"], mean, what="mean", dtype=dtype)
+        for got, want, grad in zip(rep["outputs"], outputs, rep["input_grads"]):
+            assert_close(got, want, what="output", dtype=dtype)
+            assert_close(grad, torch.ones_like(want), what="gradient", dtype=dtype)

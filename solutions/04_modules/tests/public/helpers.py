@@ -77,3 +77,15 @@ def outputs_by_name(model, x, prefix=""):
             x = child(x)
         acts[full] = x.detach().clone()
     return acts, x
+
+
+def running_mean_reference(batches, modes, momentum=0.1):
+    """RunningMean's outputs, mean and steps after ``batches``, in float64, by its formula."""
+    mean, steps, outputs = torch.zeros(batches[0].shape[1], dtype=torch.float64), 0, []
+    for batch, mode in zip(batches, modes):
+        x = batch.to(torch.float64)
+        if mode == "train":
+            mean = (1 - momentum) * mean + momentum * x.mean(0)
+            steps += 1
+        outputs.append(x - mean)
+    return outputs, mean, steps
