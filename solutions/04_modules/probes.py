@@ -69,3 +69,27 @@ def running(module, d, batches, modes, momentum=None, dtype=None):
             "parameter_names": [n for n, _ in m.named_parameters()],
             "buffer_names": [n for n, _ in m.named_buffers()],
             "buffer_requires_grad": any(b.requires_grad for b in m.buffers())}
+
+
+def initialise(module, kind):
+    """module.init_weights on helpers.build(kind): every Linear's weight and bias after it,
+    whether it returned the model, kept the Parameter objects and requires_grad, and left
+    the other modules' parameters as they were."""
+    model = helpers.build(kind)
+    before = {n: p for n, p in model.named_parameters()}
+    others = {n: p.detach().clone() for n, p in model.named_parameters()
+              if not isinstance(model.get_submodule(n.rpartition(".")[0]), torch.nn.Linear)}
+    torch.manual_seed(1)
+    try:
+        returned = module.init_weights(model)
+        error = None
+    except Exception as e:  # noqa: BLE001 - reported to the trusted side
+        returned, error = None, f"{type(e).__name__}: {e}"
+    after = dict(model.named_parameters())
+    linears = {n: {"weight": m.weight.detach(), "bias": None if m.bias is None else m.bias.detach(),
+                   "fan_in": m.in_features}
+               for n, m in model.named_modules() if isinstance(m, torch.nn.Linear)}
+    return {"error": error, "returned_model": returned is model, "linears": linears,
+            "same_objects": before.keys() == after.keys() and all(before[n] is after[n] for n in before),
+            "requires_grad": all(p.requires_grad for p in after.values()),
+            "others_unchanged": all(torch.equal(after[n].detach(), v) for n, v in others.items())}

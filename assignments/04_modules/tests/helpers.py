@@ -59,6 +59,11 @@ def build(kind):
         return nn.Sequential(nn.Sequential(nn.Linear(4, 5), nn.Tanh()), nn.Linear(5, 2))
     if kind == "raises":  # the second layer's input size is wrong: forward raises after the first
         return nn.Sequential(nn.Linear(4, 8), nn.Linear(5, 3))
+    if kind == "wide":  # for init_weights: large layers (statistics), a LayerNorm, a nested Linear
+        return nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.LayerNorm(128),
+                             nn.Sequential(nn.Linear(128, 96), nn.ReLU()), nn.Linear(96, 32, bias=False))
+    if kind == "embed":  # an Embedding and a Linear: only the Linear is initialised
+        return nn.Sequential(nn.Embedding(50, 80), nn.Linear(80, 200))
     if kind == "empty":
         return nn.Sequential(nn.ReLU())
     raise ValueError(f"unknown model kind {kind!r}")

@@ -3,6 +3,8 @@
 Run them with `autograder check`. Passing them is a good sign, not a guarantee: the hidden
 tests also use float64, other sizes and more models.
 """
+import math
+
 import pytest
 import torch
 
@@ -142,3 +144,50 @@ def check_running_mean(student, d, modes, momentum=None, dtype=torch.float32, se
 def test_running_mean_basic(student):
     """RunningMean keeps mean and steps in buffers, updates them in training mode only."""
     check_running_mean(student, 3, ["train", "train", "eval"])
+
+
+def check_init(student, kind):
+    """The student's init_weights on helpers.build(kind): in place, He uniform, zero biases."""
+    rep = student.probe("initialise", kind)
+    hint = tr("for each nn.Linear in model.modules(): nn.init.kaiming_uniform_(m.weight, nonlinearity='relu') "
+              "(bound sqrt(6 / fan_in)) and nn.init.zeros_(m.bias); return model.",
+              ko="model.modules()의 각 nn.Linear에 nn.init.kaiming_uniform_(m.weight, nonlinearity='relu') "
+                 "(경계 sqrt(6 / fan_in))와 nn.init.zeros_(m.bias)를 적용하고 model을 반환하세요.")
+    assert rep["error"] is None and rep["returned_model"], tr(
+        f"init_weights on the '{kind}' model raised {rep['error']} or did not return the model. Hint: {hint}",
+        ko=f"'{kind}' 모델에서 init_weights가 {rep['error']}를 발생시켰거나 model을 반환하지 않았습니다. 힌트: {hint}")
+    assert rep["same_objects"] and rep["requires_grad"], tr(
+        f"init_weights replaced the '{kind}' model's Parameter objects (or switched off requires_grad): an "
+        "optimizer built before would train the old ones. Hint: fill the existing tensors in place (nn.init.*_ "
+        "functions do), do not assign new nn.Parameters.",
+        ko=f"init_weights가 '{kind}' 모델의 Parameter 객체를 바꿨습니다 (또는 requires_grad를 껐습니다): 미리 만든 "
+           "옵티마이저는 옛 파라미터를 학습시킵니다. 힌트: 새 nn.Parameter를 할당하지 말고 기존 텐서를 제자리에서 "
+           "채우세요 (nn.init.*_ 함수가 그렇게 합니다).")
+    assert rep["others_unchanged"], tr(
+        f"init_weights changed parameters of modules that are not nn.Linear in the '{kind}' model. "
+        "Hint: test isinstance(m, nn.Linear), not the parameter's shape.",
+        ko=f"init_weights가 '{kind}' 모델에서 nn.Linear가 아닌 모듈의 파라미터를 바꿨습니다. "
+           "힌트: 파라미터의 shape가 아니라 isinstance(m, nn.Linear)로 판단하세요.")
+    for name, lin in rep["linears"].items():
+        w, b, bound = lin["weight"], lin["bias"], math.sqrt(6 / lin["fan_in"])
+        assert b is None or not b.any(), tr(
+            f"init_weights left the bias of Linear '{name}' non-zero. Hint: {hint}",
+            ko=f"init_weights가 Linear '{name}'의 bias를 0이 아닌 값으로 두었습니다. 힌트: {hint}")
+        assert w.abs().max() <= bound * (1 + 1e-6), tr(
+            f"init_weights: a weight of Linear '{name}' is {w.abs().max():.4f} in absolute value, beyond the He "
+            f"uniform bound {bound:.4f} (fan_in = {lin['fan_in']}). Hint: {hint}",
+            ko=f"init_weights: Linear '{name}'의 가중치 절댓값 {w.abs().max():.4f}가 He uniform 경계 {bound:.4f} "
+               f"(fan_in = {lin['fan_in']})를 넘습니다. 힌트: {hint}")
+        if w.numel() >= 2000:  # enough values for the spread to be measured
+            ratio = float(w.std()) / (bound / math.sqrt(3))
+            assert 0.85 <= ratio <= 1.15, tr(
+                f"init_weights: the weights of Linear '{name}' spread {ratio:.2f} times as wide as He uniform "
+                f"(fan_in = {lin['fan_in']}). Hint: {hint}",
+                ko=f"init_weights: Linear '{name}'의 가중치 퍼짐이 He uniform의 {ratio:.2f}배입니다 "
+                   f"(fan_in = {lin['fan_in']}). 힌트: {hint}")
+
+
+@pytest.mark.exercise("init_weights")
+def test_init_weights_basic(student):
+    """init_weights gives every Linear He-uniform weights and zero biases, in place."""
+    check_init(student, "wide")

@@ -1,6 +1,8 @@
 """Hidden tests for 04_modules: float64, other sizes, N=1, more models, the default flag.
 
 A student sees a failing hidden test's name, points and docstring's first line only."""
+import math
+
 import pytest
 import torch
 
@@ -66,3 +68,18 @@ def test_running_mean_more_cases(student):
         for got, want, grad in zip(rep["outputs"], outputs, rep["input_grads"]):
             assert_close(got, want, what="output", dtype=dtype)
             assert_close(grad, torch.ones_like(want), what="gradient", dtype=dtype)
+
+
+@pytest.mark.exercise("init_weights")
+def test_init_weights_more_models(student):
+    """init_weights: an Embedding left alone, small layers, a model without Linear layers."""
+    for kind in ("embed", "mlp", "empty"):
+        rep = student.probe("initialise", kind)
+        assert rep["error"] is None and rep["returned_model"] and rep["same_objects"] and rep["requires_grad"]
+        assert rep["others_unchanged"], kind
+        for name, lin in rep["linears"].items():
+            bound = math.sqrt(6 / lin["fan_in"])
+            assert lin["bias"] is None or not lin["bias"].any(), name
+            assert lin["weight"].abs().max() <= bound * (1 + 1e-6), name
+            if lin["weight"].numel() >= 2000:
+                assert 0.85 <= float(lin["weight"].std()) / (bound / math.sqrt(3)) <= 1.15, name
