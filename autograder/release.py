@@ -64,7 +64,12 @@ def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str
     check_solution_cells(nb, source)
     resources: dict = {}
     for pp in _preprocessors():
-        nb, resources = pp.preprocess(nb, resources)
+        try:
+            nb, resources = pp.preprocess(nb, resources)
+        except (RuntimeError, ValueError, KeyError) as e:  # nbgrader's words for a malformed notebook
+            raise ConfigError(_("{file}: nbgrader's {step} refused the notebook: {error}. Compare the cell's "
+                                "nbgrader metadata with a cell `autograder new` writes (AUTHORING_API.md, "
+                                "step 2).").format(file=source, step=type(pp).__name__, error=e)) from None
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None

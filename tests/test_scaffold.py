@@ -118,3 +118,16 @@ def test_a_plain_assert_shows_the_authors_message_only(scaffolded, tmp_path, gra
     assert res.status == "graded", res.error
     assert [t.name for t in failed] == ["test_double_plain_assert"]
     assert failed[0].message == "double(13) gave 26. Hint: this test is wrong on purpose."
+
+
+def test_release_reports_what_nbgrader_refuses_as_an_authoring_error(scaffolded, tmp_path, capsys):
+    course = tmp_path / "c"
+    shutil.copytree(scaffolded / "solutions", course / "solutions")
+    nb_path = course / "solutions" / AID / f"{AID}.ipynb"
+    nb = json.loads(nb_path.read_text())
+    cell = next(c for c in nb["cells"] if "BEGIN SOLUTION" in "".join(c["source"]))
+    cell["source"] = "".join(cell["source"]).replace("### END SOLUTION", "")  # a region never closed
+    nb_path.write_text(json.dumps(nb))
+    assert cli.main(["--course", str(course), "release", AID]) == cli.EXIT_FAULT
+    out = " ".join(capsys.readouterr().out.split())
+    assert "internal grader error" not in out and "refused the notebook" in out and "ClearSolutions" in out, out
