@@ -2,7 +2,8 @@
 
 Trusted side. Re-exports, under one name, what a course's tests use (AUTHORING_API.md
 describes each): the comparisons (``compare``), vectorisation by counting (``scaling``),
-the hypothesis strategies (``strategies``, as a module), the pictures (``figures``: they
+classes and modules as exercises (``module_checks``), the course's shared helpers
+(``course_helpers``), the hypothesis strategies (``strategies``, as a module), the pictures (``figures``: they
 draw; ``attach_image``, the harness's, attaches), the harness's errors, ``memo`` and the
 ``student`` fixture's types, and ``tr`` for hints in several languages. Nothing is defined
 here; the old paths (``autograder.compare.assert_close``...) stay, for suites already
@@ -18,11 +19,13 @@ from __future__ import annotations
 
 from autograder import figures, strategies
 from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
+from autograder.config import course_helpers
 from autograder.figures import difference_map, loss_curves
 from autograder.harness import (BadReturnValue, CallResult, MissingName, NotDifferentiable, ProtocolViolation,
                                 Student, StudentAbort, StudentError, StudentException, StudentTimeout,
                                 WorkerCrashed, attach_image, memo)
 from autograder.i18n import tr
+from autograder.module_checks import ModuleRun, check_module, run_module
 from autograder.scaling import assert_loop_free
 
 DECIDES_GRADES = True  # cache_key.py: what the course's tests import decides their grades
@@ -30,6 +33,10 @@ DECIDES_GRADES = True  # cache_key.py: what the course's tests import decides th
 __all__ = [
     # comparisons
     "assert_close", "check_vjp", "expect_raises", "tolerances",
+    # classes and nn.Modules: built in the worker from a description (probe: untrusted.modules.run_module)
+    "check_module", "run_module", "ModuleRun",
+    # the course's helpers module, shared by tests and probes (tests/public/helpers.py)
+    "course_helpers",
     # vectorisation by counting
     "assert_loop_free",
     # inputs for hypothesis (a module: strategies.tensor, strategies.shapes, ...)

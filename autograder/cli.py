@@ -113,6 +113,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("ids", nargs="*")
     r.add_argument("--check", action="store_true", help=_("only report whether the committed release is current"))
 
+    w = sub.add_parser("new", help=_("write solutions/<id>/: a new assignment's skeleton that releases and validates "
+                                     "as generated, one example per exercise to replace"))
+    w.add_argument("id", help=_("the assignment id, e.g. 04_modules (also the notebook's name)"))
+    w.add_argument("--exercise", action="append", required=True, metavar="NAME",
+                   help=_("an exercise: the function or class the student writes (repeat for each, in order)"))
+    w.add_argument("--title", help=_("the assignment's title (default: its id)"))
+    w.add_argument("--languages", default="en,ko",
+                   help=_("the languages the hints are written in, comma-separated (default: en,ko)"))
+
     v = sub.add_parser("validate", help=_("solution = full marks, stub = 0, each mutant loses points in its exercise, "
                                              "each correct alternative keeps full marks"))
     v.add_argument("ids", nargs="*")
@@ -364,6 +373,24 @@ def cmd_release(args, console: Console) -> int:
     return release_all(_course(args), args.ids, console, check_only=args.check)
 
 
+def cmd_new(args, console: Console) -> int:
+    from autograder.config import ConfigError
+    from autograder.scaffold import new_assignment, next_steps
+
+    course = args.course.resolve() if args.course else (_course(args) or Path.cwd().resolve())
+    languages = tuple(x.strip() for x in args.languages.split(",") if x.strip())
+    if "en" not in languages or not set(languages) <= set(i18n.LANGUAGES):
+        raise ConfigError(_("--languages must include en and only {languages}; got {got}").format(
+            languages=", ".join(i18n.LANGUAGES), got=args.languages))
+    made = new_assignment(course, args.id, args.exercise, args.title, languages)
+    console.print(Text(_("wrote {folder} ({n} files)").format(folder=made.folder, n=len(made.files)), "green"),
+                  highlight=False)
+    console.print(_("Next:"), highlight=False)
+    for i, step in enumerate(next_steps(course, made, args.id), 1):
+        console.print(f"  {i}. {step}", markup=False, highlight=False)
+    return 0
+
+
 def cmd_validate(args, console: Console) -> int:
     from autograder.validate import validate_all
 
@@ -460,8 +487,8 @@ def cmd_bench(args, console: Console) -> int:
 
 
 COMMANDS = {"grade": cmd_grade, "check": cmd_check, "submit": cmd_submit, "release": cmd_release,
-            "validate": cmd_validate, "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench, "image": cmd_image,
-            "gradescope": cmd_gradescope, "similarity": cmd_similarity}
+            "new": cmd_new, "validate": cmd_validate, "demo": cmd_demo, "batch": cmd_batch, "bench": cmd_bench,
+            "image": cmd_image, "gradescope": cmd_gradescope, "similarity": cmd_similarity}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,12 +7,16 @@ validates it, so a typo in the file fails loudly before anyone is graded with it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.util
 import os
+import sys
 import tomllib
 
 from autograder.i18n import t as _  # the command's (or grading's) language
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
 
@@ -139,6 +143,40 @@ class AssignmentPaths:
     def test_dirs(self) -> list[Path]:
         return [d for d in (self.public_tests, self.hidden_tests) if d is not None and d.is_dir()]
 
+    def probe_source(self) -> str:
+        """``probes.py`` as the worker runs it: with the course's shared helpers (``HELPERS``,
+        next to the public tests, so a release ships it) importable there as ``helpers``.
+        The prelude is one line: a probe's traceback line numbers are one more than the file's."""
+        probes = self.probes.read_text(encoding="utf-8") if self.probes else ""
+        helpers = self.public_tests / HELPERS
+        if not helpers.is_file():
+            return probes
+        source = helpers.read_text(encoding="utf-8")
+        return (f"import sys as _s, types as _t; _h = _t.ModuleType('helpers'); _h.__file__ = '<helpers>'; "
+                f"exec(compile({source!r}, '<helpers>', 'exec'), _h.__dict__); _s.modules['helpers'] = _h; "
+                f"del _s, _t, _h\n" + probes)
+
+
+HELPERS = "helpers.py"  # tests/public/helpers.py: the one module a course's tests and probes share
+
+
+def course_helpers(test_file: str | Path) -> ModuleType:
+    """The course's helpers module for a test file (``tests/public/helpers.py``, or
+    ``tests/helpers.py`` in a release): loaded once per file under a name of its own, so
+    two assignments graded in one process never share one."""
+    here = Path(test_file).resolve().parent
+    for path in (here / HELPERS, here.parent / "public" / HELPERS):
+        if path.is_file():
+            name = "_course_helpers_" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
+            if name not in sys.modules:
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module
+                spec.loader.exec_module(module)
+            return sys.modules[name]
+    raise ConfigError(_("{file}: no {helpers} next to it or in ../public/: add tests/public/{helpers} (the module "
+                        "tests and probes share)").format(file=test_file, helpers=HELPERS))
+
 
 def find_course_root(start: Path | None = None) -> Path | None:
     """The nearest folder (from ``start`` upwards) holding ``solutions/`` or ``assignments/``."""
@@ -172,7 +210,8 @@ def assignment_paths(assignment_id: str, course: Path | None = None, *, release:
         probes = rel / "probes.py"
         return AssignmentPaths(assignment_id, rel / "assignment.toml", rel / f"{assignment_id}.ipynb",
                                rel / "tests", None, probes if probes.exists() else None, None, secret_roots=())
-    known = sorted(p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir())
+    # a set: an assignment is in solutions/ and in assignments/, and is named once
+    known = sorted({p.name for base in ("solutions", "assignments") for p in (course / base).glob("*") if p.is_dir()})
     raise ConfigError(_("unknown assignment {assignment} in {course}; known: {known}. Pass --assignment with "
                         "one of them.").format(assignment=repr(assignment_id), course=course,
                                                known=", ".join(known) or "none"))

@@ -6,6 +6,7 @@ only in the worker that ``sandbox`` forks, and reaches this process as decoded v
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _pytest.assertion.rewrite import AssertionRewritingHook  # no public name: --assert=plain's counterpart
 
 from autograder import i18n, sanitize
 from autograder.i18n import t as _
@@ -151,7 +153,7 @@ class Grader:
         result.notes += [sanitize.clean(n) for n in sub.notes]  # they quote the notebook's cells
         cells = [{"label": c.label, "source": c.source, "filename": c.filename, "first_line": c.first_line}
                  for c in sub.cells]
-        probes = paths.probes.read_text(encoding="utf-8") if paths.probes else ""
+        probes = paths.probe_source()
         sandbox = SandboxConfig(memory_mb=cfg.memory_mb, nproc=cfg.pids, threads=cfg.cpus,
                                 cuda="cuda" in devices, hide=tuple(str(p) for p in paths.secret_roots))
         zygote = self.backend.acquire()
@@ -224,10 +226,15 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
             # These two run a full gc several times per session: 0.4 s of every grading.
             "-p", "no:unraisableexception", "-p", "no:threadexception",
-            "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            # No assertion rewriting: `assert cond, msg` fails with the author's msg only, never
+            # pytest's "assert 26 == 10" diff (the student reads the author's words; the
+            # comparison helpers give the differing values themselves).
+            "--assert=plain"]
     before = set(sys.modules)
     try:
-        code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
+        with _no_outer_assert_rewriting():
+            code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
     finally:
         _forget_test_modules(dirs, before)
     if ctx.problems:
@@ -263,6 +270,20 @@ def _raise_if_lost(zygote: ZygoteHandle) -> None:
         raise SandboxLost(lost)
 
 
+@contextlib.contextmanager
+def _no_outer_assert_rewriting():
+    """A grading inside a process that already runs pytest (a course's CI calling validate,
+    this project's tests) would have its test modules rewritten by that session's import
+    hook despite --assert=plain: set it aside while the suites import, as in a grader process."""
+    saved = list(sys.meta_path)
+    sys.meta_path[:] = [f for f in saved if not isinstance(f, AssertionRewritingHook)]
+    try:
+        yield
+    finally:
+        added = [f for f in sys.meta_path if f not in saved]
+        sys.meta_path[:] = saved + added
+
+
 def _forget_test_modules(dirs, before: set[str]) -> None:
     """pytest's importlib mode reuses a module already in sys.modules under the same name
     ("public.test_public"), so the next assignment graded in this process would run this
@@ -274,12 +295,17 @@ def _forget_test_modules(dirs, before: set[str]) -> None:
     def inside(p) -> bool:
         return any(Path(p).resolve().is_relative_to(r) for r in roots)
 
+    # Decide first, delete after: a namespace package's __path__ is recomputed from its
+    # parent's, which must still be in sys.modules (a release's folder is named "tests").
+    doomed = []
     for name in [n for n in list(sys.modules) if n not in before]:
         mod = sys.modules.get(name)
         file = getattr(mod, "__file__", None)
         paths = list(getattr(mod, "__path__", None) or []) if file is None else []
         if (file and inside(file)) or (paths and all(inside(p) for p in paths)):
-            del sys.modules[name]
+            doomed.append(name)
+    for name in doomed:
+        sys.modules.pop(name, None)
 
 
 def _new_result(path: Path, assignment_id: str, options: GradeOptions

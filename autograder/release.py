@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import filecmp
 import io
+import json
 import shutil
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from rich.console import Console
 from rich.text import Text
 
 from autograder.config import AssignmentConfig, ConfigError
+from autograder.scaffold import nbgrader_metadata
 from autograder.i18n import t as _  # console output and errors; the release itself stays English
 
 
@@ -40,11 +42,39 @@ CHECK_TAG = "check"  # submission.SKIP_TAGS: the grader skips these cells
 DEMO_TAG = "demo"  # also skipped by the grader; in the release, guarded against stubs (with_demo_guards)
 
 
+_BEGIN_SOLUTION = "### BEGIN SOLUTION"
+
+
+def check_solution_cells(nb, source: Path) -> None:
+    """Every cell with a ``### BEGIN SOLUTION`` region is an nbgrader solution cell (nbgrader
+    itself would only say "Solution region detected in a non-solution cell", naming no cell)."""
+    for number, cell in enumerate(nb.cells, 1):
+        lines = cell.source.splitlines()
+        hit = next((i for i, line in enumerate(lines, 1) if line.strip().startswith(_BEGIN_SOLUTION)), None)
+        if hit is None or cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        raise ConfigError(_(
+            "{file}, cell {number} (id {id}), line {line}: a {marker} region in a cell that is not an nbgrader "
+            "solution cell. Add to that cell's metadata: {metadata} (grade_id unique in the notebook), or remove "
+            "the region.").format(file=source, number=number, id=cell.get("id", "?"), line=hit,
+                                  marker=_BEGIN_SOLUTION, metadata=_metadata_hint(cell)))
+
+
+def _metadata_hint(cell) -> str:
+    return json.dumps(nbgrader_metadata(f"cell_{cell.get('id', 'x')}", solution=True))
+
+
 def student_notebook(source: Path, assignment_id: str = "", exercises: tuple[str, ...] = ()) -> str:
     nb = nbformat.read(source, as_version=4)
+    check_solution_cells(nb, source)
     resources: dict = {}
     for pp in _preprocessors():
-        nb, resources = pp.preprocess(nb, resources)
+        try:
+            nb, resources = pp.preprocess(nb, resources)
+        except (RuntimeError, ValueError, KeyError) as e:  # nbgrader's words for a malformed notebook
+            raise ConfigError(_("{file}: nbgrader's {step} refused the notebook: {error}. Compare the cell's "
+                                "nbgrader metadata with a cell `autograder new` writes (AUTHORING_API.md, "
+                                "step 2).").format(file=source, step=type(pp).__name__, error=e)) from None
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None
@@ -158,10 +188,11 @@ def build_release(course: Path, aid: str, dest: Path) -> None:
         raise ConfigError(_("{assignment}: public tests without points in assignment.toml: {tests}").format(
             assignment=aid, tests=", ".join(unknown)))
     (dest / "assignment.toml").write_text(cfg.public_subset(public), encoding="utf-8")
-    (dest / "README.md").write_text(readme(cfg.title, aid), encoding="utf-8")
+    (dest / "README.md").write_text(readme(cfg.title, aid, cfg.exercises), encoding="utf-8")
 
 
-def readme(title: str, aid: str) -> str:
+def readme(title: str, aid: str, exercises: tuple[str, ...] = ()) -> str:
+    example = exercises[0] if exercises else "NAME"  # this assignment's own first exercise
     return (
         f"# {title}\n\n"
         f"Open `{aid}.ipynb` in Jupyter (JupyterLab, Notebook, VS Code or Colab) from this folder and fill\n"
@@ -169,7 +200,7 @@ def readme(title: str, aid: str) -> str:
         "## Checking your work in the notebook\n\n"
         "After each exercise there is a check cell (tagged `check`):\n\n"
         "    from autograder.notebook import check\n"
-        "    check(\"softmax\")\n\n"
+        f"    check(\"{example}\")\n\n"
         "Run it (Shift+Enter) after the cell with your function: it runs that exercise's public tests\n"
         "against what your kernel defines right now (no need to save) and shows a table, with what\n"
         "differs and a hint for each failure. `check()` runs the public tests of every exercise. A\n"
@@ -182,7 +213,7 @@ def readme(title: str, aid: str) -> str:
         "From a terminal, the same tests run on the saved file:\n\n"
         f"    autograder check {aid}.ipynb\n\n"
         f"Submit `{aid}.ipynb`. Passing the public tests is a good sign, not a grade: hidden tests check\n"
-        "more cases (other shapes, dtypes, gradients, speed) when it is graded.\n")
+        "more cases when it is graded.\n")
 
 
 def _diff(a: Path, b: Path) -> list[str]:
@@ -195,6 +226,15 @@ def _diff(a: Path, b: Path) -> list[str]:
     return out
 
 
+def stale_release(course: Path, aid: str) -> list[str]:
+    """What differs between the committed ``assignments/<aid>/`` and a fresh release (empty: up to date)."""
+    target = course / "assignments" / aid
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / aid
+        build_release(course, aid, fresh)
+        return _diff(target, fresh) if target.is_dir() else [_("not released yet")]
+
+
 def release_all(course: Path | None, ids: list[str], console: Console, check_only: bool = False) -> int:
     if course is None:
         raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
@@ -204,24 +244,23 @@ def release_all(course: Path | None, ids: list[str], console: Console, check_onl
         if not (course / "solutions" / aid).is_dir():
             raise ConfigError(_("no solutions/{assignment} in {course}").format(assignment=aid, course=course))
         target = course / "assignments" / aid
+        if check_only:
+            problems = stale_release(course, aid)
+            if problems:
+                stale += 1
+                console.print(Text.assemble(
+                    (_("{assignment}: the committed release is out of date").format(assignment=aid), "red"),
+                    " ", _("(run `make release` and commit):")))
+                for p in problems:
+                    console.print(f"  - {p}", markup=False)
+            else:
+                console.print(Text(_("{assignment}: release is up to date").format(assignment=aid), "green"))
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / aid
             build_release(course, aid, fresh)
-            if check_only:
-                problems = _diff(target, fresh) if target.is_dir() else [_("not released yet")]
-                if problems:
-                    stale += 1
-                    console.print(Text.assemble(
-                        (_("{assignment}: the committed release is out of date").format(assignment=aid), "red"),
-                        " ", _("(run `make release` and commit):")))
-                    for p in problems:
-                        console.print(f"  - {p}", markup=False)
-                else:
-                    console.print(Text(_("{assignment}: release is up to date").format(assignment=aid), "green"))
-                continue
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(fresh, target)
-            console.print(_("released {assignment} -> {folder}").format(assignment=aid,
-                                                                      folder=target.relative_to(course)))
+        console.print(_("released {assignment} -> {folder}").format(assignment=aid, folder=target.relative_to(course)))
     return 1 if stale else 0

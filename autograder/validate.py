@@ -28,6 +28,7 @@ from autograder import i18n
 from autograder.i18n import t as _  # the command's language (validate's own grading stays English)
 from autograder.config import AssignmentConfig, ConfigError, assignment_paths
 from autograder.grader import GradeOptions, Grader
+from autograder.release import stale_release
 from autograder.results import GradeResult
 from autograder.submission import CodeCell, Submission, load_submission
 from autograder.variant_grading import JOBS, Task, grade_tasks
@@ -52,33 +53,67 @@ class Alternative:
     source: str
 
 
-def _read_headed(folder: Path, no_exercise: str) -> list[tuple[str, dict[str, str], str]]:
-    """``no_exercise``: the error for a file without its '# exercise:' line ({file} is the file)."""
-    out = []
+@dataclass(frozen=True)
+class Malformed:
+    """A mutant or alternative file validate cannot use: ``problem`` says what to add, and where."""
+
+    kind: str  # "mutant" or "alternative"
+    file: Path
+    problem: str
+
+
+def _scan_headed(folder: Path, kind: str) -> tuple[list[tuple[str, dict[str, str], str]], list[Malformed]]:
+    """Every file's header, and one Malformed per file without its '# exercise:' line (an
+    alternative also needs '# approach:'), so validate reports each in its table and goes on."""
+    out, bad = [], []
     for f in sorted(folder.glob("*.py")):
         text = f.read_text(encoding="utf-8")
         meta = dict(_HEADER.findall(text))
         if "exercise" not in meta:
-            raise ConfigError(no_exercise.format(file=f))
-        out.append((f.stem, meta, text))
-    return out
+            bad.append(Malformed(kind, f, (
+                _("{file}, line 1: a mutant starts with a '# exercise: NAME' line naming what it breaks")
+                if kind == "mutant" else
+                _("{file}, line 1: an alternative starts with a '# exercise: NAME' line naming the exercise it "
+                  "solves")).format(file=f)))
+        elif kind == "alternative" and not meta.get("approach"):
+            bad.append(Malformed(kind, f, _("{file}, line 2: an alternative has a '# approach: ...' line saying "
+                                            "how it differs from the solution").format(file=f)))
+        else:
+            out.append((f.stem, meta, text))
+    return out, bad
+
+
+def scan_mutants(folder: Path) -> tuple[list[Mutant], list[Malformed]]:
+    found, bad = _scan_headed(folder, "mutant")
+    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text) for name, meta, text in found], bad
+
+
+def scan_alternatives(folder: Path) -> tuple[list[Alternative], list[Malformed]]:
+    found, bad = _scan_headed(folder, "alternative")
+    return [Alternative(name, meta["exercise"], meta["approach"], text) for name, meta, text in found], bad
 
 
 def read_mutants(folder: Path) -> list[Mutant]:
-    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text)
-            for name, meta, text in _read_headed(
-                folder, _("{file}: a mutant starts with a '# exercise: NAME' line naming what it breaks"))]
+    """Every mutant in ``folder``; raises ConfigError naming the first malformed file."""
+    mutants, bad = scan_mutants(folder)
+    if bad:
+        raise ConfigError(bad[0].problem)
+    return mutants
 
 
 def read_alternatives(folder: Path) -> list[Alternative]:
-    alts = []
-    for name, meta, text in _read_headed(
-            folder, _("{file}: an alternative starts with a '# exercise: NAME' line naming the exercise it solves")):
-        if not meta.get("approach"):
-            raise ConfigError(_("{file}: an alternative has a '# approach: ...' line saying how it differs from "
-                                "the solution").format(file=f"{folder / name}.py"))
-        alts.append(Alternative(name, meta["exercise"], meta["approach"], text))
+    """Every alternative in ``folder``; raises ConfigError naming the first malformed file."""
+    alts, bad = scan_alternatives(folder)
+    if bad:
+        raise ConfigError(bad[0].problem)
     return alts
+
+
+def malformed(course: Path, aid: str) -> list[Malformed]:
+    """The mutant and alternative files of ``aid`` that validate skips (and reports)."""
+    sol = course / "solutions" / aid
+    return [*(scan_mutants(sol / "mutants")[1] if (sol / "mutants").is_dir() else []),
+            *(scan_alternatives(sol / "alternatives")[1] if (sol / "alternatives").is_dir() else [])]
 
 
 @dataclass
@@ -102,9 +137,10 @@ def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[
     """The solution, every mutant and every alternative of ``aid``, ready to grade."""
     paths = assignment_paths(aid, course)
     base = load_submission(paths.notebook, aid)
-    mutants = read_mutants(paths.mutants) if paths.mutants and paths.mutants.is_dir() else []
+    # malformed files are left out here; validate_assignment reports them (malformed())
+    mutants = scan_mutants(paths.mutants)[0] if paths.mutants and paths.mutants.is_dir() else []
     folder = paths.notebook.parent / "alternatives"
-    alts = read_alternatives(folder) if folder.is_dir() else []
+    alts = scan_alternatives(folder)[0] if folder.is_dir() else []
     out = [Variant("solution", base)]
     out += [Variant(f"mutant {m.name}", _with_cell(base, f"mutant {m.name}", m.source), m.source) for m in mutants]
     out += [Variant(f"alternative {a.name}", _with_cell(base, f"alternative {a.name}", a.source), a.source)
@@ -132,7 +168,7 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     tasks += [Task("stub", stub_path, opts)] if stub_path.exists() else []
     tasks += [Task(f"{lang} mutant {m.name}", paths.notebook,
                    dataclasses.replace(opts, lang=lang, scope="public"), by_label[f"mutant {m.name}"].submission)
-              for lang in hint_langs for m in mutants]
+              for lang in hint_langs for m in mutants if m.exercise in cfg.exercises]
     done = grade_tasks(grader, course, aid, tasks, jobs, backend_options)
     results = graded if graded is not None else {}
     results.update({v.label: done[v.label] for v in found})
@@ -146,6 +182,7 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                         + (f"; {sol.error}" if sol.error else "")))
 
     if stub_path.exists():
+        checks.append(_judge_release(course, aid))
         stub = done["stub"]
         passing = [t.name for t in stub.tests if t.passed]
         checks.append(Check(_("released stub scores zero"), stub.status == "graded" and stub.score == 0,
@@ -156,6 +193,9 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                             _("{path} missing: run `autograder release {assignment}`").format(path=stub_path,
                                                                                             assignment=aid)))
 
+    checks += [Check(_("{kind} {name} is well formed").format(kind=_("mutant") if b.kind == "mutant"
+                                                              else _("alternative"), name=b.file.stem), False, b.problem)
+               for b in malformed(course, aid)]
     missing = [e for e in cfg.exercises if e not in {m.exercise for m in mutants}]
     checks.append(Check(_("every exercise has a mutant"), not missing,
                         _("missing: {exercises}").format(exercises=", ".join(missing)) if missing else
@@ -169,8 +209,18 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                                                                      exercises=", ".join(few)) if few
                         else _("{n} alternatives").format(n=len(alts))))
     checks += [_judge_alternative(a, results[f"alternative {a.name}"], cfg) for a in alts]
-    checks += [_judge_hint(m, done[f"{lang} mutant {m.name}"], lang) for lang in hint_langs for m in mutants]
+    checks += [_judge_hint(m, done[f"{lang} mutant {m.name}"], lang) for lang in hint_langs for m in mutants
+               if m.exercise in cfg.exercises]  # an unknown exercise: one row above
     return checks
+
+
+def _judge_release(course: Path, aid: str) -> Check:
+    """The committed release is what ``release`` makes now: students and the stub check above
+    must see the suite that was validated."""
+    problems = stale_release(course, aid)
+    return Check(_("released copy is up to date"), not problems,
+                 _("run `autograder release {assignment}` and commit: {problems}").format(
+                     assignment=aid, problems="; ".join(problems)) if problems else str(course / "assignments" / aid))
 
 
 def _with_cell(base: Submission, label: str, source: str) -> Submission:
@@ -179,11 +229,16 @@ def _with_cell(base: Submission, label: str, source: str) -> Submission:
     return dataclasses.replace(base, cells=(*base.cells, cell))
 
 
+def _unknown_exercise(name: str, cfg: AssignmentConfig) -> str:
+    return _("names unknown exercise {exercise}; the exercises of {path} are: {known}").format(
+        exercise=repr(name), path=cfg.path, known=", ".join(cfg.exercises))
+
+
 def _judge_alternative(a: Alternative, res: GradeResult, cfg: AssignmentConfig) -> Check:
     what = _("alternative {name} ({exercise}: {approach})").format(name=a.name, exercise=a.exercise,
                                                                     approach=a.approach)
     if a.exercise not in cfg.exercises:
-        return Check(what, False, _("names unknown exercise {exercise}").format(exercise=repr(a.exercise)))
+        return Check(what, False, _unknown_exercise(a.exercise, cfg))
     if res.status != "graded":
         return Check(what, False, _("not graded: {error}").format(error=res.error))
     lost = [t for t in res.tests if not t.passed]
@@ -199,7 +254,7 @@ def _judge_alternative(a: Alternative, res: GradeResult, cfg: AssignmentConfig) 
 def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
     what = _("mutant {name} ({exercise}: {bug})").format(name=m.name, exercise=m.exercise, bug=m.bug)
     if m.exercise not in cfg.exercises:
-        return Check(what, False, _("names unknown exercise {exercise}").format(exercise=repr(m.exercise)))
+        return Check(what, False, _unknown_exercise(m.exercise, cfg))
     if res.status != "graded":
         return Check(what, False, _("not graded: {error}").format(error=res.error))
     failed = [t for t in res.tests if not t.passed]

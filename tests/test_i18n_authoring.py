@@ -77,12 +77,22 @@ def test_validate_says_a_broken_alternative_in_korean(tmp_path):
     alts = course / "solutions" / AID / "alternatives"
     alts.mkdir()
     (alts / "no_header.py").write_text("def softmax(x, dim=-1):\n    return x.softmax(dim)\n")
+    # A row of the table (the file and its line named), and validate goes on to its verdict.
     ko = cli("--course", str(course), "--lang", "ko", "validate", AID)
     assert ko.returncode == 1
-    assert "오류:" in ko.stdout and "대안 풀이는 푸는 문제를 밝히는 '# exercise: NAME' 줄로 시작해야 합니다" in ko.stdout
+    table = _unfolded(ko.stdout)
+    assert _unfolded(f"{alts / 'no_header.py'}, 1번째 줄: 대안 풀이는 푸는 문제를 밝히는 '# exercise: NAME' "
+                     "줄로 시작합니다") in table
+    assert _unfolded("대안 풀이 no_header의 형식이 올바름") in table and "실패했습니다" in ko.stdout
     en = cli("--course", str(course), "validate", AID)
     assert en.returncode == 1
-    assert "an alternative starts with a '# exercise: NAME' line naming the exercise it solves" in en.stdout
+    assert _unfolded("an alternative starts with a '# exercise: NAME' line naming the exercise it solves") in \
+        _unfolded(en.stdout)
+
+
+def _unfolded(text: str) -> str:
+    """A rich table's text without the spaces and borders where it folds cells."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "│┃")
 
 
 def test_a_broken_assignment_toml_is_reported_in_korean(tmp_path):

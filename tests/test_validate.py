@@ -144,7 +144,8 @@ def test_judgements_are_written_in_the_commands_language():
     assert ok.detail == "test_softmax_basic이(가) 잡음 (-99점)"
     assert escaped.detail == "어떤 테스트도 잡지 못했습니다: 이 버그에서 실패하는 테스트를 추가하세요"
     assert "잡는 공개 테스트가 없습니다" in hidden.detail
-    assert alt.what == "대안 풀이 a (nope: x)" and alt.detail == "알 수 없는 문제 'nope'을(를) 가리킵니다"
+    assert alt.what == "대안 풀이 a (nope: x)" and alt.detail == (f"알 수 없는 문제 'nope'을(를) 가리킵니다. {CFG.path}의 문제: "
+                                                            + ", ".join(CFG.exercises))
 
 
 def test_a_variant_reaches_a_grading_process_as_the_same_cells(tmp_path):

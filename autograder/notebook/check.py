@@ -71,9 +71,9 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
 
     folder = release.folder
     probes_file = folder / "probes.py"
-    probes = probes_file.read_text(encoding="utf-8") if probes_file.is_file() else ""
     paths = AssignmentPaths(release.id, folder / "assignment.toml", None, folder / "tests", None,
                             probes_file if probes_file.is_file() else None, None, secret_roots=())
+    probes = paths.probe_source()  # with the shared helpers
     if protect:
         session = WorkerSession(KernelForker(ns), SandboxConfig(memory_mb=cfg.memory_mb, threads=1), cells=[],
                                 probes=probes, import_budget=cfg.import_budget_s)

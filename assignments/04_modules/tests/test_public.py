@@ -1,0 +1,193 @@
+"""Public tests for 04_modules: the behaviour of each exercise on small, fixed inputs.
+
+Run them with `autograder check`. Passing them is a good sign, not a guarantee: the hidden
+tests also use float64, other sizes and more models.
+"""
+import math
+
+import pytest
+import torch
+
+from autograder.authoring import assert_close, check_module, course_helpers, tr
+
+helpers = course_helpers(__file__)
+
+KEYS = ("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias")
+
+
+@pytest.mark.exercise("Residual")
+def test_residual_matches_the_contract(student):
+    """Residual: state_dict keys, output and gradients of x + fc2(relu(fc1(x)))."""
+    run = check_module(
+        student, "Residual", helpers.ReferenceResidual, args=(6, 5), inputs=(helpers.make_input(4, 6, seed=1),),
+        hint=tr("Residual registers fc1 = nn.Linear(d, hidden) and fc2 = nn.Linear(hidden, d) as attributes "
+                "(not in a list) and returns x + fc2(relu(fc1(x))): the skip connection adds the input itself, "
+                "not a detached copy.",
+                ko="Residual은 fc1 = nn.Linear(d, hidden)과 fc2 = nn.Linear(hidden, d)를 (리스트가 아닌) 속성으로 "
+                   "등록하고 x + fc2(relu(fc1(x)))를 반환합니다. 스킵 연결은 detach한 복사본이 아니라 입력 자체를 "
+                   "더합니다."))
+    assert run.state_dict_keys == KEYS, tr(
+        f"Residual's state_dict keys are {list(run.state_dict_keys)}; expected {list(KEYS)}. "
+        "Hint: assign fc1 before fc2 in __init__.",
+        ko=f"Residual의 state_dict 키가 {list(run.state_dict_keys)}입니다. {list(KEYS)}이어야 합니다. "
+           "힌트: __init__에서 fc1을 fc2보다 먼저 할당하세요.")
+
+
+COUNTS = {  # (kind, trainable_only) -> count, worked out in helpers.build's comments
+    ("mlp", True): 67, ("tied", True): 50, ("frozen", True): 27, ("frozen", False): 67, ("batchnorm", True): 35,
+}
+
+
+@pytest.mark.exercise("count_parameters")
+def test_count_parameters_small_models(student):
+    """count_parameters counts each scalar parameter once, trainable ones by default."""
+    for (kind, trainable_only), want in COUNTS.items():
+        _check_count(student, kind, trainable_only, want)
+
+
+def _check_count(student, kind, trainable_only, want):
+    rep = student.probe("count", kind, trainable_only)
+    assert rep["count"] == want and rep["type"] == "int", tr(
+        f"count_parameters(model, trainable_only={trainable_only}) on the '{kind}' model returned "
+        f"{rep['count']!r} ({rep['type']}); expected {want} (int). Hint: sum p.numel() over model.parameters() "
+        "(it lists a shared parameter once and no buffers), keeping only p.requires_grad when trainable_only.",
+        ko=f"'{kind}' 모델에서 count_parameters(model, trainable_only={trainable_only})가 {rep['count']!r} "
+           f"({rep['type']})를 반환했습니다. {want} (int)이어야 합니다. 힌트: model.parameters()(공유된 파라미터는 "
+           "한 번, 버퍼는 없음)에 대해 p.numel()을 더하고, trainable_only이면 p.requires_grad인 것만 세세요.")
+    assert rep["flags_kept"], tr(
+        "count_parameters changed requires_grad of the model's parameters. Hint: only read them.",
+        ko="count_parameters가 모델 파라미터의 requires_grad를 바꿨습니다. 힌트: 읽기만 하세요.")
+
+
+def check_activations(student, kind, names, n=3, hint=None):
+    """The student's record_activations on helpers.build(kind) against the layer-by-layer outputs."""
+    rep = student.probe("activations", kind, names, n)
+    assert rep["error"] is None and rep["type"] == "dict", tr(
+        f"record_activations on the '{kind}' model raised {rep['error']} or returned a {rep['type']}. "
+        "Hint: return a dict {name: output}.",
+        ko=f"'{kind}' 모델에서 record_activations가 {rep['error']}를 발생시켰거나 {rep['type']}를 반환했습니다. "
+           "힌트: {name: output} 딕셔너리를 반환하세요.")
+    assert rep["hooks_left"] == 0, tr(
+        f"record_activations left {rep['hooks_left']} forward hook(s) on the '{kind}' model. "
+        "Hint: keep each handle register_forward_hook returns and call handle.remove() in a finally block.",
+        ko=f"record_activations가 '{kind}' 모델에 forward 훅 {rep['hooks_left']}개를 남겼습니다. "
+           "힌트: register_forward_hook이 반환하는 핸들을 모아 finally 블록에서 handle.remove()를 호출하세요.")
+    want, _ = helpers.outputs_by_name(helpers.build(kind), helpers.make_input(n, 4, seed=5))
+    assert sorted(rep["acts"]) == sorted(names), tr(
+        f"record_activations on the '{kind}' model returned the keys {sorted(rep['acts'])}; expected "
+        f"{sorted(names)}. Hint: hook only the modules whose named_modules() name is in names.",
+        ko=f"'{kind}' 모델에서 record_activations가 키 {sorted(rep['acts'])}를 반환했습니다. {sorted(names)}이어야 "
+           "합니다. 힌트: named_modules() 이름이 names에 있는 모듈에만 훅을 거세요.")
+    assert rep["with_graph"] == [], tr(
+        f"record_activations returned outputs still attached to the graph: {rep['with_graph']}. "
+        "Hint: detach() what you record.",
+        ko=f"record_activations가 그래프에 연결된 출력을 반환했습니다: {rep['with_graph']}. "
+           "힌트: 기록하는 값은 detach()하세요.")
+    for name in names:
+        assert_close(rep["acts"][name], want[name], what=f"record_activations: the output of '{name}' ({kind})",
+                     hint=hint or tr(
+                         "record the module's output (the hook's third argument), and a copy of it "
+                         "(.detach().clone()): a later in-place layer overwrites the tensor itself.",
+                         ko="모듈의 출력(훅의 세 번째 인자)을 기록하고, 그 복사본(.detach().clone())을 저장하세요: "
+                            "뒤의 in-place 레이어가 텐서 자체를 덮어씁니다."))
+
+
+@pytest.mark.exercise("record_activations")
+def test_record_activations_basic(student):
+    """record_activations returns each named module's output, detached, and removes its hooks."""
+    check_activations(student, "mlp", ["0", "2"])
+    check_activations(student, "inplace", ["0", "1"])
+    rep = student.probe("activations", "raises", ["0"], 3)
+    assert rep["hooks_left"] == 0, tr(
+        f"record_activations left {rep['hooks_left']} forward hook(s) when the model's forward raised. "
+        "Hint: remove the hooks in a finally block.",
+        ko=f"모델의 forward가 예외를 발생시켰을 때 record_activations가 forward 훅 {rep['hooks_left']}개를 "
+           "남겼습니다. 힌트: finally 블록에서 훅을 제거하세요.")
+
+
+def check_running_mean(student, d, modes, momentum=None, dtype=torch.float32, seed=0):
+    batches = [helpers.make_input(2 + i, d, seed=seed + i, dtype=dtype) for i in range(len(modes))]
+    rep = student.probe("running", d, batches, modes, momentum,
+                        None if dtype == torch.float32 else str(dtype).removeprefix("torch."))
+    label = f"RunningMean({d}{'' if momentum is None else f', momentum={momentum}'}), modes {modes}"
+    assert rep["parameter_names"] == [], tr(
+        f"{label} has parameters {rep['parameter_names']}: the optimizer would train them. "
+        "Hint: keep mean and steps with self.register_buffer(name, tensor), not nn.Parameter.",
+        ko=f"{label}에 파라미터 {rep['parameter_names']}가 있습니다: 옵티마이저가 이것을 학습시킵니다. "
+           "힌트: mean과 steps는 nn.Parameter가 아니라 self.register_buffer(name, tensor)로 두세요.")
+    assert sorted(rep["state"]) == ["mean", "steps"], tr(
+        f"{label}'s state_dict keys are {sorted(rep['state'])}; expected ['mean', 'steps']. Hint: a tensor "
+        "kept as a plain attribute is not saved; register_buffer (persistent, the default) is.",
+        ko=f"{label}의 state_dict 키가 {sorted(rep['state'])}입니다. ['mean', 'steps']이어야 합니다. 힌트: 일반 "
+           "속성으로 둔 텐서는 저장되지 않습니다. register_buffer(기본값 persistent)로 등록하세요.")
+    assert rep["error"] is None and not rep["buffer_requires_grad"], tr(
+        f"{label}: the running statistics joined the autograd graph ({rep['error'] or 'mean requires grad'}). "
+        "Hint: update the buffers under torch.no_grad() (or from x.detach()).",
+        ko=f"{label}: 누적 통계가 autograd 그래프에 들어갔습니다 ({rep['error'] or 'mean이 grad를 요구함'}). "
+           "힌트: 버퍼는 torch.no_grad() 안에서 (또는 x.detach()로) 갱신하세요.")
+    outputs, mean, steps = helpers.running_mean_reference(batches, modes, 0.1 if momentum is None else momentum)
+    hint = tr("in training mode update mean = (1 - momentum) * mean + momentum * x.mean(0) and steps += 1 "
+              "first, then return x - mean; in eval mode change nothing.",
+              ko="학습 모드에서는 먼저 mean = (1 - momentum) * mean + momentum * x.mean(0), steps += 1로 갱신한 "
+                 "뒤 x - mean을 반환하고, 평가 모드에서는 아무것도 바꾸지 마세요.")
+    assert rep["state"]["steps"].dtype == torch.long and int(rep["state"]["steps"]) == steps, tr(
+        f"{label}: steps is {rep['state']['steps']!r}; expected {steps} (torch.long). Hint: {hint}",
+        ko=f"{label}: steps가 {rep['state']['steps']!r}입니다. {steps} (torch.long)이어야 합니다. 힌트: {hint}")
+    assert_close(rep["state"]["mean"], mean, what=f"{label}: the buffer mean", dtype=dtype, hint=hint)
+    for k, (got, want) in enumerate(zip(rep["outputs"], outputs)):
+        assert_close(got, want, what=f"{label}: output {k}", dtype=dtype, hint=hint)
+        assert_close(rep["input_grads"][k], torch.ones_like(want), what=f"{label}: gradient of output {k}",
+                     dtype=dtype, hint=hint)
+
+
+@pytest.mark.exercise("RunningMean")
+def test_running_mean_basic(student):
+    """RunningMean keeps mean and steps in buffers, updates them in training mode only."""
+    check_running_mean(student, 3, ["train", "train", "eval"])
+
+
+def check_init(student, kind):
+    """The student's init_weights on helpers.build(kind): in place, He uniform, zero biases."""
+    rep = student.probe("initialise", kind)
+    hint = tr("for each nn.Linear in model.modules(): nn.init.kaiming_uniform_(m.weight, nonlinearity='relu') "
+              "(bound sqrt(6 / fan_in)) and nn.init.zeros_(m.bias); return model.",
+              ko="model.modules()의 각 nn.Linear에 nn.init.kaiming_uniform_(m.weight, nonlinearity='relu') "
+                 "(경계 sqrt(6 / fan_in))와 nn.init.zeros_(m.bias)를 적용하고 model을 반환하세요.")
+    assert rep["error"] is None and rep["returned_model"], tr(
+        f"init_weights on the '{kind}' model raised {rep['error']} or did not return the model. Hint: {hint}",
+        ko=f"'{kind}' 모델에서 init_weights가 {rep['error']}를 발생시켰거나 model을 반환하지 않았습니다. 힌트: {hint}")
+    assert rep["same_objects"] and rep["requires_grad"], tr(
+        f"init_weights replaced the '{kind}' model's Parameter objects (or switched off requires_grad): an "
+        "optimizer built before would train the old ones. Hint: fill the existing tensors in place (nn.init.*_ "
+        "functions do), do not assign new nn.Parameters.",
+        ko=f"init_weights가 '{kind}' 모델의 Parameter 객체를 바꿨습니다 (또는 requires_grad를 껐습니다): 미리 만든 "
+           "옵티마이저는 옛 파라미터를 학습시킵니다. 힌트: 새 nn.Parameter를 할당하지 말고 기존 텐서를 제자리에서 "
+           "채우세요 (nn.init.*_ 함수가 그렇게 합니다).")
+    assert rep["others_unchanged"], tr(
+        f"init_weights changed parameters of modules that are not nn.Linear in the '{kind}' model. "
+        "Hint: test isinstance(m, nn.Linear), not the parameter's shape.",
+        ko=f"init_weights가 '{kind}' 모델에서 nn.Linear가 아닌 모듈의 파라미터를 바꿨습니다. "
+           "힌트: 파라미터의 shape가 아니라 isinstance(m, nn.Linear)로 판단하세요.")
+    for name, lin in rep["linears"].items():
+        w, b, bound = lin["weight"], lin["bias"], math.sqrt(6 / lin["fan_in"])
+        assert b is None or not b.any(), tr(
+            f"init_weights left the bias of Linear '{name}' non-zero. Hint: {hint}",
+            ko=f"init_weights가 Linear '{name}'의 bias를 0이 아닌 값으로 두었습니다. 힌트: {hint}")
+        assert w.abs().max() <= bound * (1 + 1e-6), tr(
+            f"init_weights: a weight of Linear '{name}' is {w.abs().max():.4f} in absolute value, beyond the He "
+            f"uniform bound {bound:.4f} (fan_in = {lin['fan_in']}). Hint: {hint}",
+            ko=f"init_weights: Linear '{name}'의 가중치 절댓값 {w.abs().max():.4f}가 He uniform 경계 {bound:.4f} "
+               f"(fan_in = {lin['fan_in']})를 넘습니다. 힌트: {hint}")
+        if w.numel() >= 2000:  # enough values for the spread to be measured
+            ratio = float(w.std()) / (bound / math.sqrt(3))
+            assert 0.85 <= ratio <= 1.15, tr(
+                f"init_weights: the weights of Linear '{name}' spread {ratio:.2f} times as wide as He uniform "
+                f"(fan_in = {lin['fan_in']}). Hint: {hint}",
+                ko=f"init_weights: Linear '{name}'의 가중치 퍼짐이 He uniform의 {ratio:.2f}배입니다 "
+                   f"(fan_in = {lin['fan_in']}). 힌트: {hint}")
+
+
+@pytest.mark.exercise("init_weights")
+def test_init_weights_basic(student):
+    """init_weights gives every Linear He-uniform weights and zero biases, in place."""
+    check_init(student, "wide")

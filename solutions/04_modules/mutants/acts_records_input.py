@@ -1,0 +1,14 @@
+# exercise: record_activations
+# bug: records the module's input instead of its output
+def record_activations(model, x, names):
+    acts, handles = {}, []
+    try:
+        for name, module in model.named_modules():
+            if name in names:
+                handles.append(module.register_forward_hook(
+                    lambda m, i, o, name=name: acts.__setitem__(name, i[0].detach().clone())))
+        model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return acts

@@ -1,0 +1,19 @@
+# exercise: RunningMean
+# bug: steps registered with persistent=False: missing from the state_dict
+import torch
+from torch import nn
+
+
+class RunningMean(nn.Module):
+    def __init__(self, d, momentum=0.1):
+        super().__init__()
+        self.momentum = momentum
+        self.register_buffer("mean", torch.zeros(d))
+        self.register_buffer("steps", torch.tensor(0, dtype=torch.long), persistent=False)
+
+    def forward(self, x):
+        if self.training:
+            with torch.no_grad():
+                self.mean.mul_(1 - self.momentum).add_(self.momentum * x.mean(0))
+                self.steps += 1
+        return x - self.mean

@@ -1,0 +1,18 @@
+# exercise: RunningMean
+# bug: updates the statistics in evaluation mode too
+import torch
+from torch import nn
+
+
+class RunningMean(nn.Module):
+    def __init__(self, d, momentum=0.1):
+        super().__init__()
+        self.momentum = momentum
+        self.register_buffer("mean", torch.zeros(d))
+        self.register_buffer("steps", torch.tensor(0, dtype=torch.long))
+
+    def forward(self, x):
+        with torch.no_grad():
+            self.mean.mul_(1 - self.momentum).add_(self.momentum * x.mean(0))
+            self.steps += 1
+        return x - self.mean
