@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import sys
 
+DECIDES_GRADES = True  # cache_key.py: its counts decide the vectorisation tests' grades
+
 
 def _resolve(module, name: str):
     obj = module
