@@ -274,8 +274,9 @@ def test_the_local_backend_starts_its_zygote_on_first_use_only():
         backend.start()
         assert zygote_children(before) == [backend.zygote.pid]
         assert backend.acquire() is backend.zygote  # the same warm one
+        first = backend.zygote.pid
     finally:
         backend.close()
     backend = LocalBackend()
     backend.close()  # closing one that never started starts nothing either
-    assert zygote_children(before) == []
+    assert zygote_children(before | {first}) == []  # the first may still be on its way out
