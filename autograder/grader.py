@@ -226,9 +226,14 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     before = set(sys.modules)
+    # pytest.main reads PYTEST_ADDOPTS: an operator's or a CI's options (-x, --junitxml)
+    # must not change how a submission is graded, nor write reports per grading.
+    addopts = os.environ.pop("PYTEST_ADDOPTS", None)
     try:
         code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
     finally:
+        if addopts is not None:
+            os.environ["PYTEST_ADDOPTS"] = addopts
         _forget_test_modules(dirs, before)
     if ctx.problems:
         raise GraderFault(_("the test suite is broken:") + "\n" + "\n".join(ctx.problems))
