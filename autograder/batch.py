@@ -158,6 +158,7 @@ class BatchOptions:
     device: str = "auto"
     show_hidden: bool = False  # the report shows failed hidden tests' messages and tracebacks (staff)
     submission_timeout_s: float | None = None  # None: from the suite's budgets (executors.suite_timeout)
+    warmup: bool = True  # each grading process grades the reference first (executors.GradeSpec.warmup)
 
 
 def run_batch(opts: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -244,7 +245,7 @@ def _grade(opts: BatchOptions, cfg: AssignmentConfig, suite: str, todo: list[Job
     # The command's language travels to the grader processes and Ray tasks: a fault they
     # write is stored and shown later in the language of this run.
     spec = GradeSpec(assignment=cfg.id, course=str(opts.course), device=opts.device, backend=opts.backend,
-                     backend_options=opts.backend_options, lang=i18n.current())
+                     backend_options=opts.backend_options, lang=i18n.current(), warmup=opts.warmup)
     # One stuck submission is stopped and marked not graded; the batch goes on.
     bound = suite_timeout(cfg, opts.submission_timeout_s)
     executor: Executor

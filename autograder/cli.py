@@ -170,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--submission-timeout", type=float, metavar="S",
                    help=_("seconds one submission may take before it is stopped and marked not graded "
                         "(default: twice the suite's time budgets plus 240 s)"))
+    b.add_argument("--no-warmup", dest="warmup", action="store_false",
+                   help=_("do not grade the reference solution when a grading process starts: it starts seconds "
+                          "sooner, but a broken suite is not reported (for a course's CI, after `autograder validate`)"))
 
     sm = sub.add_parser("similarity", help=_("compare the code of a class's submissions: similar pairs and clusters, "
                                              "side by side in an HTML report (nothing leaves this machine)"))
@@ -463,7 +466,7 @@ def cmd_batch(args, console: Console) -> int:
                         executor=args.executor, address=args.address, gpus=args.gpus, gradebook=args.gradebook,
                         csv=args.csv, feedback_dir=args.feedback_dir, report=args.report,
                         student=args.student, device=args.device, show_hidden=args.show_hidden,
-                        submission_timeout_s=args.submission_timeout)
+                        submission_timeout_s=args.submission_timeout, warmup=args.warmup)
     summary = run_batch(opts, console)
     print_summary(summary, summary.title, console, opts)
     return EXIT_FAULT if summary.faults or summary.export_faults else EXIT_GRADED

@@ -232,10 +232,15 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             # comparison helpers give the differing values themselves).
             "--assert=plain"]
     before = set(sys.modules)
+    # pytest.main reads PYTEST_ADDOPTS: an operator's or a CI's options (-x, --junitxml)
+    # must not change how a submission is graded, nor write reports per grading.
+    addopts = os.environ.pop("PYTEST_ADDOPTS", None)
     try:
         with _no_outer_assert_rewriting():
             code = pytest.main(args, plugins=[HarnessPlugin(ctx)])
     finally:
+        if addopts is not None:
+            os.environ["PYTEST_ADDOPTS"] = addopts
         _forget_test_modules(dirs, before)
     if ctx.problems:
         raise GraderFault(_("the test suite is broken:") + "\n" + "\n".join(ctx.problems))

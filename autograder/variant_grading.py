@@ -94,8 +94,11 @@ def _take(shared: queue.Queue):
 
 
 def _spec(grader: Grader, course: Path, aid: str, tasks: list[Task], backend_options: dict | None) -> GradeSpec:
+    # No warm-up: validate grades the solution itself (a task like any other); a helper that
+    # graded it first as well would only start seconds later.
     return GradeSpec(assignment=aid, course=str(course), device=tasks[0].options.device,
-                     backend=grader.backend.name, backend_options=dict(backend_options or {}), lang="en")
+                     backend=grader.backend.name, backend_options=dict(backend_options or {}), lang="en",
+                     warmup=False)
 
 
 def _bound(course: Path, aid: str) -> float:

@@ -66,9 +66,14 @@ def free_port() -> int:
 
 
 class Server:
+    """``warmup``: whether its grading processes grade the reference solution first. Off by
+    default (``serve --no-warmup``): a test that does not assert the reference check saves a
+    whole grading of the suite per grading process (~10 s on a loaded machine)."""
+
     def __init__(self, course: Path, db: Path, data: Path, jobs: int = 1, log: Path | None = None,
-                 extra: tuple[str, ...] = ()):
-        self.course, self.db, self.data, self.jobs, self.extra = course, db, data, jobs, extra
+                 extra: tuple[str, ...] = (), warmup: bool = False):
+        self.course, self.db, self.data, self.jobs = course, db, data, jobs
+        self.extra = extra if warmup else ("--no-warmup", *extra)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or db.with_suffix(".log")

@@ -98,7 +98,8 @@ def test_serve_logs_in_korean(tmp_path):
     env.pop("AUTOGRADER_LANG", None)
     with log.open("wb") as out:
         proc = subprocess.Popen([*AG, "--lang", "ko", "--course", str(course), "serve", "--db", str(db), "--data",
-                                 str(tmp_path / "data"), "--port", str(port)], stdout=out, stderr=out, env=env)
+                                 str(tmp_path / "data"), "--port", str(port), "--no-warmup"],
+                                stdout=out, stderr=out, env=env)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -131,6 +132,7 @@ def test_serve_logs_in_korean(tmp_path):
     text = log.read_text(encoding="utf-8")
     assert "autograder serve: 과제 2개 (01_tensors, 99_closed), 채점 슬롯 1개, executor local, 백엔드 local;" in text, text
     assert f"autograder serve: {url}에서 요청을 기다립니다" in text, text
+    assert "autograder serve: --no-warmup: 채점 프로세스가 참조 답안을 채점하지 않고 시작합니다" in text, text
     # The status word is data and stays as stored; the sentence around it is Korean.
     line = next(line for line in text.splitlines() if f"{sid} (01_tensors) 채점: " in line)
     assert line.startswith("autograder serve: ") and line.endswith("초"), line

@@ -1,10 +1,11 @@
 """``executors.WarmSlot``, the local grading core of the batch and the service: warm grading
 processes keyed by assignment, the least recently used ended when a slot holds too many, a
 process replaced after its assignment's reload, and the reference's warm-up checked once
-per process. Real grading processes over two tiny assignments."""
+per process (or skipped, ``GradeSpec.warmup``). Real grading processes over two tiny assignments."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 
@@ -69,6 +70,13 @@ def test_a_slot_keeps_its_processes_per_assignment_evicts_and_reloads(tmp_path):
         assert fresh.fault is None and fresh.worker.rsplit("/", 1)[1] != str(broken)
         assert _gone({broken}) == []
         assert len(warnings) == 2, "a fresh process's warm-up is checked again"
+
+        # Without the warm-up (``--no-warmup``) a fresh process grades at once and checks nothing.
+        generations.reload("broken")
+        cold = slot.grade(dataclasses.replace(spec["broken"], warmup=False), Job("ann", sub), 120)
+        assert cold.fault is None and sum(t["score"] for t in cold.result["tests"]) == 10, cold
+        assert slot.processes()["broken"].wait_ready()["warmup"] == {}
+        assert len(warnings) == 2, "no warm-up, nothing to warn about"
     finally:
         pids = {p.proc.pid for p in slot.processes().values()}
         pids |= {d for p in pids for d in descendants(p)}

@@ -1,11 +1,11 @@
 """A warm trusted grading process, and the loop it runs (``python -m autograder.executors FD``).
 
 Trusted side. The process imports torch, pytest and the engine once, starts its own
-untrusted zygote (the backend's), grades the reference solution, and then grades one
-submission after another, receiving paths and sending results as JSON over a socket. It
-dies with its parent. pytest is not reentrant (one plugin manager, one ``sys.modules``),
-so parallel grading needs separate processes, which also keep one grader's crash from
-taking the others down.
+untrusted zygote (the backend's), grades the reference solution (unless the spec's
+``warmup`` is off), and then grades one submission after another, receiving paths and
+sending results as JSON over a socket. It dies with its parent. pytest is not reentrant
+(one plugin manager, one ``sys.modules``), so parallel grading needs separate processes,
+which also keep one grader's crash from taking the others down.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def _grade_reply(grader, path: Path, spec: GradeSpec, course: Path, options) -> 
 
 
 def make_grader(spec: GradeSpec, course: Path | None = None):
-    """A Grader whose zygote is up and whose suites are imported and have run once."""
+    """A Grader whose zygote is up and, unless ``spec.warmup`` is off, whose suites are
+    imported and have run once on the reference solution (``grader.warmup``: its result)."""
     import torch
 
     from autograder.backends import make_backend
@@ -92,7 +93,8 @@ def make_grader(spec: GradeSpec, course: Path | None = None):
     grader = Grader(backend=make_backend(spec.backend, **spec.backend_options))
     if grader.backend.zygote is not None:
         grader.backend.zygote.wait_ready()
-    grader.warmup = warm_up(grader, spec, course or Path(spec.course))
+    if spec.warmup:
+        grader.warmup = warm_up(grader, spec, course or Path(spec.course))
     # Everything alive now (torch, pytest, the suites) stays for the process's life: freezing
     # it makes the full collection after each submission scan only that submission's objects.
     gc.collect()

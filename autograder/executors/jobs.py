@@ -25,10 +25,16 @@ class GradeSpec:
     # The batch's language: a grading process or Ray task writes its texts (faults included,
     # which are stored and shown later) in it, whatever its own environment says.
     lang: str = "en"
+    # Grade the reference solution when a grading process starts (``grader_runtime.warm_up``):
+    # a broken suite is reported before any student's grade, and the first submission does not
+    # pay the suites' imports. False (``--no-warmup``; validate's helpers, which grade the
+    # solution themselves) starts seconds sooner and checks nothing.
+    warmup: bool = True
 
     def to_json(self) -> dict:
         return {"assignment": self.assignment, "course": self.course, "device": self.device,
-                "backend": self.backend, "backend_options": self.backend_options, "lang": self.lang}
+                "backend": self.backend, "backend_options": self.backend_options, "lang": self.lang,
+                "warmup": self.warmup}
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ def suite_timeout(cfg: AssignmentConfig, override_s: float | None = None) -> flo
 
 def reference_warning(assignment: str, warmup: dict) -> str | None:
     """What to tell the operator when the reference solution lost points in a grading
-    process's warm-up (``grader_runtime.warm_up``): a broken suite. None when it scored full."""
+    process's warm-up (``grader_runtime.warm_up``): a broken suite. None when it scored full,
+    or when there was no warm-up (``GradeSpec.warmup`` off: nothing was checked)."""
     if not warmup or (warmup["status"] == "graded" and warmup["score"] >= warmup["max_score"]):
         return None
     return _("{id}: the reference solution scored {score}/{max_score} on this suite (failed: {failed}): check the "

@@ -31,6 +31,9 @@ def register(sub) -> dict:
     s.add_argument("--submission-timeout", type=float, metavar="S",
                    help=_("seconds one grading may take before it is stopped and the submission marked not graded "
                           "(default: twice the suite's time budgets plus 240 s)"))
+    s.add_argument("--no-warmup", dest="warmup", action="store_false",
+                   help=_("do not grade the reference solution when a grading process starts: it starts seconds "
+                          "sooner, but a broken suite is not reported (for a course's CI, after `autograder validate`)"))
 
     r = sub.add_parser("roster", help=_("students, staff and their tokens in the service database"))
     rs = r.add_subparsers(dest="action", required=True)
@@ -74,7 +77,7 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     config = ServiceConfig(course=course, db=db, data=(args.data or ServiceConfig.default_data(db)).resolve(),
                            host=args.host, port=args.port, jobs=args.jobs, backend=args.backend, gpus=args.gpus,
                            image=args.image, executor=args.executor, address=args.address, device=args.device,
-                           submission_timeout_s=args.submission_timeout)
+                           submission_timeout_s=args.submission_timeout, warmup=args.warmup)
     return serve(config)
 
 

@@ -23,6 +23,9 @@ class ServiceConfig:
     # Seconds one grading may take before it is stopped and the submission is not graded;
     # None: from each suite's budgets (executors.suite_timeout), as ``batch`` does.
     submission_timeout_s: float | None = None
+    # Each grading process grades the reference solution first (``GradeSpec.warmup``); off
+    # (``serve --no-warmup``): graders start sooner and a broken suite is not reported.
+    warmup: bool = True
 
     @staticmethod
     def default_data(db: Path) -> Path:

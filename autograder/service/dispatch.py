@@ -235,7 +235,7 @@ class Dispatcher:
         if c.backend != "local":
             options = {k: v for k, v in (("image", c.image), ("gpus", c.gpus)) if v is not None}
         return GradeSpec(assignment=assignment, course=str(Path(c.course).resolve()), device=c.device,
-                         backend=c.backend, backend_options=options, lang=self.lang)
+                         backend=c.backend, backend_options=options, lang=self.lang, warmup=c.warmup)
 
     def _bound(self, assignment: str) -> float | None:
         """One submission's bound, as ``batch`` computes it (``serve --submission-timeout``, else

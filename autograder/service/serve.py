@@ -37,6 +37,9 @@ def serve(config: ServiceConfig) -> int:
           "database {db}, uploads in {data}").format(n=len(ids), ids=", ".join(ids), jobs=config.jobs,
                                                      executor=config.executor, backend=config.backend,
                                                      db=config.db, data=config.data))
+    if not config.warmup:
+        log(_("--no-warmup: grading processes start without grading the reference solution; a broken suite "
+              "is not reported (check it with `autograder validate`)"))
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, lifespan="on",
                                            timeout_graceful_shutdown=5, log_level="info",
                                            timeout_keep_alive=30,
