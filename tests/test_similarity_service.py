@@ -9,7 +9,7 @@ import os
 import pytest
 
 from browser_helpers import chromium
-from service_helpers import ROOT, Server, make_course, make_roster, submit, wait_done
+from service_helpers import Server, make_course, make_roster, submit, wait_done
 from test_service_pages import by_css, login, shot, wait
 
 pytestmark = pytest.mark.slow
