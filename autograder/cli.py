@@ -297,6 +297,7 @@ def _grade_one(args, console: Console, aid: str, options: GradeOptions) -> Grade
     from autograder.grader import Grader, refuse
     from autograder.submission import SubmissionError, load_submission
 
+    _check_backend_options(args)  # the command line's mistake first, whatever the upload
     try:
         submission = load_submission(Path(args.submission), aid)
     except SubmissionError as e:
@@ -306,13 +307,20 @@ def _grade_one(args, console: Console, aid: str, options: GradeOptions) -> Grade
         return grader.grade(args.submission, aid, options, submission=submission)
 
 
+def _check_backend_options(args) -> None:
+    """Docker-only options with the local backend: a GraderFault that says what to add."""
+    from autograder.grader import GraderFault
+
+    if args.backend == "local" and (args.image or args.gpus):
+        raise GraderFault(_("--image and --gpus are docker backend options: add --backend docker (or auto)"))
+
+
 def _make_backend(args, console: Console):
     """The backend the options ask for; raises GraderFault with what to do when it cannot run."""
     from autograder.backends import BackendError, make_backend
     from autograder.grader import GraderFault
 
-    if args.backend == "local" and (args.image or args.gpus):
-        raise GraderFault(_("--image and --gpus are docker backend options: add --backend docker (or auto)"))
+    _check_backend_options(args)
     options = {"image": args.image, "gpus": args.gpus} if args.backend != "local" else {}
     try:
         backend = make_backend(args.backend, **options)
