@@ -1,5 +1,5 @@
 """The package wheel the service hands to students, so that the install works from the
-course's own server (``pip install <server>/api/v1/package/<wheel>``): no registry needed.
+course's own server (``pip install <server>/package/<wheel>``): no registry needed.
 
 Built from this checkout with ``pip wheel --no-deps`` into ``<data>/wheels`` once (``make
 wheel``, or ``make serve`` at its start), never while serving: the serving process only
