@@ -21,9 +21,9 @@ from autograder import figures, strategies
 from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
 from autograder.config import course_helpers
 from autograder.figures import difference_map, loss_curves
-from autograder.harness import (BadReturnValue, CallResult, MissingName, NotDifferentiable, ProtocolViolation,
-                                Student, StudentAbort, StudentError, StudentException, StudentTimeout,
-                                WorkerCrashed, attach_image, memo)
+from autograder.harness import (BadReturnValue, CallResult, MissingName, NotDifferentiable, NotJudged,
+                                ProtocolViolation, Student, StudentAbort, StudentError, StudentException,
+                                StudentTimeout, WorkerCrashed, attach_image, memo, precondition)
 from autograder.i18n import tr
 from autograder.module_checks import ModuleRun, check_module, run_module
 from autograder.scaling import assert_loop_free
@@ -33,6 +33,8 @@ DECIDES_GRADES = True  # cache_key.py: what the course's tests import decides th
 __all__ = [
     # comparisons
     "assert_close", "check_vjp", "expect_raises", "tolerances",
+    # what a property test needs before it can judge its property: a failure inside is "not judged"
+    "precondition", "NotJudged",
     # classes and nn.Modules: built in the worker from a description (probe: untrusted.modules.run_module)
     "check_module", "run_module", "ModuleRun",
     # the course's helpers module, shared by tests and probes (tests/public/helpers.py)

@@ -57,23 +57,41 @@ def _describe(x: Any) -> str:
     return f"{type(x).__name__} {x!r:.80}"
 
 
-def _fail(what: str, problem: str, hint: str | None) -> None:
+def _fail(what: str, problem: str, hint: str | None, kind: str = "values") -> None:
     text = f"{what}: {problem}"
     if hint:
         text += "\n" + _("Hint:") + f" {hint}"
-    raise StudentError(text)
+    raise StudentError(text, kind)
+
+
+def _dtype_hint() -> str:
+    return _("keep the floating dtype of the inputs (avoid torch.tensor(...)/np.float64 round trips, and "
+             "new tensors made without dtype=x.dtype)")
+
+
+def _shape_hint() -> str:
+    return _("compare your output's shape with the expected one: which dimension did you reduce over, is "
+             "keepdim right, did a broadcast add or drop a dimension?")
+
+
+def _type_hint() -> str:
+    return _("return what the contract says (a tensor, an array or a number), not a list or a tuple of them")
 
 
 def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, device=None,
                  rtol: float | None = None, atol: float | None = None, hint: str | None = None,
-                 check_dtype: bool = True, check_device: bool = True) -> None:
-    """Check ``got`` against the reference ``expected`` (see AUTHORING_API.md)."""
+                 check_dtype: bool = True, check_device: bool = True, dtype_hint: str | None = None,
+                 shape_hint: str | None = None) -> None:
+    """Check ``got`` against the reference ``expected`` (see AUTHORING_API.md). Each check has
+    its own hint: ``hint`` is the values' (the author's, for a value that differs), a wrong
+    dtype, shape, device or type gets ``dtype_hint``/``shape_hint`` or the platform's own; the
+    failure's ``kind`` says which check failed."""
     exp = expected if isinstance(expected, torch.Tensor) else torch.as_tensor(np.asarray(expected))
     if isinstance(got, np.ndarray):
         want = np.dtype(dtype) if dtype is not None else None
         if check_dtype and want is not None and got.dtype != want:
             _fail(what, _("expected a NumPy array of dtype {want}, got dtype {got}").format(want=want, got=got.dtype),
-                  hint)
+                  dtype_hint or _dtype_hint(), "dtype")
         got_t = torch.from_numpy(np.ascontiguousarray(got))
         want_dtype = got_t.dtype
         check_device = False
@@ -81,22 +99,24 @@ def assert_close(got: Any, expected: Any, *, what: str = "output", dtype=None, d
         got_t = got
         want_dtype = dtype if dtype is not None else exp.dtype
         if check_dtype and got.dtype != want_dtype:
-            _fail(what, _("expected dtype {want}, got {got}").format(want=want_dtype, got=got.dtype), hint or
-                  _("keep the floating dtype of the inputs (avoid torch.tensor(...)/np.float64 round trips)"))
+            _fail(what, _("expected dtype {want}, got {got}").format(want=want_dtype, got=got.dtype),
+                  dtype_hint or _dtype_hint(), "dtype")
     elif isinstance(got, (int, float, np.generic)) and not isinstance(got, bool) and exp.numel() == 1:
         got_t = torch.tensor(float(got), dtype=torch.float64)
         want_dtype = dtype if isinstance(dtype, torch.dtype) else torch.float64
         check_device = False
     else:
-        _fail(what, _("expected {want}, got {got}").format(want=_describe(exp), got=_describe(got)), hint)
+        _fail(what, _("expected {want}, got {got}").format(want=_describe(exp), got=_describe(got)), _type_hint(),
+              "type")
         return
     if check_device:
         want_device = torch.device(device) if device is not None else exp.device
         if got_t.device.type != want_device.type:
             _fail(what, _("expected the result on {want}, got it on {got}").format(want=want_device, got=got_t.device),
-                  hint or _("create new tensors with device=x.device (or use *_like functions)"))
+                  _("create new tensors with device=x.device (or use *_like functions)"), "device")
     if tuple(got_t.shape) != tuple(exp.shape) and not (got_t.numel() == 1 and exp.numel() == 1):
-        _fail(what, _("expected shape {want}, got {got}").format(want=tuple(exp.shape), got=tuple(got_t.shape)), hint)
+        _fail(what, _("expected shape {want}, got {got}").format(want=tuple(exp.shape), got=tuple(got_t.shape)),
+              shape_hint or _shape_hint(), "shape")
     d_rtol, d_atol = tolerances(want_dtype, got_t.device)
     rtol = d_rtol if rtol is None else rtol
     atol = d_atol if atol is None else atol
@@ -175,7 +195,7 @@ def check_vjp(student, name: str, args, ref_fn: Callable, *, kwargs=None, wrt=(0
             if ref_g.abs().max() > 0:
                 _fail(label, _("no gradient reached this input, but it should"),
                       _("the computation was cut from the autograd graph (.detach(), .numpy(), .item(), "
-                        "or a new tensor built from values)"))
+                        "or a new tensor built from values)"), "gradient")
             continue
         g_rtol, g_atol = tolerances(args[i].dtype, device)
         try:
@@ -201,6 +221,6 @@ def expect_raises(exc_type: type[BaseException], fn: Callable, *args, **kwargs) 
             return e
         raise StudentError(_("{what} raised {got} ({message}); expected {want}").format(
             what=label, got=e.type_names[0] if e.type_names else _("an exception"), message=e.exc_message,
-            want=exc_type.__name__)) from None
+            want=exc_type.__name__), "raises") from None
     raise StudentError(_("{what} returned normally; expected it to raise {want}").format(
-        what=label, want=exc_type.__name__))
+        what=label, want=exc_type.__name__), "raises")

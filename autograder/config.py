@@ -30,6 +30,10 @@ class TestSpec:
     name: str
     points: float
     timeout_s: float
+    # The properties the test is named for (its `judges`, default values): a mistake that breaks
+    # none of them may fail it only through a precondition, "not judged" (validate checks it
+    # with each mutant's `# breaks:`).
+    judges: tuple[str, ...] = ("values",)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,12 @@ class AssignmentConfig:
         for name, spec in raw.get("tests", {}).items():
             if not isinstance(spec, dict) or "points" not in spec:
                 raise ConfigError(_("{path}: [tests.{name}] needs `points`").format(path=path, name=name))
-            tests[name] = TestSpec(name, float(spec["points"]), float(spec.get("timeout_s", default_timeout)))
+            judges = spec.get("judges", ["values"])
+            if not isinstance(judges, list) or not judges or not all(isinstance(j, str) for j in judges):
+                raise ConfigError(_("{path}: [tests.{name}] judges must be a list of property names, such as "
+                                    "[\"values\"] or [\"loops\"]").format(path=path, name=name))
+            tests[name] = TestSpec(name, float(spec["points"]), float(spec.get("timeout_s", default_timeout)),
+                                   tuple(judges))
         due = a.get("due")
         if isinstance(due, str):
             due = dt.datetime.fromisoformat(due)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from _pytest.assertion.rewrite import AssertionRewritingHook  # no public name: --assert=plain's counterpart
 
-from autograder import i18n, sanitize
+from autograder import diagnosis, i18n, sanitize
 from autograder.i18n import t as _
 from autograder.backends.contract import Backend, SandboxConfig, SandboxLost, ZygoteHandle
 from autograder.config import AssignmentConfig, AssignmentPaths, assignment_paths
@@ -45,6 +45,7 @@ class GradeOptions:
     scope: str = "all"  # all: public + hidden; public: what `check` runs
     course: Path | None = None
     lang: str = "en"  # the language of the grading's texts (i18n.choose() picks it for a command)
+    record: bool = False  # keep each failed test's observations on its result (validate's fingerprints)
 
 
 def resolve_devices(device: str) -> list[str]:
@@ -203,11 +204,12 @@ class Grader:
 
     def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                     devices: list[str], options: GradeOptions) -> list[TestResult]:
-        return run_suites(cfg, paths, session, devices, options.scope)
+        return run_suites(cfg, paths, session, devices, options.scope, record=options.record)
 
 
 def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
-               devices: list[str], scope: str = "all", exercises: tuple[str, ...] = ()) -> list[TestResult]:
+               devices: list[str], scope: str = "all", exercises: tuple[str, ...] = (), *,
+               record: bool = False) -> list[TestResult]:
     """Run the suites of ``scope`` (all: public then hidden; public: what `check` runs)
     against the worker of ``session`` with the harness plugin. The notebook helper
     (``autograder.notebook``) calls it with a session whose worker is a fork of the
@@ -220,8 +222,10 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     if missing:
         raise GraderFault(_("test folder(s) missing: {folders}").format(folders=", ".join(missing)))
     hidden = (paths.hidden_tests,) if paths.hidden_tests is not None else ()
+    # Known mistakes are named where the course's store is (the instructor's side, a grading
+    # image, Gradescope's root-only course folder); a student's release has none.
     ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
-                         only_exercises=tuple(exercises))
+                         only_exercises=tuple(exercises), fingerprints=diagnosis.for_assignment(paths), record=record)
     args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
             # These two run a full gc several times per session: 0.4 s of every grading.
@@ -254,7 +258,8 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
             score=o.points if o.status == "passed" else 0.0, max_score=o.points, status=o.status,
             visibility=o.visibility, message=o.message, author_message=o.author_message,
             output=o.output, seconds=round(o.seconds, 4), traceback=o.traceback, images=tuple(o.images),
-            not_started=o.not_started))
+            not_started=o.not_started, failure_kind=o.failure_kind, not_judged=o.not_judged, shown_by=o.shown_by,
+            diagnosis=o.diagnosis, observations=o.observations))
     total = sum(t.max_score for t in tests)
     if scope == "all" and not exercises and abs(total - cfg.total_points) > 1e-6:
         raise GraderFault(_("the tests are worth {total} points, but assignment.toml says "

@@ -8,18 +8,20 @@ back is decoded by ``protocol.decode`` into plain values before a test sees it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from autograder import protocol, sanitize
+from autograder import diagnosis
 from autograder.config import AssignmentConfig
 from autograder.i18n import t as _
-from autograder.results import Picture
+from autograder.results import Diagnosis, Picture
 from autograder.sandbox import WorkerFailure, WorkerSession, describe_exit
 
 DECIDES_GRADES = True  # part of every grade's cache key (cache_key.py)
@@ -41,11 +43,21 @@ _register_profile()
 # ----------------------------------------------------------------------------- errors
 
 class StudentError(AssertionError):
-    """The student's code did not give a usable answer; the message says why."""
+    """The student's code did not give a usable answer; the message says why. ``kind``: which
+    check failed (``failure_kind``), so a hint and a verdict belong to the check, not the test."""
+
+    kind = "values"
+
+    def __init__(self, message: str = "", kind: str | None = None):
+        super().__init__(message)
+        if kind is not None:
+            self.kind = kind
 
 
 class StudentException(StudentError):
     """The student's code raised. ``type_names``: the exception's class and its bases."""
+
+    kind = "raised"
 
     def __init__(self, message: str, type_names: list[str], exc_message: str, traceback: str = ""):
         super().__init__(message)
@@ -57,13 +69,60 @@ class StudentException(StudentError):
 class MissingName(StudentError):
     """The function (or class) the test needs is not defined in the submission."""
 
+    kind = "missing"
+
 
 class BadReturnValue(StudentError):
     """A value that may not cross the boundary: a tensor subclass, an arbitrary object."""
 
+    kind = "type"
+
 
 class NotDifferentiable(StudentError):
     """No autograd graph connects the output to the inputs."""
+
+    kind = "gradient"
+
+
+class NotJudged(StudentError):
+    """A precondition of the test failed (``precondition``): the values it needs were already
+    wrong, so the property the test is named for could not be judged. ``shown_by``: the test
+    whose failure shows those values; the message is the failed check's."""
+
+    kind = "not_judged"
+
+    def __init__(self, shown_by: str, cause: AssertionError):
+        super().__init__(str(cause) or _("an assertion in the test failed"))
+        self.shown_by = shown_by
+        self.cause_kind = failure_kind(cause)
+
+
+@contextlib.contextmanager
+def precondition(shown_by: str) -> Iterator[None]:
+    """Checks inside this block are what a test needs before it can judge its own property
+    (the values a loop-counting, in-place or default-argument test leans on). A failure here
+    fails the test as ``not_judged``: the student reads that the property was not judged
+    because the values were already wrong, and which test (``shown_by``) shows them, not that
+    the property failed. Timeouts and crashes pass through: they are the test's own."""
+    try:
+        yield
+    except NotJudged:
+        raise
+    except AssertionError as e:  # StudentError (values, dtype, an exception...) and plain asserts
+        raise NotJudged(shown_by, e) from None
+
+
+def failure_kind(exc: BaseException | None) -> str:
+    """Which check an exception says failed (``TestResult.failure_kind``)."""
+    if isinstance(exc, StudentError):
+        return exc.kind
+    if isinstance(exc, StudentTimeout):
+        return "timeout"
+    if isinstance(exc, (WorkerCrashed, ProtocolViolation)):
+        return "crash"
+    if isinstance(exc, AssertionError):
+        return "assertion"
+    return "error" if exc is not None else ""
 
 
 class StudentAbort(BaseException):
@@ -133,6 +192,11 @@ class TestOutcome:
     images: list[Picture] = field(default_factory=list)  # attach_image() while it ran
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
     traceback: str = ""  # pytest's report of a hidden test's failure, test source included: staff only
+    failure_kind: str = ""  # which check failed (failure_kind)
+    not_judged: str = ""  # a precondition failed: why the property was not judged (the student reads it)
+    shown_by: str = ""  # ... and the test that shows the wrong values
+    observations: list | None = None  # what the student's code sent back, when recording (validate)
+    diagnosis: Diagnosis | None = None
 
 
 @dataclass
@@ -158,6 +222,11 @@ class GradingContext:
     timed_out: set[str] = field(default_factory=set)  # functions that already ran out of time
     strike_timeout: float = 2.0
     only_exercises: tuple[str, ...] = ()  # run only tests tagged with one of these (check("softmax"))
+    # Known mistakes (diagnosis.py): the store a failed test's values are matched against, and
+    # whether to keep each failed test's observations on its outcome (validate records them).
+    fingerprints: diagnosis.Fingerprints | None = None
+    record: bool = False
+    observed: list = field(default_factory=list)  # what the running test got back from the worker
 
     @property
     def cuda(self) -> bool:
@@ -225,9 +294,11 @@ class Student:
         names = [name] + ([a for a in args if isinstance(a, str)] if op == "probe" else [])
         limit = self._timeout(timeout, names)
         what = f"{name}()" if op != "probe" else _("the course probe {name}").format(name=name)
+        observed = self._ctx.observed
         try:
             reply, rbufs = self._ctx.session.request(header, bufs, limit, what)
         except WorkerFailure as e:
+            observed.append(("stopped", e.kind))
             if e.kind == "timeout":
                 self._ctx.timed_out.update(names)
                 raise StudentTimeout(_("{what} did not return within {limit} s. Look for an infinite loop, "
@@ -239,7 +310,11 @@ class Student:
                     what=what, why=describe_exit(e.exit_code))) from None
             raise ProtocolViolation(f"{what}: {e}") from None
         if not reply.get("ok"):
-            raise _student_error(what, reply.get("error"))
+            error = _student_error(what, reply.get("error"))
+            observed.append(("raised", (error.type_names[0] if isinstance(error, StudentException) and error.type_names
+                                        else type(error).__name__,
+                                        error.exc_message if isinstance(error, StudentException) else "")))
+            raise error
         try:
             value = protocol.decode(reply.get("value"), rbufs, cuda_ok=self._ctx.cuda)
             if op == "vjp":
@@ -257,9 +332,11 @@ class Student:
                 args_after = protocol.decode(reply.get("args"), rbufs, cuda_ok=self._ctx.cuda)
                 kwargs_after = protocol.decode(reply.get("kwargs"), rbufs, cuda_ok=self._ctx.cuda)
         except protocol.ProtocolError as e:
+            observed.append(("stopped", "protocol"))
             self._ctx.session.worker.kill()
             raise ProtocolViolation(_("{what} returned data the grader cannot accept ({why})").format(
                 what=what, why=e)) from None
+        observed.append(("value", (value, args_after, kwargs_after)))
         seconds = reply.get("seconds")
         return CallResult(value, args_after, kwargs_after, seconds if isinstance(seconds, float) else 0.0)
 
@@ -363,6 +440,7 @@ class HarnessPlugin:
         self.ctx.budget = spec.timeout_s if spec else self.ctx.config.default_timeout_s
         self.ctx.deadline = time.monotonic() + self.ctx.budget
         self.ctx.session.output.take()  # output belongs to the test that caused it
+        self.ctx.observed = []  # so do the values its calls sent back
         outcome = self.ctx.outcomes.get(item.nodeid)
         if outcome is not None:
             outcome.images.clear()  # a rerun's pictures replace the last run's
@@ -384,6 +462,8 @@ class HarnessPlugin:
             outcome.seconds += report.duration
             if report.passed:
                 outcome.status, outcome.message = "passed", ""
+                if self.ctx.record:  # validate proves no correct code's values match a known mistake
+                    outcome.observations = diagnosis.observe(self.ctx.observed)
             else:
                 outcome.status = "failed"
                 # A test's message can quote the student's values (their str, their repr):
@@ -392,10 +472,42 @@ class HarnessPlugin:
                 exc = call.excinfo.value if call.excinfo is not None else None
                 outcome.not_started = (isinstance(exc, StudentException)
                                        and exc.type_names[:1] == ["NotImplementedError"])
+                outcome.failure_kind = failure_kind(exc)
+                if isinstance(exc, NotJudged):
+                    outcome.shown_by = exc.shown_by
+                self._observe(outcome)
                 if outcome.visibility == "hidden":  # public failures already say it all, to everyone
                     outcome.traceback = sanitize.clean(report.longreprtext[-TRACEBACK_CHARS:])
             outcome.output = self.ctx.session.output.take()
         return report
+
+
+    def pytest_sessionfinish(self, session):
+        """A not-judged test says why, once every test has run: the test that shows the wrong
+        values when it failed here, else only that they were wrong on this test's inputs."""
+        failed = {o.name for o in self.ctx.outcomes.values() if o.status == "failed"}
+        for o in self.ctx.outcomes.values():
+            if o.status != "failed" or o.failure_kind != "not_judged":
+                continue
+            if o.shown_by in failed:
+                o.not_judged = _("Not judged: the values it needs are already wrong ({test} shows them)").format(
+                    test=o.shown_by)
+            else:
+                o.not_judged = _("Not judged: the values it needs are wrong on this test's inputs")
+            o.message = _("{verdict}, so the property this test checks could not be judged. What was wrong:").format(
+                verdict=o.not_judged) + "\n" + o.message
+
+    def _observe(self, outcome: TestOutcome) -> None:
+        """Keep (validate) or diagnose what a failed test's calls sent back. A stub's failure
+        is never diagnosed: it is "not started", not a mistake."""
+        ctx = self.ctx
+        if outcome.not_started or not (ctx.record or ctx.fingerprints is not None):
+            return
+        observed = diagnosis.observe(ctx.observed)
+        if ctx.record:
+            outcome.observations = observed
+        if ctx.fingerprints is not None:
+            outcome.diagnosis = ctx.fingerprints.diagnose(outcome.name, observed, outcome.visibility == "hidden")
 
 
 def _tags(item) -> tuple[str, ...]:

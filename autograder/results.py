@@ -29,6 +29,18 @@ class Picture:
     png_base64: str
 
 
+@dataclass(frozen=True)
+class Diagnosis:
+    """A known mistake a failed test's values match (``diagnosis.py``): the mutant whose
+    fingerprint they match, its exercise, its misconception in each language the course wrote
+    it in, and ``said``, the sentence the student reads, in the language it was graded in."""
+
+    mistake: str  # the mutant's name (the canonical one of a declared same-values group)
+    exercise: str
+    texts: dict = field(default_factory=dict)  # language -> the misconception
+    said: str = ""
+
+
 @dataclass
 class TestResult:
     __test__ = False  # not a pytest test class, despite the name
@@ -46,6 +58,16 @@ class TestResult:
     images: tuple[Picture, ...] = ()  # pictures the test attached (trusted side: all of them)
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
     traceback: str = ""  # the test's own traceback on failure: staff only, never in student_text
+    # Which check failed (harness.failure_kind): "values", "dtype", "shape", "device", "type",
+    # "raised", "missing", "gradient", "timeout", "crash", "assertion", or "not_judged" (a
+    # precondition failed: the test's own property could not be judged).
+    failure_kind: str = ""
+    not_judged: str = ""  # for a not_judged failure: why, in the grading's language (the student reads it)
+    shown_by: str = ""  # for a not_judged failure: the test that shows the wrong values
+    diagnosis: Diagnosis | None = None
+    # What the student's code sent back in a failed test (diagnosis.observe), kept only when
+    # asked (validate records fingerprints from them): never in results.json.
+    observations: list | None = None
 
     @property
     def passed(self) -> bool:
@@ -73,8 +95,14 @@ class TestResult:
         if self.visibility == "hidden":
             if self.passed:
                 return self.author_message
-            return f"Failed: {self.author_message}" if self.author_message else "Failed (hidden test)."
+            if self.not_judged:
+                text = f"{self.not_judged}: {self.author_message}" if self.author_message else self.not_judged
+            else:
+                text = f"Failed: {self.author_message}" if self.author_message else "Failed (hidden test)."
+            return text + (f"\n{self.diagnosis.said}" if self.diagnosis and self.diagnosis.said else "")
         text = self.message
+        if self.diagnosis and self.diagnosis.said:
+            text += ("\n\n" if text else "") + self.diagnosis.said
         if self.output.strip():
             text += ("\n\n" if text else "") + "Your code printed:\n" + self.output
         return _cap(text, OUTPUT_CAP)
@@ -204,13 +232,23 @@ def result_from_dict(d: dict) -> GradeResult:
     test_fields = {f.name for f in fields(TestResult)}
     tests = [TestResult(**{**{k: v for k, v in t.items() if k in test_fields},
                            "exercises": tuple(t.get("exercises", ())),
-                           "images": tuple(Picture(**p) for p in t.get("images", ()) if isinstance(p, dict))})
+                           "images": tuple(Picture(**p) for p in t.get("images", ()) if isinstance(p, dict)),
+                           "diagnosis": _diagnosis(t.get("diagnosis"))})
              for t in d.get("tests", [])]
     late = d.get("late")
     if isinstance(late, dict):
         late = LatePenalty(**{k: v for k, v in late.items() if k in {f.name for f in fields(LatePenalty)}})
     return GradeResult(**{k: v for k, v in d.items() if k in known and k not in ("tests", "late")}, tests=tests,
                        late=late if isinstance(late, LatePenalty) else None)
+
+
+def _diagnosis(d) -> Diagnosis | None:
+    if not isinstance(d, dict) or not isinstance(d.get("mistake"), str):
+        return None
+    texts = d.get("texts")
+    return Diagnosis(mistake=d["mistake"], exercise=str(d.get("exercise", "")),
+                     texts={str(k): str(v) for k, v in texts.items()} if isinstance(texts, dict) else {},
+                     said=str(d.get("said", "")))
 
 
 def _cap(text: str, limit: int) -> str:

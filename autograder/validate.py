@@ -32,17 +32,31 @@ from autograder.release import stale_release
 from autograder.results import GradeResult
 from autograder.submission import CodeCell, Submission, load_submission
 from autograder.variant_grading import JOBS, Task, grade_tasks
+from autograder import diagnosis_validation as dv
+from autograder.diagnosis import Fingerprints
+from autograder.diagnosis_validation import DiagnosisRow
 
-_HEADER = re.compile(r"^#\s*(exercise|bug|approach):\s*(.+?)\s*$", re.M)
+_HEADER = re.compile(r"^#\s*(exercise|bug|approach|breaks|misconception(?:-[a-z]{2})?|on-hidden|same-values-as):"
+                     r"\s*(.+?)\s*$", re.M)
 MIN_ALTERNATIVES = 3
 
 
 @dataclass(frozen=True)
 class Mutant:
+    """A known mistake: the exercise it breaks, what the bug is (for the author), the properties
+    it ``breaks`` (the words tests ``judges``), the misconception a student reads in each
+    language (``# misconception:``, ``# misconception-ko:``), whether it may be named on a
+    hidden test (``# on-hidden: name`` or ``silent``), and the mutant it declares the same
+    values as (``# same-values-as:``; diagnosed under that one's name)."""
+
     name: str
     exercise: str
     bug: str
     source: str
+    breaks: tuple[str, ...] = ()
+    misconceptions: dict = dataclasses.field(default_factory=dict)
+    on_hidden: str = ""
+    same_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,12 @@ def _scan_headed(folder: Path, kind: str) -> tuple[list[tuple[str, dict[str, str
 
 def scan_mutants(folder: Path) -> tuple[list[Mutant], list[Malformed]]:
     found, bad = _scan_headed(folder, "mutant")
-    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text) for name, meta, text in found], bad
+    return [Mutant(name, meta["exercise"], meta.get("bug", ""), text,
+                   breaks=tuple(w.strip() for w in meta.get("breaks", "").split(",") if w.strip()),
+                   misconceptions={("en" if k == "misconception" else k.split("-", 1)[1]): v
+                                   for k, v in meta.items() if k.startswith("misconception")},
+                   on_hidden=meta.get("on-hidden", ""), same_as=meta.get("same-values-as", ""))
+            for name, meta, text in found], bad
 
 
 def scan_alternatives(folder: Path) -> tuple[list[Alternative], list[Malformed]]:
@@ -150,14 +169,17 @@ def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[
 
 def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu",
                         graded: dict[str, GradeResult] | None = None, jobs: int = JOBS,
-                        backend_options: dict | None = None) -> list[Check]:
+                        backend_options: dict | None = None, record: bool = False,
+                        diagnoses: list[DiagnosisRow] | None = None) -> list[Check]:
     """Grade and judge every variant (and the released stub). ``graded``, when given, receives
     each variant's result by label (tests reuse them instead of grading again). ``jobs``: the
     gradings run in this process with ``grader`` and in ``jobs - 1`` grading processes on
-    its backend (started with ``backend_options``)."""
+    its backend (started with ``backend_options``). The mutants' fingerprints are recorded
+    from these gradings: ``record`` writes them to the hidden tests' folder when the stored
+    ones differ (else that difference is a failed check); ``diagnoses`` receives the table."""
     paths = assignment_paths(aid, course)
     cfg = AssignmentConfig.load(paths.config)
-    opts = GradeOptions(device=device, course=course)
+    opts = GradeOptions(device=device, course=course, record=True)
     found, mutants, alts = variants(course, aid)
     stub_path = course / "assignments" / aid / f"{aid}.ipynb"
     by_label = {v.label: v for v in found}
@@ -201,6 +223,10 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
                         _("missing: {exercises}").format(exercises=", ".join(missing)) if missing else
                         _("{n} mutants").format(n=len(mutants))))
     checks += [_judge_mutant(m, results[f"mutant {m.name}"], cfg) for m in mutants]
+    checks += [Check(o.what, o.ok, o.detail) for o in dv.judge_statements(mutants, cfg)]
+    checks += _judge_fingerprints(paths, mutants, results, record, diagnoses,
+                                  {label: r for label, r in {**results, "stub": done.get("stub")}.items()
+                                   if r is not None and not label.startswith("mutant ")})
 
     few = [f"{e} ({sum(a.exercise == e for a in alts)})" for e in cfg.exercises
            if sum(a.exercise == e for a in alts) < MIN_ALTERNATIVES]
@@ -212,6 +238,27 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     checks += [_judge_hint(m, done[f"{lang} mutant {m.name}"], lang) for lang in hint_langs for m in mutants
                if m.exercise in cfg.exercises]  # an unknown exercise: one row above
     return checks
+
+
+def _judge_fingerprints(paths, mutants: list[Mutant], results: dict[str, GradeResult], record: bool,
+                        diagnoses: list[DiagnosisRow] | None, others: dict[str, GradeResult]) -> list[Check]:
+    """Record the fingerprints (or check the stored ones), then prove the diagnosis with them."""
+    store = dv.build_store(paths, mutants, results)
+    where = dv.fingerprint_path(paths)
+    stored = Fingerprints.load(where) if where is not None and where.exists() else None
+    problems = dv.same_store(stored, store)
+    if problems and record and where is not None:
+        store.save(where)
+        check = Check(_("fingerprints are recorded"), True, _("recorded in {path}").format(path=where))
+    else:
+        check = Check(_("fingerprints are recorded"), not problems,
+                      _("{path} is out of date ({problems}): run `autograder validate {assignment}` and commit "
+                        "it").format(path=where, problems="; ".join(problems), assignment=paths.id) if problems
+                      else str(where))
+    rows = dv.diagnosis_table(store, mutants, results)
+    if diagnoses is not None:
+        diagnoses.extend(rows)
+    return [check, *(Check(o.what, o.ok, o.detail) for o in dv.judge_diagnoses(store, rows, others))]
 
 
 def _judge_release(course: Path, aid: str) -> Check:
@@ -264,6 +311,9 @@ def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
         return Check(what, False, _("no test caught it: add a test that fails this bug"))
     if others:
         return Check(what, False, _("also failed tests of other exercises: {tests}").format(tests=", ".join(others)))
+    accusations = _false_accusations(m, failed, cfg)
+    if accusations:
+        return Check(what, False, "; ".join(accusations))
     caught = _("caught by {tests} (-{points} points)").format(tests=", ".join(own),
                                                              points=f"{cfg.total_points - res.score:g}")
     # Hidden tests show a student one line; the public tests' messages are the feedback
@@ -278,6 +328,26 @@ def _judge_mutant(m: Mutant, res: GradeResult, cfg: AssignmentConfig) -> Check:
                                                                  exercise=repr(m.exercise),
                                                                  message=repr(public[0].message[:300])))
     return Check(what, True, caught)
+
+
+def _false_accusations(m: Mutant, failed, cfg: AssignmentConfig) -> list[str]:
+    """A test named for a property may fail a mutant only when the mutant breaks that property
+    (its ``judges`` meet the mutant's ``breaks``), or as "not judged", naming a test this
+    mutant fails that shows the wrong values."""
+    names = {t.name for t in failed}
+    out = []
+    for t in failed:
+        spec = cfg.tests.get(t.name)
+        judges = spec.judges if spec is not None else ("values",)
+        if t.failure_kind == "not_judged":
+            if t.shown_by not in names:
+                out.append(_("{test} says the values were already wrong and {shown} shows them, but this mutant "
+                             "passes {shown}").format(test=t.name, shown=t.shown_by or "?"))
+        elif m.breaks and not set(m.breaks) & set(judges):
+            out.append(_("{test} (judges {judges}) fails it with a {kind} failure, but it breaks {breaks}: check "
+                         "what the test needs inside `precondition(...)`, or give the check its own test").format(
+                test=t.name, judges=", ".join(judges), kind=t.failure_kind or "?", breaks=", ".join(m.breaks)))
+    return out
 
 
 # What text in a language looks like: a hint "in Korean" that is English words after "힌트:"
@@ -315,6 +385,21 @@ def teaches(message: str, exercise: str, lang: str = "en") -> bool:
                for line in text.splitlines())
 
 
+def diagnosis_table(aid: str, rows: list[DiagnosisRow]) -> Table:
+    """Each mutant, the tests it fails, and what its values are diagnosed as on each."""
+    table = Table(title=escape(_("diagnosis of {assignment}'s known mistakes").format(assignment=aid)))
+    table.add_column(_("mutant"))
+    table.add_column(_("exercise"))
+    table.add_column(_("diagnosed as itself"), justify="right")
+    table.add_column(_("tests it fails: diagnosed as"), overflow="fold")
+    for r in rows:
+        right = sum(d == r.expected for _t, d in r.diagnosed)
+        table.add_row(escape(r.mutant), escape(r.exercise),
+                      Text(f"{right}/{len(r.diagnosed)}", "green" if r.ok and r.diagnosed else "red"),
+                      escape("; ".join(f"{t}: {d or '-'}" for t, d in r.diagnosed)))
+    return table
+
+
 def validate_all(course: Path | None, ids: list[str], console: Console, device: str = "cpu", jobs: int = JOBS) -> int:
     if course is None:
         raise ConfigError(_("no course found: run from the folder holding solutions/, or pass --course"))
@@ -326,12 +411,14 @@ def validate_all(course: Path | None, ids: list[str], console: Console, device: 
             table.add_column(_("check"))
             table.add_column("", justify="center")
             table.add_column(_("detail"), overflow="fold")
-            for c in validate_assignment(grader, course, aid, device, jobs=jobs):
+            rows: list[DiagnosisRow] = []
+            for c in validate_assignment(grader, course, aid, device, jobs=jobs, record=True, diagnoses=rows):
                 bad += not c.ok
                 # escape: details quote code and messages, whose [brackets] are not markup
                 table.add_row(escape(c.what), Text(_("ok"), "green") if c.ok else Text(_("FAIL"), "red"),
                               escape(c.detail))
             console.print(table)
+            console.print(diagnosis_table(aid, rows))
     console.print(Text(_("all checks passed"), "green") if not bad
                   else Text(_("{n} check(s) failed").format(n=bad), "red"))
     return 1 if bad else 0

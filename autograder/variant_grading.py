@@ -98,7 +98,7 @@ def _spec(grader: Grader, course: Path, aid: str, tasks: list[Task], backend_opt
     # graded it first as well would only start seconds later.
     return GradeSpec(assignment=aid, course=str(course), device=tasks[0].options.device,
                      backend=grader.backend.name, backend_options=dict(backend_options or {}), lang="en",
-                     warmup=False)
+                     warmup=False, record=tasks[0].options.record)
 
 
 def _bound(course: Path, aid: str) -> float:

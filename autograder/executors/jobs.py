@@ -30,11 +30,13 @@ class GradeSpec:
     # pay the suites' imports. False (``--no-warmup``; validate's helpers, which grade the
     # solution themselves) starts seconds sooner and checks nothing.
     warmup: bool = True
+    # Keep each failed test's observations on the result (validate's helpers: the fingerprints).
+    record: bool = False
 
     def to_json(self) -> dict:
         return {"assignment": self.assignment, "course": self.course, "device": self.device,
                 "backend": self.backend, "backend_options": self.backend_options, "lang": self.lang,
-                "warmup": self.warmup}
+                "warmup": self.warmup, "record": self.record}
 
 
 @dataclass(frozen=True)
