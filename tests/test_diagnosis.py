@@ -112,3 +112,38 @@ def test_validate_records_what_each_mutant_returns(validation, aid):
     assert failed and all(t.observations for t in failed if t.failure_kind not in ("missing",))
     assert all(t.observations is not None for t in graded["solution"].tests)
     assert "observations" not in graded["solution"].to_gradescope()["tests"][0]
+
+
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / "assignment.toml").exists())
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_graded_mutants_are_named_where_students_read(validation, aid):
+    """End to end, on validate's real gradings (the committed store, the real grader): every
+    failed test of every mutant names its mistake (a silent one: on public tests only), once,
+    in feedback.md and results.json; the solution's feedback names none."""
+    from autograder.feedback import render_markdown
+    from autograder.validate import read_mutants
+
+    _checks, graded = validation(aid)
+    paths = assignment_paths(aid, ROOT)
+    store = diagnosis.for_assignment(paths)
+    assert store is not None, f"{aid}: no current fingerprints; run `autograder validate {aid}` and commit them"
+    for m in read_mutants(paths.mutants):
+        result = graded[f"mutant {m.name}"]
+        for t in result.tests:
+            if t.passed:
+                assert t.diagnosis is None
+                continue
+            named = t.visibility == "public" or m.on_hidden == "name"
+            assert (t.diagnosis.mistake if t.diagnosis else None) == (store.group(m.name) if named else None), (
+                f"{aid} mutant {m.name} on {t.name}")
+            if named:
+                assert t.student_text().count("This looks like a known mistake:") == 1
+                assert t.diagnosis.texts == store.mistakes[store.group(m.name)].texts
+        said = [t.diagnosis.said for t in result.tests if t.diagnosis]
+        markdown = render_markdown(result)
+        assert all(markdown.count(s) >= 1 for s in said)
+        gradescope = result.to_gradescope()["tests"]
+        assert sum("This looks like a known mistake:" in t["output"] for t in gradescope) == len(said)
+    assert "known mistake" not in render_markdown(graded["solution"])
