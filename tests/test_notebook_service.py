@@ -222,3 +222,24 @@ def test_check_without_a_reachable_service_is_what_it_was(as_student, monkeypatc
     monkeypatch.delenv("AUTOGRADER_TOKEN")
     offline = check("standardize", assignment=AID, namespace=_mutant_namespace())
     assert not offline.notes and [t.message for t in offline.tests] == [t.message for t in result.tests]
+
+
+def test_a_lookup_sends_failed_tests_in_order_within_its_bounds():
+    import json
+
+    from autograder import diagnosis
+    from autograder.notebook.mistakes import payload
+    from autograder.results import TestResult
+
+    def failed(name: str, size: int) -> TestResult:
+        obs = [{"t": "value", "v": [{"t": "str", "v": "x" * size}]}]
+        return TestResult(name, "1", ("softmax",), 0, 1, "failed", "public", "", "", observations=obs)
+
+    huge = failed("test_huge", diagnosis.LOOKUP_BYTES)
+    none = TestResult("test_none", "1", ("softmax",), 0, 1, "failed", "public", "", "")
+    many = [failed(f"test_{i}", 100) for i in range(diagnosis.LOOKUP_TESTS + 5)]
+    body = payload([huge, none, *many])
+    sent = json.loads(body)["tests"]
+    assert len(body) <= diagnosis.LOOKUP_BYTES and len(sent) == diagnosis.LOOKUP_TESTS
+    assert [t["test"] for t in sent] == [t.name for t in many[: diagnosis.LOOKUP_TESTS]]
+    assert sent[0]["observations"] == many[0].observations
