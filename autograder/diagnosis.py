@@ -34,6 +34,10 @@ SAMPLES = 32  # elements kept of each tensor or array (evenly spaced), with its 
 MAX_OBSERVATIONS = 200  # per test: the first ones are kept, and how many there were
 MAX_ITEMS = 64  # of a list or dict
 TEXT_CHARS = 300
+# A check()'s look-up at the service (POST /api/v1/assignments/{id}/diagnose): the failed
+# public tests it sends at most, and the request body's size; both sides read these.
+LOOKUP_TESTS = 64
+LOOKUP_BYTES = 1 << 20
 
 # How close two values must be to count as the same: ten times the comparison tolerances
 # (compare.tolerances): two implementations of one mistake differ in rounding, not more.
