@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +128,78 @@ def test_report_escapes_students_and_says_when_nothing_matched(tmp_path):
         gb.set_current("tiny", hostile, "x.py", "3", "suite", None)
         gb.record("tiny", hostile, "3", "suite", CLASS["dave"], 0.1)
         assert 'id="no-mistakes"' in build_html(gb.entries(cfg), cfg)
+
+
+# ---------------------------------------------------------------------------- graded for real
+
+MUTANT = "solutions/01_tensors/mutants/standardize_unbiased_var.py"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.slow
+def test_a_known_mistake_graded_for_real_is_counted_in_the_csv_and_the_report(grader, course, make_submission,
+                                                                               tmp_path):
+    """Two students submit a known mutant's code, one the solution: each is graded by the real
+    grader (the committed fingerprints diagnose it), then written as ``batch`` writes them."""
+    from autograder.batch import write_csv_file
+    from autograder.grader import GradeOptions
+    from autograder.report import write_report
+
+    paths = assignment_paths("01_tensors", course)
+    cfg = AssignmentConfig.load(paths.config)
+    mutant = (course / MUTANT).read_text(encoding="utf-8")
+    options = GradeOptions(device="cpu", course=course)
+    submissions = {"ana": make_submission(mutant, name="ana.py"),
+                   "ben": make_submission("# my own copy\n" + mutant, name="ben.py"),
+                   "cho": make_submission("", name="cho.py")}
+    with Gradebook(tmp_path / "g.db") as gb:
+        for i, (student, path) in enumerate(submissions.items()):
+            result = grader.grade(path, "01_tensors", options)
+            gb.set_current("01_tensors", student, path.name, str(i), "suite", None)
+            gb.record("01_tensors", student, str(i), "suite", result, 0.1)
+        entries = gb.entries(cfg)
+    results = {e.student: e.result for e in entries}
+    assert results["cho"].score == cfg.total_points
+    named = {t.diagnosis.mistake for t in results["ana"].tests if t.diagnosis is not None}
+    assert named == {"standardize_unbiased_var"}, "the mutant's failed tests are not diagnosed as it"
+    # 1 mistake, 2 students: in the aggregation, the CSV and the report.
+    got = count(results.items(), cfg.exercises)
+    assert [(ex, [(r.mistake, r.students) for r in rows]) for ex, rows in got.items()] == [
+        ("standardize", [("standardize_unbiased_var", ("ana", "ben"))])]
+    write_csv_file(entries, cfg, tmp_path / "class.csv")
+    with (tmp_path / "class.csv").open(newline="", encoding="utf-8") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert [rows[s]["mistakes:standardize"] for s in ("ana", "ben", "cho")] == [
+        "standardize_unbiased_var", "standardize_unbiased_var", ""]
+    assert all(rows[s][f"mistakes:{ex}"] == "" for s in rows for ex in cfg.exercises if ex != "standardize")
+    write_report(entries, cfg, tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("data-mistake=") == 1 and 'data-mistake="standardize_unbiased_var" data-count="2"' in page
+    misconception = got["standardize"][0].text("en")
+    assert misconception and misconception in page.replace("&#x27;", "'") and "ana, ben" in page
+    if os.environ.get("AUTOGRADER_DOCS_SHOTS"):
+        docs_shot(tmp_path / "report.html", tmp_path)
+
+
+def docs_shot(page: Path, tmp_path: Path) -> None:
+    """The README's screenshot of the report's known mistakes (AUTOGRADER_DOCS_SHOTS=1): the
+    report in headless chromium, scrolled to the section (a URL fragment leaves a headless
+    --screenshot blank); checked not blank, saved with a palette to stay small."""
+    from PIL import Image
+
+    from browser_helpers import chromium
+
+    driver = chromium(60)
+    try:
+        driver.set_window_size(1000, 760)
+        driver.get(page.as_uri())
+        driver.execute_script("document.getElementById('mistakes-h').scrollIntoView()")
+        shot = tmp_path / "mistakes.png"
+        assert driver.save_screenshot(str(shot))
+    finally:
+        driver.quit()
+    img = Image.open(shot).convert("RGB")
+    colours = img.getcolors(maxcolors=1 << 20) or []
+    assert len(colours) > 20 and sum(n for n, c in colours if c != (255, 255, 255)) > 0.01 * img.size[0] * img.size[1]
+    img.convert("P", palette=Image.Palette.ADAPTIVE, colors=96).save(DOCS / "screenshot-class-mistakes.png",
+                                                                      optimize=True)
