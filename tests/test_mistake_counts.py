@@ -20,7 +20,8 @@ from autograder.report import build_html
 from autograder.results import Diagnosis, GradeResult, TestResult
 from batch_fixtures import make_course
 
-SIGN = Diagnosis("add_subtracts", "add", {"en": "You subtracted instead of adding.", "ko": "더하지 않고 뺐습니다."},
+SIGN = Diagnosis("add_subtracts", "add",
+                 {"en": "You subtracted instead of adding.", "ko": "더하지 않고 뺐습니다."},
                  "This looks like a known mistake: You subtracted instead of adding.")
 SWAP = Diagnosis("add_swapped", "add", {"en": "You swapped the arguments."})
 OFFSET = Diagnosis("scale_adds", "scale", {"en": "You added the factor instead of multiplying by it."})
@@ -56,7 +57,8 @@ def test_count_per_exercise_most_common_first_each_student_once():
         ("add_subtracts", 3, ("alice", "bob", "carol")), ("add_swapped", 1, ("carol",))]
     assert [(r.mistake, r.students) for r in got["scale"]] == [("scale_adds", ("alice",))]
     # The misconception in the viewer's language; English where the course wrote no other.
-    assert add[0].text("ko") == "더하지 않고 뺐습니다." and add[0].text("en") == "You subtracted instead of adding."
+    assert add[0].text("ko") == "더하지 않고 뺐습니다."
+    assert add[0].text("en") == "You subtracted instead of adding."
     assert add[1].text("ko") == "You swapped the arguments."
 
 
