@@ -22,7 +22,7 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Callable
 
-from autograder import i18n, report, scoring, upload_check
+from autograder import i18n, mistake_counts, report, scoring, upload_check
 from autograder.config import ConfigError, assignment_paths
 from autograder.service import (diagnoses, dispatch, messages, policies, previews, roster, similarity_runs,
                                 submission_queue, views, wheel)
@@ -505,12 +505,15 @@ class Service:
 
     def staff_assignment(self, u: User, aid: str) -> dict:
         """One assignment for staff: as ``assignments`` lists it, with ``published``, the
-        ``counted`` submissions and the ``extensions``."""
+        ``counted`` submissions, the known ``mistakes`` they were diagnosed with (per exercise,
+        most common first, with the students: mistake_counts.py) and the ``extensions``."""
         self.require_staff(u)
         cfg, policy = self.assignment(aid)
         a = next(x for x in self.assignments(u) if x["id"] == aid)
         a["published"] = self.published(self.db.conn, aid)
         a["counted"] = self.counted(cfg, policy)
+        a["mistakes"] = mistake_counts.count(((c.student, c.result) for c in a["counted"] if c.result is not None),
+                                             cfg.exercises)
         a["extensions"] = [dict(r) for r in self.db.conn.execute(
             "SELECT * FROM extensions WHERE assignment=? ORDER BY student", (aid,)).fetchall()]
         return a
