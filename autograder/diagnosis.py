@@ -241,11 +241,13 @@ class Fingerprints:
 # ----------------------------------------------------------------------------- digests
 
 def suite_digest(paths: AssignmentPaths) -> str:
-    """What the fingerprints were recorded against: assignment.toml, probes.py and every test
-    file (the store itself aside). The engine is not in it: ``validate`` compares what it
-    records with the store, so an engine change that changes values shows there."""
-    digest = hashlib.sha256(b"torch-autograder fingerprints v1\0")
-    files = [("assignment.toml", paths.config)] + ([("probes.py", paths.probes)] if paths.probes else [])
+    """What the fingerprints were recorded against: probes.py and every test file (the store
+    itself aside), which decide the inputs a student's code sees and what is asked of it.
+    Not assignment.toml (points, due dates, the service's settings change no value) nor the
+    engine: ``validate`` compares what it records with the store, so a change that changes
+    values shows there."""
+    digest = hashlib.sha256(b"torch-autograder fingerprints v2\0")
+    files = [("probes.py", paths.probes)] if paths.probes else []
     for root in paths.test_dirs:
         files += [(f"tests/{f.relative_to(root.parent).as_posix()}", f) for f in sorted(root.rglob("*.py"))
                   if "__pycache__" not in f.parts]

@@ -25,10 +25,9 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([*AG, *args], capture_output=True, text=True, env=env, check=check, timeout=120)
 
 
-def make_course(tmp: Path, service: str = "", visibility: str = "after_published", due: str | None = None,
-                diagnose: bool = False) -> Path:
+def make_course(tmp: Path, service: str = "", visibility: str = "after_published", due: str | None = None) -> Path:
     """A course holding 01_tensors (with this [service] table and due date) and 99_closed (closed).
-    ``diagnose``: its known mistakes are diagnosed (its fingerprints stay current for the copy)."""
+    Its known mistakes are diagnosed: the fingerprints are tied to the tests, not to assignment.toml."""
     course = tmp / "course"
     for part in ("solutions", "assignments"):
         shutil.copytree(ROOT / part / "01_tensors", course / part / "01_tensors",
@@ -41,29 +40,12 @@ def make_course(tmp: Path, service: str = "", visibility: str = "after_published
         text = "\n".join(f'due = "{due}"' if line.startswith("due = ") else line for line in text.splitlines())
     text = text.split("\n[service]")[0] + "\n\n[service]\n" + service + "\n"
     toml.write_text(text)
-    if diagnose:
-        restamp_fingerprints(course)
     closed = course / "solutions/99_closed"
     closed.mkdir(parents=True)
     (closed / "assignment.toml").write_text(
         '[assignment]\nid = "99_closed"\ntitle = "Closed"\ndue = "2020-01-01T00:00:00+00:00"\n\n'
         '[service]\ncloses = "2020-01-02T00:00:00+00:00"\ngraded_per_window = 1\n')
     return course
-
-
-def restamp_fingerprints(course: Path) -> None:
-    """The copy's assignment.toml differs from the course's in its [service] table, visibility
-    and due date, which change no value a test sees, but the fingerprints are tied to the whole
-    file: when they are current for the course, they are stamped current for the copy too (what
-    validating the copy would record)."""
-    from autograder import diagnosis
-    from autograder.config import assignment_paths
-
-    store = diagnosis.Fingerprints.load(ROOT / "solutions/01_tensors/tests/hidden" / diagnosis.FINGERPRINTS)
-    assert store is not None and store.suite_digest == diagnosis.suite_digest(assignment_paths("01_tensors", ROOT)), \
-        "01_tensors's fingerprints are stale: run `autograder validate 01_tensors` and commit them"
-    store.suite_digest = diagnosis.suite_digest(assignment_paths("01_tensors", course))
-    store.save(course / "solutions/01_tensors/tests/hidden" / diagnosis.FINGERPRINTS)
 
 
 def make_roster(tmp: Path, db: Path, students=STUDENTS) -> tuple[dict[str, str], str]:

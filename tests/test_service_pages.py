@@ -48,7 +48,7 @@ MUTANT = "solutions/01_tensors/mutants/standardize_unbiased_var.py"  # it states
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pages")
-    course = make_course(tmp, "", diagnose=True)
+    course = make_course(tmp, "")
     db = tmp / "svc.db"
     tokens, staff = make_roster(tmp, db, students=["alice", "bob", "carol", "dave", "erin"])
     roster = tmp / "evil.csv"
