@@ -51,8 +51,11 @@ browser:
 	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
+# Two pytest-xdist workers (TEST_JOBS=1: one process): tests/conftest.py keeps together what must
+# not run twice or at once (the Docker tests, the session's validations, the Ray clusters).
+TEST_JOBS ?= 2
 test: setup browser
-	$(BIN)/pytest -q --durations=15
+	$(BIN)/pytest -q --durations=15 $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadgroup)
 
 release: setup
 	$(AG) release

@@ -231,6 +231,8 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
                          fingerprints=diagnosis.for_assignment(paths) if diagnose else None)
     args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+            # A test run of this project (pytest-xdist workers) must not reach into a grading.
+            "-p", "no:xdist",
             # These two run a full gc several times per session: 0.4 s of every grading.
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning",
