@@ -12,6 +12,20 @@ import torch
 from autograder.untrusted.modules import run_module  # noqa: F401  (a probe)
 
 
+def residual_input_kept(module, d, hidden, n, dtype=None):
+    """module.Residual(d, hidden) (moved to ``dtype``) on an input that does not require grad:
+    whether the forward pass left that input as it was (an in-place change would go unnoticed
+    by autograd there)."""
+    torch.manual_seed(0)
+    block = module.Residual(d, hidden)
+    kind = torch.float32 if dtype is None else getattr(torch, dtype)
+    block = block.to(kind)
+    x = helpers.make_input(n, d, seed=11, dtype=kind)
+    before = x.clone()
+    block(x)
+    return {"input_changed": not torch.equal(x, before)}
+
+
 def count(module, kind, trainable_only=None):
     """module.count_parameters on helpers.build(kind) (the default flag when None); the
     result's type name too, and whether the model's flags were left alone."""
@@ -25,12 +39,13 @@ def count(module, kind, trainable_only=None):
             "flags_kept": flags == [p.requires_grad for p in model.parameters()]}
 
 
-def activations(module, kind, names, n=3):
-    """module.record_activations on helpers.build(kind) and a fixed input: the recorded
+def activations(module, kind, names, n=3, dtype=None):
+    """module.record_activations on helpers.build(kind) (moved to ``dtype``) and a fixed input: the recorded
     values (detached here), which of them still carried a graph, the hooks left on the
     model, and the exception's type name if it raised."""
-    model = helpers.build(kind)
-    x = helpers.make_input(n, 4, seed=5)
+    kind_dtype = torch.float32 if dtype is None else getattr(torch, dtype)
+    model = helpers.build(kind).to(kind_dtype)
+    x = helpers.make_input(n, 4, seed=5, dtype=kind_dtype)
     error = None
     try:
         acts = module.record_activations(model, x, list(names))
@@ -71,11 +86,13 @@ def running(module, d, batches, modes, momentum=None, dtype=None):
             "buffer_requires_grad": any(b.requires_grad for b in m.buffers())}
 
 
-def initialise(module, kind):
-    """module.init_weights on helpers.build(kind): every Linear's weight and bias after it,
-    whether it returned the model, kept the Parameter objects and requires_grad, and left
-    the other modules' parameters as they were."""
+def initialise(module, kind, dtype=None):
+    """module.init_weights on helpers.build(kind) (moved to ``dtype``): every Linear's weight
+    and bias after it, whether it returned the model, kept the Parameter objects, their dtype
+    and requires_grad, and left the other modules' parameters as they were."""
     model = helpers.build(kind)
+    if dtype is not None:
+        model = model.to(getattr(torch, dtype))
     before = {n: p for n, p in model.named_parameters()}
     others = {n: p.detach().clone() for n, p in model.named_parameters()
               if not isinstance(model.get_submodule(n.rpartition(".")[0]), torch.nn.Linear)}
@@ -92,4 +109,5 @@ def initialise(module, kind):
     return {"error": error, "returned_model": returned is model, "linears": linears,
             "same_objects": before.keys() == after.keys() and all(before[n] is after[n] for n in before),
             "requires_grad": all(p.requires_grad for p in after.values()),
+            "dtypes": sorted({str(p.dtype).removeprefix("torch.") for p in after.values()}),
             "others_unchanged": all(torch.equal(after[n].detach(), v) for n, v in others.items())}
