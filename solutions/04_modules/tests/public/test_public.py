@@ -103,11 +103,17 @@ def _check_count(rep, kind, trainable_only, want):
 def check_activations(student, kind, names, n=3, hint=None, dtype=torch.float32):
     """The student's record_activations on helpers.build(kind) (in ``dtype``) against the layer-by-layer outputs."""
     rep = student.probe("activations", kind, names, n, str(dtype).removeprefix("torch."))
-    assert rep["error"] is None and rep["type"] == "dict", tr(
-        f"record_activations on the '{kind}' model raised {rep['error']} or returned a {rep['type']}. "
-        "Hint: return a dict {name: output}.",
-        ko=f"'{kind}' 모델에서 record_activations가 {rep['error']}를 발생시켰거나 {rep['type']}를 반환했습니다. "
-           "힌트: {name: output} 딕셔너리를 반환하세요.")
+    assert rep["error"] is None, tr(
+        f"record_activations on the '{kind}' model raised {rep['error']}. Hint: a forward hook is called as "
+        "hook(module, inputs, output); try your function on a small nn.Sequential in the notebook and read the "
+        "traceback.",
+        ko=f"'{kind}' 모델에서 record_activations가 {rep['error']}를 발생시켰습니다. 힌트: forward 훅은 "
+           "hook(module, inputs, output)으로 호출됩니다. 노트북에서 작은 nn.Sequential로 함수를 실행해 보고 "
+           "traceback을 읽어 보세요.")
+    assert rep["type"] == "dict", tr(
+        f"record_activations on the '{kind}' model returned a {rep['type']}. Hint: return a dict {{name: output}}.",
+        ko=f"'{kind}' 모델에서 record_activations가 {rep['type']}를 반환했습니다. 힌트: {{name: output}} 딕셔너리를 "
+           "반환하세요.")
     assert rep["hooks_left"] == 0, tr(
         f"record_activations left {rep['hooks_left']} forward hook(s) on the '{kind}' model. "
         "Hint: keep each handle register_forward_hook returns and call handle.remove() in a finally block.",
@@ -136,7 +142,7 @@ def check_activations(student, kind, names, n=3, hint=None, dtype=torch.float32)
 
 @pytest.mark.exercise("record_activations")
 def test_record_activations_basic(student):
-    """record_activations returns each named module's output, detached, and removes its hooks."""
+    """record_activations returns each named module's output, detached, in the model's dtype, and removes its hooks."""
     check_activations(student, "mlp", ["0", "2"])
     check_activations(student, "mlp", ["0", "2"], dtype=torch.float64)
     check_activations(student, "inplace", ["0", "1"])
