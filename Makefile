@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench bench-similarity clean docker-base image serve bench-serve wheel \
+.PHONY: setup browser demo test i18n release check grade validate batch bench bench-diagnosis bench-similarity clean docker-base image serve bench-serve wheel \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -117,6 +117,11 @@ batch: setup
 # Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
 bench: setup
 	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
+
+# What naming known mistakes adds to a warm grading: each assignment graded with diagnosis off and
+# on, alternating rounds, half the submissions mutants; prints the ratio (the issue's target: <= 1.10).
+bench-diagnosis: setup
+	$(BIN)/python -m autograder.bench_diagnosis
 
 # Similarity across a class: 300 generated notebooks of one assignment (solution, alternatives,
 # disguised copies), timed at 50, 100, 200 and 300 with the load average (nothing leaves the machine).
