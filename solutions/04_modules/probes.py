@@ -4,12 +4,32 @@ A probe takes the student's module first, builds what cannot cross the wire (mod
 calls the student's code and returns plain values. The models come from the course's
 helpers (tests/public/helpers.py), the same ones the tests describe.
 """
+from types import SimpleNamespace
+
 import helpers
 import torch
 
+# Calls a function on inputs moved to the meta device: "device kept" without a GPU.
+from autograder.untrusted.devices import on_meta
 # Builds the student's class from a description and runs forward and backward
 # (autograder.authoring.check_module / run_module on the trusted side).
 from autograder.untrusted.modules import run_module  # noqa: F401  (a probe)
+
+
+def residual_on_meta(module, d, hidden, n):
+    """module.Residual(d, hidden) moved to the meta device, called through on_meta on an (n, d)
+    input: "kept" when its output stays on the input's device, "lost" when it provably leaves it."""
+    torch.manual_seed(0)
+    block = module.Residual(d, hidden).to("meta")
+    return on_meta(SimpleNamespace(forward=block), "forward", torch.zeros(n, d))
+
+
+def running_on_meta(module, d, n):
+    """module.RunningMean(d) moved to the meta device, one training batch through on_meta: whether
+    its output (computed with its buffers) stays on the input's device."""
+    m = module.RunningMean(d).to("meta")
+    m.train()
+    return on_meta(SimpleNamespace(forward=m), "forward", torch.zeros(n, d))
 
 
 def residual_input_kept(module, d, hidden, n, dtype=None):

@@ -22,6 +22,13 @@ VALUES_HINT = tr(
        "자체를 더하므로 그래디언트가 두 경로로 모두 흐릅니다.")
 
 
+DEVICE_HINT = tr(
+    "a tensor you create (torch.zeros, torch.tensor...) lands on the CPU unless told otherwise: build from the "
+    "input (x + ..., torch.zeros_like(x)) or pass device=x.device; keep state in buffers so that .to() moves it.",
+    ko="직접 만든 텐서(torch.zeros, torch.tensor...)는 따로 지정하지 않으면 CPU에 놓입니다: 입력으로부터 만들거나 "
+       "(x + ..., torch.zeros_like(x)) device=x.device를 넘기세요. 상태는 버퍼에 두어야 .to()가 함께 옮깁니다.")
+
+
 def check_residual_registers(student):
     """Residual's parameters registered under the contract's names: the keys, in their order."""
     run = run_module(student, "Residual", (6, 5), inputs=(helpers.make_input(4, 6, seed=1),))
@@ -50,12 +57,18 @@ def check_residual_keeps_input(student, dtype=torch.float32):
 
 @pytest.mark.exercise("Residual")
 def test_residual_matches_the_contract(student):
-    """Residual: state_dict keys, output and gradients of x + fc2(relu(fc1(x))), in float32 and float64."""
+    """Residual: state_dict keys, output and gradients of x + fc2(relu(fc1(x))), float32 and float64, on x's device."""
     check_residual_keeps_input(student)  # first: an in-place change breaks every later call, with a leaf as input
     check_residual_registers(student)
     for dtype in (torch.float32, torch.float64):
         check_module(student, "Residual", helpers.ReferenceResidual, args=(6, 5),
                      inputs=(helpers.make_input(4, 6, seed=1, dtype=dtype),), hint=VALUES_HINT)
+    rep = student.probe("residual_on_meta", 6, 5, 4)
+    assert rep["status"] != "lost", tr(
+        f"Residual's output does not stay on the input's device (on a device other than the CPU it gave: "
+        f"{rep.get('devices') or rep.get('error')}); on a GPU this fails. Hint: {DEVICE_HINT}",
+        ko=f"Residual의 출력이 입력의 장치에 머무르지 않습니다 (CPU가 아닌 장치에서 결과: "
+           f"{rep.get('devices') or rep.get('error')}). GPU에서는 실패합니다. 힌트: {DEVICE_HINT}")
 
 
 COUNTS = {  # (kind, trainable_only) -> count, worked out in helpers.build's comments; None: the default flag
@@ -210,8 +223,15 @@ def check_running_mean(student, d, modes, momentum=None, dtype=torch.float32, se
 
 @pytest.mark.exercise("RunningMean")
 def test_running_mean_basic(student):
-    """RunningMean keeps mean and steps in buffers, updates them in training mode only."""
+    """RunningMean keeps mean and steps in buffers (moved by .to()), updates them in training mode only."""
     check_running_mean(student, 3, ["train", "train", "eval"])
+    rep = student.probe("running_on_meta", 3, 2)
+    assert rep["status"] != "lost", tr(
+        f"RunningMean's output does not stay on the input's device once the module is moved with .to() (on a "
+        f"device other than the CPU it gave: {rep.get('devices') or rep.get('error')}); on a GPU this fails. "
+        f"Hint: {DEVICE_HINT}",
+        ko=f".to()로 모듈을 옮긴 뒤 RunningMean의 출력이 입력의 장치에 머무르지 않습니다 (CPU가 아닌 장치에서 결과: "
+           f"{rep.get('devices') or rep.get('error')}). GPU에서는 실패합니다. 힌트: {DEVICE_HINT}")
 
 
 def check_init(student, kind, dtype=torch.float32):
