@@ -49,6 +49,7 @@ class Run:
     test_time: list[float] = field(default_factory=list)  # each submission's time inside its tests
     passed: dict[str, dict[str, bool]] = field(default_factory=dict)  # submission -> test -> passed
     test_seconds: dict[str, list[float]] = field(default_factory=dict)  # test -> its time per submission
+    diagnosed: int = 0  # failed tests that named a known mistake
     skipped: str = ""
 
     @property
@@ -149,6 +150,7 @@ def run_ours(name: str, course: Path, aid: str, files: list[Path], jobs: int, ba
         run.passed[o.job.path.name] = {t["name"]: t["status"] == "passed" for t in o.result["tests"]}
         for t in o.result["tests"]:
             run.test_seconds.setdefault(t["name"], []).append(t["seconds"])
+            run.diagnosed += bool(t.get("diagnosis"))
 
     try:
         executor.run([Job(f.stem, f) for f in files], on_outcome)

@@ -27,6 +27,7 @@ class Cost:
     assignment: str
     off: list[float]
     on: list[float]
+    diagnosed: int = 0  # failed tests named a known mistake, in the runs with diagnosis (proof it worked)
 
     @property
     def ratio(self) -> float:
@@ -40,6 +41,8 @@ def measure(course: Path, aid: str, n: int, rounds: int, work: Path) -> Cost:
         for diagnose, into in ((False, cost.off), (True, cost.on)):
             run = run_ours("diagnosis" if diagnose else "plain", course, aid, files, jobs=1, diagnose=diagnose)
             into.extend(run.per_sub[1:])  # the first submission warms caches
+            if diagnose:
+                cost.diagnosed += run.diagnosed
     return cost
 
 
@@ -54,10 +57,11 @@ def run(course: Path, assignments: list[str], n: int, rounds: int, console: Cons
         shutil.rmtree(work, ignore_errors=True)
     table = Table(title=_("Diagnosis cost: warm grading, {n} submissions x {rounds} rounds, half of them mutants").format(
         n=n, rounds=rounds))
-    for col in (_("assignment"), _("without s"), _("with s"), _("ratio")):
+    for col in (_("assignment"), _("without s"), _("with s"), _("ratio"), _("tests diagnosed")):
         table.add_column(col, justify="right")
     for c in costs:
-        table.add_row(c.assignment, f"{statistics.mean(c.off):.3f}", f"{statistics.mean(c.on):.3f}", f"{c.ratio:.3f}")
+        table.add_row(c.assignment, f"{statistics.mean(c.off):.3f}", f"{statistics.mean(c.on):.3f}", f"{c.ratio:.3f}",
+                      str(c.diagnosed))
     console.print(table)
     return 0
 
