@@ -9,7 +9,7 @@ SUBMISSIONS ?= tests/sample_class/$(ID)
 JOBS   ?= 2
 N      ?= 20
 
-.PHONY: setup browser demo test i18n release check grade validate batch bench bench-similarity clean docker-base image serve bench-serve wheel \
+.PHONY: setup browser demo test i18n release check grade validate batch bench bench-diagnosis bench-similarity clean docker-base image serve bench-serve wheel \
         image-offline image-gpu docker-check docker-grade bench-docker gradescope
 
 setup: $(VENV)/.installed
@@ -51,8 +51,11 @@ browser:
 	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
+# Two pytest-xdist workers (TEST_JOBS=1: one process): tests/conftest.py keeps together what must
+# not run twice or at once (the Docker tests, the session's validations, the Ray clusters).
+TEST_JOBS ?= 2
 test: setup browser
-	$(BIN)/pytest -q --durations=15
+	$(BIN)/pytest -q --durations=15 $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadgroup)
 
 release: setup
 	$(AG) release
@@ -117,6 +120,11 @@ batch: setup
 # Throughput and per-submission overhead: fresh pytest per submission vs local vs docker backend.
 bench: setup
 	$(AG) bench -n $(N) --jobs 1 --assignment $(ID)
+
+# What naming known mistakes adds to a warm grading: each assignment graded with diagnosis off and
+# on, alternating rounds, half the submissions mutants; prints the ratio (the issue's target: <= 1.10).
+bench-diagnosis: setup
+	$(BIN)/python -m autograder.bench_diagnosis
 
 # Similarity across a class: 300 generated notebooks of one assignment (solution, alternatives,
 # disguised copies), timed at 50, 100, 200 and 300 with the load average (nothing leaves the machine).

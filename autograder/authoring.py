@@ -20,6 +20,7 @@ from __future__ import annotations
 from autograder import figures, strategies
 from autograder.compare import assert_close, check_vjp, expect_raises, tolerances
 from autograder.config import course_helpers
+from autograder.device_checks import assert_device_kept
 from autograder.figures import difference_map, loss_curves
 from autograder.harness import (BadReturnValue, CallResult, MissingName, NotDifferentiable, NotJudged,
                                 ProtocolViolation, Student, StudentAbort, StudentError, StudentException,
@@ -41,6 +42,8 @@ __all__ = [
     "course_helpers",
     # vectorisation by counting
     "assert_loop_free",
+    # "device kept" on a CPU-only machine (probe: untrusted.devices.on_meta)
+    "assert_device_kept",
     # inputs for hypothesis (a module: strategies.tensor, strategies.shapes, ...)
     "strategies",
     # pictures: figures draw, attach_image attaches to the running test

@@ -60,9 +60,9 @@ class Run:
         return statistics.mean(w - t for w, t in zip(self.per_sub, self.test_time)) if self.per_sub else 0.0
 
 
-def generate(course: Path, aid: str, n: int, out: Path) -> list[Path]:
+def generate(course: Path, aid: str, n: int, out: Path, every: int = 4) -> list[Path]:
     """``n`` submissions: the solution with harmless changes (so every hash differs), and every
-    fourth one a mutant (the solution with a known-wrong function appended)."""
+    ``every``-th one a mutant (the solution with a known-wrong function appended)."""
     paths = assignment_paths(aid, course)
     if paths.notebook is None or not paths.notebook.exists():
         raise ConfigError(_("{assignment}: the bench needs the solution notebook {notebook}").format(
@@ -73,8 +73,8 @@ def generate(course: Path, aid: str, n: int, out: Path) -> list[Path]:
     files = []
     for i in range(n):
         text = f"# bench submission {i}: the solution, reformatted\n" + source.replace("\n\n", "\n\n\n", i % 3)
-        if mutants and i % 4 == 3:
-            m = mutants[(i // 4) % len(mutants)]
+        if mutants and i % every == every - 1:
+            m = mutants[(i // every) % len(mutants)]
             text += f"\n\n# ---- mutant {m.name}\n" + m.read_text(encoding="utf-8")
         f = out / f"s{i:04d}.py"
         f.write_text(text, encoding="utf-8")
@@ -130,9 +130,9 @@ def run_baseline(course: Path, aid: str, files: list[Path], jobs: int, work: Pat
 # --------------------------------------------------------------------------- (b), (c) our backends
 
 def run_ours(name: str, course: Path, aid: str, files: list[Path], jobs: int, backend: str = "local",
-             backend_options: dict | None = None) -> Run:
+             backend_options: dict | None = None, diagnose: bool = True) -> Run:
     spec = GradeSpec(assignment=aid, course=str(course), device="cpu", backend=backend,
-                     backend_options=backend_options or {})
+                     backend_options=backend_options or {}, diagnose=diagnose)
     run = Run(name, n=len(files))
     t0 = time.perf_counter()
     executor = LocalExecutor(spec, jobs=jobs)

@@ -34,6 +34,10 @@ SAMPLES = 32  # elements kept of each tensor or array (evenly spaced), with its 
 MAX_OBSERVATIONS = 200  # per test: the first ones are kept, and how many there were
 MAX_ITEMS = 64  # of a list or dict
 TEXT_CHARS = 300
+# A check()'s look-up at the service (POST /api/v1/assignments/{id}/diagnose): the failed
+# public tests it sends at most, and the request body's size; both sides read these.
+LOOKUP_TESTS = 64
+LOOKUP_BYTES = 1 << 20
 
 # How close two values must be to count as the same: ten times the comparison tolerances
 # (compare.tolerances): two implementations of one mistake differ in rounding, not more.
@@ -237,11 +241,13 @@ class Fingerprints:
 # ----------------------------------------------------------------------------- digests
 
 def suite_digest(paths: AssignmentPaths) -> str:
-    """What the fingerprints were recorded against: assignment.toml, probes.py and every test
-    file (the store itself aside). The engine is not in it: ``validate`` compares what it
-    records with the store, so an engine change that changes values shows there."""
-    digest = hashlib.sha256(b"torch-autograder fingerprints v1\0")
-    files = [("assignment.toml", paths.config)] + ([("probes.py", paths.probes)] if paths.probes else [])
+    """What the fingerprints were recorded against: probes.py and every test file (the store
+    itself aside), which decide the inputs a student's code sees and what is asked of it.
+    Not assignment.toml (points, due dates, the service's settings change no value) nor the
+    engine: ``validate`` compares what it records with the store, so a change that changes
+    values shows there."""
+    digest = hashlib.sha256(b"torch-autograder fingerprints v2\0")
+    files = [("probes.py", paths.probes)] if paths.probes else []
     for root in paths.test_dirs:
         files += [(f"tests/{f.relative_to(root.parent).as_posix()}", f) for f in sorted(root.rglob("*.py"))
                   if "__pycache__" not in f.parts]

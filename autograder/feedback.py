@@ -199,7 +199,11 @@ def print_table(result: GradeResult, console: Console | None = None, title: str 
     for t in failed[:12]:
         # The whole explanation, hint included (as check() and the pages show it), capped.
         lines = explanation(t, _).splitlines()
-        text = "\n".join(lines[:TERMINAL_LINES] + (["..."] if len(lines) > TERMINAL_LINES else []))
+        shown = lines[:TERMINAL_LINES] + (["..."] if len(lines) > TERMINAL_LINES else [])
+        said = t.diagnosis.said.splitlines() if t.diagnosis and not t.not_started else []
+        if said and said[0] not in shown:  # the cap never hides the known mistake the test names
+            shown += said
+        text = "\n".join(shown)
         head = "" if t.not_started else f" {t.name}:"
         console.print(Text.assemble((t.number, "red"), head, "\n  " if "\n" in text else " ",
                                     text.replace("\n", "\n  ")), highlight=False)

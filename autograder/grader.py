@@ -46,6 +46,7 @@ class GradeOptions:
     course: Path | None = None
     lang: str = "en"  # the language of the grading's texts (i18n.choose() picks it for a command)
     record: bool = False  # keep each failed test's observations on its result (validate's fingerprints)
+    diagnose: bool = True  # name known mistakes (diagnosis.py); off only to measure what it costs (bench)
 
 
 def resolve_devices(device: str) -> list[str]:
@@ -204,12 +205,13 @@ class Grader:
 
     def _run_suites(self, cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                     devices: list[str], options: GradeOptions) -> list[TestResult]:
-        return run_suites(cfg, paths, session, devices, options.scope, record=options.record)
+        return run_suites(cfg, paths, session, devices, options.scope, record=options.record,
+                          diagnose=options.diagnose)
 
 
 def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSession,
                devices: list[str], scope: str = "all", exercises: tuple[str, ...] = (), *,
-               record: bool = False) -> list[TestResult]:
+               record: bool = False, diagnose: bool = True) -> list[TestResult]:
     """Run the suites of ``scope`` (all: public then hidden; public: what `check` runs)
     against the worker of ``session`` with the harness plugin. The notebook helper
     (``autograder.notebook``) calls it with a session whose worker is a fork of the
@@ -225,9 +227,12 @@ def run_suites(cfg: AssignmentConfig, paths: AssignmentPaths, session: WorkerSes
     # Known mistakes are named where the course's store is (the instructor's side, a grading
     # image, Gradescope's root-only course folder); a student's release has none.
     ctx = GradingContext(config=cfg, session=session, devices=devices, hidden_dirs=hidden,
-                         only_exercises=tuple(exercises), fingerprints=diagnosis.for_assignment(paths), record=record)
+                         only_exercises=tuple(exercises), record=record,
+                         fingerprints=diagnosis.for_assignment(paths) if diagnose else None)
     args = [*map(str, dirs), "-c", str(_empty_ini()), "--rootdir", str(dirs[0].parent),
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+            # A test run of this project (pytest-xdist workers) must not reach into a grading.
+            "-p", "no:xdist",
             # These two run a full gc several times per session: 0.4 s of every grading.
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "--import-mode=importlib", "-W", "ignore::pytest.PytestAssertRewriteWarning",

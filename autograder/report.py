@@ -1,7 +1,8 @@
 """The class report: one static HTML page with inline SVG plots (no scripts from anywhere).
 
 Score histogram, points earned per exercise, pass rate per test, and the most common
-failure messages. It is for instructors (hidden tests' messages are shown), and
+failure messages, and the known mistakes diagnosed per exercise with the students behind
+each count (``mistake_counts.py``). It is for instructors (hidden tests' messages are shown), and
 everything that comes from a submission is HTML-escaped.
 """
 
@@ -97,6 +98,30 @@ def hidden_failures_html(entries: list[Entry]) -> str:
     return f"<h2>{heading}</h2>" + ("".join(parts) or f"<p>{none}</p>")
 
 
+def known_mistakes_html(entries: list[Entry], cfg: AssignmentConfig) -> str:
+    """Per exercise, each known mistake the counted submissions were diagnosed with, most
+    common first: its misconception in the report's language, how many students, and who."""
+    from autograder.mistake_counts import count
+
+    lang = i18n.current()
+    heading = _e(_("Known mistakes"))
+    intro = _e(_("Failed tests whose values match a known mistake (a mutant of the course), per exercise, "
+                 "most common first. A student counts once per mistake."))
+    parts = [f'<h2 id="mistakes-h">{heading}</h2><p>{intro}</p>']
+    by_exercise = count(((e.student, e.result) for e in entries), cfg.exercises)
+    head = "".join(f"<th>{_e(h)}</th>" for h in (_("students"), _("mistake"), _("misconception"), _("who")))
+    for ex, rows in by_exercise.items():
+        body = "".join(
+            f'<tr data-mistake="{_e(r.mistake)}" data-count="{r.count}"><td class=n>{r.count}</td>'
+            f"<td><code>{_e(r.mistake)}</code></td><td>{_e(r.text(lang))}</td>"
+            f'<td class="who">{_e(", ".join(r.students))}</td></tr>' for r in rows)
+        parts.append(f'<h3>{_e(ex)}</h3><table class="mistakes" data-exercise="{_e(ex)}"><tr>{head}</tr>{body}</table>')
+    if not by_exercise:
+        none = _e(_("No failed test matched a known mistake."))
+        parts.append(f'<p id="no-mistakes">{none}</p>')
+    return "".join(parts)
+
+
 def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = False) -> str:
     graded = [e for e in entries if e.result.status == "graded"]
     finals = [e.score.final for e in graded]  # scoring.score, computed when the entries were read
@@ -176,7 +201,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
  h1 {{ overflow-wrap: anywhere; }}
  table {{ border-collapse: collapse; max-width: 100%; }}
  td, th {{ padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
- code, li, #missing, #students td:first-child, #failures td {{ overflow-wrap: anywhere; }}
+ code, li, #missing, #students td:first-child, #failures td, table.mistakes td {{ overflow-wrap: anywhere; }}
  svg.plot {{ max-width: 100%; height: auto; }}
  @media (max-width: 40em) {{ body {{ margin: 1em auto; }} table {{ font-size: 88%; }} td, th {{ padding: 2px 3px; }} }}
  td.n {{ text-align: right; }} .stats td:first-child {{ color: #666; }} code {{ font-size: 90%; }}
@@ -194,6 +219,7 @@ def build_html(entries: list[Entry], cfg: AssignmentConfig, show_hidden: bool = 
 {bars_svg("plot-tests", test_rows, per_test_label)}
 <h2>{L["common"]}</h2>
 <table id="failures"><tr><th>{L["count"]}</th><th>{L["first_line"]}</th><th>{L["tests"]}</th></tr>{fail_rows}</table>
+{known_mistakes_html(entries, cfg)}
 {f'<h2>{L["not_gradable"]}</h2><ul>{ungradable}</ul>' if ungradable else ''}
 {f'<h2>{L["no_submission"]}</h2><p id="missing">{nobody}</p>' if missing else ''}
 <h2>{L["students"]}</h2>

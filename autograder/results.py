@@ -100,12 +100,12 @@ class TestResult:
             else:
                 text = f"Failed: {self.author_message}" if self.author_message else "Failed (hidden test)."
             return text + (f"\n{self.diagnosis.said}" if self.diagnosis and self.diagnosis.said else "")
-        text = self.message
-        if self.diagnosis and self.diagnosis.said:
-            text += ("\n\n" if text else "") + self.diagnosis.said
+        said = (("\n\n" if self.message else "") + self.diagnosis.said) if self.diagnosis and self.diagnosis.said else ""
+        # The cap never cuts the known mistake's sentence: a long message is cut before it.
+        text = head = _cap(self.message, max(OUTPUT_CAP - len(said), 0)) + said
         if self.output.strip():
             text += ("\n\n" if text else "") + "Your code printed:\n" + self.output
-        return _cap(text, OUTPUT_CAP)
+        return _cap(text, max(OUTPUT_CAP, len(head)))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from autograder import sanitize, submit_messages as M
 from autograder.i18n import t as _t  # the command's language (cli.main sets it); messages: submit_messages
-from autograder.results import GradeResult, TestResult
+from autograder.results import Diagnosis, GradeResult, TestResult
 
 EXIT_OK, EXIT_FAULT, EXIT_REFUSED = 0, 1, 2
 CONFIG = Path("~/.config/torch-autograder/config.toml")
@@ -180,10 +180,21 @@ def view_to_result(sub: dict) -> GradeResult:
     tests = [TestResult(name=t["name"], number=t["number"], exercises=tuple(t["exercises"]), score=t["score"],
                         max_score=t["max_score"], status=t["status"], visibility=t["visibility"],
                         message=t["output"], author_message=t.get("author_message", ""),
-                        not_started=bool(t.get("not_started")))
+                        not_started=bool(t.get("not_started")), **_hidden_line(t))
              for t in sub.get("results") or []]
     status = "ungradable" if sub["status"] == "ungradable" else "graded"
     # The reason as text (feedback_md is Markdown, for the pages).
     error = (sub.get("error") or "") if status == "ungradable" else ""
     return GradeResult(assignment_id=sub["assignment"], submission=sub["filename"], sha256=sub["sha256"],
                        status=status, error=error, tests=tests, possible=sub.get("max_score") or 0.0)
+
+
+def _hidden_line(t: dict) -> dict:
+    """What a hidden test's line is built from besides its author's message (``student_text``
+    ignores ``output`` there): why it was not judged, and the known mistake it names. A public
+    test's ``output`` already says both, so they are not added twice."""
+    if t.get("visibility") != "hidden":
+        return {}
+    said = t.get("diagnosis")
+    return {"not_judged": str(t.get("not_judged") or ""),
+            "diagnosis": Diagnosis(mistake="", exercise="", said=said) if isinstance(said, str) and said else None}

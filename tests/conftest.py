@@ -10,6 +10,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 IS_ROOT = os.geteuid() == 0
 
+# `make test` runs two pytest-xdist workers (--dist loadgroup): each group below runs whole, in
+# one worker, in order. A module is its own group (its module-scoped servers and gradings are
+# made once), except where modules share what must not be made twice or at once:
+GROUPS = {
+    # the Docker engine: one image, and test_faults restarts the daemon under the others' feet
+    "docker": ("test_attacks", "test_docker", "test_docker_gradescope", "test_faults", "test_stress",
+               "test_packaging"),
+    # the session's validations (Validations below): graded once, judged by all of these
+    "validation": ("test_course", "test_diagnosis", "test_figures", "test_load"),
+    # Ray clusters on this machine's ports
+    "ray": ("test_ray", "test_service_ray"),
+}
+_GROUP_OF = {module: group for group, modules in GROUPS.items() for module in modules}
+_FIRST = ("docker", "validation")  # the longest groups start first, so no worker waits at the end
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2] if item.module else ""
+        item.add_marker(pytest.mark.xdist_group(_GROUP_OF.get(module, module)))
+    rank = {g: i for i, g in enumerate(_FIRST)}
+    items.sort(key=lambda i: rank.get(_GROUP_OF.get(i.module.__name__.rpartition(".")[2], ""), len(rank)))
+
 
 @pytest.fixture(scope="session")
 def course() -> Path:

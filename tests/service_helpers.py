@@ -26,7 +26,8 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def make_course(tmp: Path, service: str = "", visibility: str = "after_published", due: str | None = None) -> Path:
-    """A course holding 01_tensors (with this [service] table and due date) and 99_closed (closed)."""
+    """A course holding 01_tensors (with this [service] table and due date) and 99_closed (closed).
+    Its known mistakes are diagnosed: the fingerprints are tied to the tests, not to assignment.toml."""
     course = tmp / "course"
     for part in ("solutions", "assignments"):
         shutil.copytree(ROOT / part / "01_tensors", course / part / "01_tensors",

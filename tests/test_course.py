@@ -32,6 +32,9 @@ def test_release_has_no_solutions_or_hidden_tests(aid):
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
     hidden = {p.name for p in (ROOT / "solutions" / aid / "tests" / "hidden").glob("*.py")}
     assert not hidden & {p.name for p in rel.rglob("*.py")}
+    # The known mistakes stay with the hidden tests: no fingerprints, no misconception text.
+    assert (ROOT / "solutions" / aid / "tests" / "hidden" / "fingerprints.json").is_file()
+    assert not list(rel.rglob("fingerprints.json")) and "misconception" not in text
     import tomllib
 
     from autograder.release import public_test_names

@@ -33,6 +33,8 @@ def test_archive_holds_the_suites_and_no_solution(archive):
     assert f"course/solutions/{AID}/tests/hidden/test_hidden.py" in names
     assert f"course/solutions/{AID}/tests/public/test_public.py" in names
     assert f"course/solutions/{AID}/assignment.toml" in names
+    # The known mistakes' fingerprints travel with the hidden tests, in the root-only course folder.
+    assert [n for n in names if n.endswith("fingerprints.json")] == [f"course/solutions/{AID}/tests/hidden/fingerprints.json"]
     # What grading does not need stays home: the solution notebook, the mutants.
     assert not [n for n in names if n.endswith(".ipynb") or "/mutants/" in n or "__pycache__" in n]
     modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zipfile.ZipFile(archive).infolist()}

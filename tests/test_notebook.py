@@ -126,6 +126,9 @@ def test_a_mutant_fails_its_check_with_a_hint(kernel, mutant):
     assert "FAIL" in text and PASSED not in text, text
     assert "Hint:" in text and "<b>Hint:" in out["text/html"], text
     assert mutant.exercise in text
+    # No service set (a release holds no fingerprints): the check is what it was, no known
+    # mistake named and no word about looking one up (test_notebook_service: with a service).
+    assert "known mistake" not in text.lower() and "not looked up" not in text, text
 
 
 def _grade_id(solutions: dict[str, str], exercise: str) -> str:

@@ -339,7 +339,9 @@ def test_regrade_gradebook_and_audit(svc, graded):
     rows = list(csv.DictReader(io.StringIO(r.text)))
     header = r.text.splitlines()[0].split(",")
     assert header[:4] == ["student", "status", "submitted_at", "late_days"]
-    assert header[-5:] == ["raw", "max_score", "penalty", "final", "submission_sha256"]
+    mistakes = [h for h in header if h.startswith("mistakes:")]  # one per exercise, last (mistake_counts.py)
+    assert mistakes and header[-len(mistakes):] == mistakes
+    assert header[-5 - len(mistakes):-len(mistakes)] == ["raw", "max_score", "penalty", "final", "submission_sha256"]
     assert sorted(row["student"] for row in rows) == sorted(svc.tokens)  # one row per roster student
     by = {row["student"]: row for row in rows}
     assert by["alice"]["status"] == "graded" and float(by["alice"]["raw"]) > 0

@@ -76,9 +76,10 @@ def test_core_knows_no_http():
 
 
 def test_client_imports_nothing_of_the_server():
-    """`autograder submit`'s client and the notebook's submit()/locate run on the student's machine:
+    """`autograder submit`'s client and the notebook's submit()/locate/mistakes run on the student's machine:
     none of the server's code (nor its web framework) comes with them."""
-    loaded = _fresh_modules("autograder.submit_client", "autograder.notebook.submit", "autograder.notebook.locate")
+    loaded = _fresh_modules("autograder.submit_client", "autograder.notebook.submit", "autograder.notebook.locate",
+                            "autograder.notebook.mistakes")
     server = [m for m in loaded if m == "autograder.service" or m.startswith(("autograder.service.", "starlette",
                                                                               "uvicorn"))]
     assert not server, f"the client loads {server}"

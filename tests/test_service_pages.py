@@ -12,6 +12,8 @@ the right size, not blank.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
 import sqlite3
 import time
@@ -38,6 +40,7 @@ to_numpy = standardize = pairwise_sq_dists = batched_matvec = one_hot = masked_m
 sliding_windows = _bad
 """.encode()
 DOCS = ROOT / "docs"
+MUTANT = "solutions/01_tensors/mutants/standardize_unbiased_var.py"  # it states a misconception
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -47,7 +50,7 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pages")
     course = make_course(tmp, "")
     db = tmp / "svc.db"
-    tokens, staff = make_roster(tmp, db, students=["alice", "bob", "carol"])
+    tokens, staff = make_roster(tmp, db, students=["alice", "bob", "carol", "dave", "erin"])
     roster = tmp / "evil.csv"
     roster.write_text(f"student_id,name\nevil,{EVIL_NAME}\n")
     cli("roster", "import", str(roster), "--db", str(db), "--tokens-out", str(tmp / "evil-tokens.csv"))
@@ -57,6 +60,22 @@ def site(tmp_path_factory):
     server.ids = {}
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def mistaken(site, solution_source):
+    """dave and erin submit the solution with a known mistake (a mutant of standardize), graded."""
+    code = (solution_source + "\n\n" + (ROOT / MUTANT).read_text(encoding="utf-8")).encode()
+    ids = {}
+    for who in ("dave", "erin"):
+        with site.client(site.tokens[who]) as api:
+            r = submit(api, "01_tensors", f"{who}.py", code)
+            assert r.status_code == 202, r.text
+            ids[who] = r.json()["id"]
+    for who, sid in ids.items():
+        with site.client(site.tokens[who]) as api:
+            assert wait_done(api, sid)["status"] == "graded"
+    return ids
 
 
 @pytest.fixture(scope="module")
@@ -336,12 +355,43 @@ def test_pages_in_korean(site, browser, tmp_path):
     assert h1(browser) == "Your assignments"
 
 
-def test_staff_report_regrade_with_preview_and_progress(site, browser, tmp_path):
+def test_known_mistakes_on_the_staff_page_only_in_both_languages(site, mistaken):
+    """1 mistake, 2 students: the staff page, in English and Korean, and the CSV; a student
+    sees neither the page nor who else made it."""
+    row = re.compile(r'<tr data-mistake="standardize_unbiased_var" data-count="(\d+)">(.*?)</tr>', re.S)
+    for lang, heading in (("en", "Known mistakes"), ("ko", "알려진 실수")):
+        with page_client(site, "staff", lang) as staff:
+            page = staff.get("/staff/a/01_tensors", headers={"Accept-Language": lang}).text
+        assert heading in page
+        found = row.findall(page)
+        assert len(found) == 1 and found[0][0] == "2", found
+        assert ">dave<" in found[0][1] and ">erin<" in found[0][1] and "alice" not in found[0][1]
+        assert len(re.findall(r'<tr data-mistake=', page)) == 1  # alice's solution shows none
+        if lang == "ko":
+            assert re.search("[\uac00-\ud7a3]", found[0][1].split("</code>")[1]), "the misconception is not in Korean"
+    with page_client(site, "staff") as staff:
+        table = staff.get("/staff/a/01_tensors/gradebook.csv").text
+    mistakes = {r["student"]: r["mistakes:standardize"] for r in csv.DictReader(io.StringIO(table))}
+    assert mistakes["dave"] == mistakes["erin"] == "standardize_unbiased_var" and mistakes["alice"] == ""
+    with page_client(site, "dave") as dave:
+        for path in ("/staff/a/01_tensors", "/staff/a/01_tensors/report", "/staff/a/01_tensors/gradebook.csv"):
+            r = dave.get(path)
+            assert r.status_code == 404 and "erin" not in r.text and "Known mistakes" not in r.text, path
+        own = dave.get(f"/s/{mistaken['dave']}").text
+        assert "known mistake" in own and "erin" not in own  # dave reads his own diagnosis, nobody else's
+
+
+def test_staff_report_regrade_with_preview_and_progress(site, browser, tmp_path, mistaken):
     login(browser, site, "staff")
     shot(browser, tmp_path, "staff", "Staff")
     assert by_css(browser, "#queue table.queue")
     browser.get(site.url + "/staff/a/01_tensors")
     shot(browser, tmp_path, "staff-assignment", "Class report", docs="screenshot-staff-report.png")
+    # The known mistakes, as the browser lays them out: one row, 2 students, both named.
+    rows = by_css(browser, "#mistakes table.mistakes tbody tr")
+    assert len(rows) == 1 and rows[0].get_attribute("data-count") == "2", [r.text for r in rows]
+    assert rows[0].find_elements("tag name", "td")[-1].text == "dave, erin"
+    assert rows[0].find_elements("tag name", "td")[2].text.strip()  # its misconception, in words
     labels = {e.get_attribute("for") for e in by_css(browser, "label")}
     inputs = {e.get_attribute("id") for e in by_css(browser, "main input:not([type=hidden])")}
     assert inputs <= labels, f"inputs without a label: {inputs - labels}"

@@ -4,12 +4,46 @@ A probe takes the student's module first, builds what cannot cross the wire (mod
 calls the student's code and returns plain values. The models come from the course's
 helpers (tests/public/helpers.py), the same ones the tests describe.
 """
+from types import SimpleNamespace
+
 import helpers
 import torch
 
+# Calls a function on inputs moved to the meta device: "device kept" without a GPU.
+from autograder.untrusted.devices import on_meta
 # Builds the student's class from a description and runs forward and backward
 # (autograder.authoring.check_module / run_module on the trusted side).
 from autograder.untrusted.modules import run_module  # noqa: F401  (a probe)
+
+
+def residual_on_meta(module, d, hidden, n):
+    """module.Residual(d, hidden) moved to the meta device, called through on_meta on an (n, d)
+    input: "kept" when its output stays on the input's device, "lost" when it provably leaves it."""
+    torch.manual_seed(0)
+    block = module.Residual(d, hidden).to("meta")
+    return on_meta(SimpleNamespace(forward=block), "forward", torch.zeros(n, d))
+
+
+def running_on_meta(module, d, n):
+    """module.RunningMean(d) moved to the meta device, one training batch through on_meta: whether
+    its output (computed with its buffers) stays on the input's device."""
+    m = module.RunningMean(d).to("meta")
+    m.train()
+    return on_meta(SimpleNamespace(forward=m), "forward", torch.zeros(n, d))
+
+
+def residual_input_kept(module, d, hidden, n, dtype=None):
+    """module.Residual(d, hidden) (moved to ``dtype``) on an input that does not require grad:
+    whether the forward pass left that input as it was (an in-place change would go unnoticed
+    by autograd there)."""
+    torch.manual_seed(0)
+    block = module.Residual(d, hidden)
+    kind = torch.float32 if dtype is None else getattr(torch, dtype)
+    block = block.to(kind)
+    x = helpers.make_input(n, d, seed=11, dtype=kind)
+    before = x.clone()
+    block(x)
+    return {"input_changed": not torch.equal(x, before)}
 
 
 def count(module, kind, trainable_only=None):
@@ -25,12 +59,13 @@ def count(module, kind, trainable_only=None):
             "flags_kept": flags == [p.requires_grad for p in model.parameters()]}
 
 
-def activations(module, kind, names, n=3):
-    """module.record_activations on helpers.build(kind) and a fixed input: the recorded
+def activations(module, kind, names, n=3, dtype=None):
+    """module.record_activations on helpers.build(kind) (moved to ``dtype``) and a fixed input: the recorded
     values (detached here), which of them still carried a graph, the hooks left on the
     model, and the exception's type name if it raised."""
-    model = helpers.build(kind)
-    x = helpers.make_input(n, 4, seed=5)
+    kind_dtype = torch.float32 if dtype is None else getattr(torch, dtype)
+    model = helpers.build(kind).to(kind_dtype)
+    x = helpers.make_input(n, 4, seed=5, dtype=kind_dtype)
     error = None
     try:
         acts = module.record_activations(model, x, list(names))
@@ -71,11 +106,13 @@ def running(module, d, batches, modes, momentum=None, dtype=None):
             "buffer_requires_grad": any(b.requires_grad for b in m.buffers())}
 
 
-def initialise(module, kind):
-    """module.init_weights on helpers.build(kind): every Linear's weight and bias after it,
-    whether it returned the model, kept the Parameter objects and requires_grad, and left
-    the other modules' parameters as they were."""
+def initialise(module, kind, dtype=None):
+    """module.init_weights on helpers.build(kind) (moved to ``dtype``): every Linear's weight
+    and bias after it, whether it returned the model, kept the Parameter objects, their dtype
+    and requires_grad, and left the other modules' parameters as they were."""
     model = helpers.build(kind)
+    if dtype is not None:
+        model = model.to(getattr(torch, dtype))
     before = {n: p for n, p in model.named_parameters()}
     others = {n: p.detach().clone() for n, p in model.named_parameters()
               if not isinstance(model.get_submodule(n.rpartition(".")[0]), torch.nn.Linear)}
@@ -92,4 +129,5 @@ def initialise(module, kind):
     return {"error": error, "returned_model": returned is model, "linears": linears,
             "same_objects": before.keys() == after.keys() and all(before[n] is after[n] for n in before),
             "requires_grad": all(p.requires_grad for p in after.values()),
+            "dtypes": sorted({str(p.dtype).removeprefix("torch.") for p in after.values()}),
             "others_unchanged": all(torch.equal(after[n].detach(), v) for n, v in others.items())}

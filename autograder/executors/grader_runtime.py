@@ -52,7 +52,7 @@ def grade_reply(grader, path: Path, spec: GradeSpec, course: Path) -> dict:
     # The batch's language, not this process's environment: the fault texts are stored.
     with i18n.using(spec.lang):
         return _grade_reply(grader, path, spec, course, GradeOptions(device=spec.device, course=course, lang=spec.lang,
-                                                                    record=spec.record))
+                                                                    record=spec.record, diagnose=spec.diagnose))
 
 
 def _grade_reply(grader, path: Path, spec: GradeSpec, course: Path, options) -> dict:

@@ -32,11 +32,14 @@ class GradeSpec:
     warmup: bool = True
     # Keep each failed test's observations on the result (validate's helpers: the fingerprints).
     record: bool = False
+    # Name known mistakes (diagnosis.py); off only where its cost is measured (bench --diagnosis).
+    diagnose: bool = True
 
     def to_json(self) -> dict:
         return {"assignment": self.assignment, "course": self.course, "device": self.device,
                 "backend": self.backend, "backend_options": self.backend_options, "lang": self.lang,
-                "warmup": self.warmup, "record": self.record}
+                "warmup": self.warmup, "record": self.record,
+                "diagnose": self.diagnose}
 
 
 @dataclass(frozen=True)

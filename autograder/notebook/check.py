@@ -11,6 +11,7 @@ own tests only (the worker is killed and forked again) and the kernel stays usab
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import nbformat
 from autograder import i18n
 from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.notebook.kernel_worker import CAN_FORK, InProcessSession, KernelForker
+from autograder.notebook import mistakes
 from autograder.notebook.locate import Release, find_release, notebook_path
 from autograder.notebook.result import CheckedTest, CheckResult
 from autograder.results import TestResult
@@ -79,13 +81,23 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
                                 probes=probes, import_budget=cfg.import_budget_s)
     else:
         session = InProcessSession(ns, probes)
+    ask = mistakes.wanted()  # the values of failed tests are kept only for a service to match
     try:
         # The CPU only: a fork of a kernel that has used CUDA cannot use it (GPU cases run when graded).
         with i18n.using(lang):
-            tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else ())
+            tests = run_suites(cfg, paths, session, ["cpu"], scope="public", exercises=(name,) if name else (),
+                               record=ask)
     finally:
         session.close()
     unrun = not_run_yet([n for n in ((name,) if name else cfg.exercises) if n not in ns], ns)
+    notes: tuple[str, ...] = ()
+    if ask:
+        # A known mistake named as the grader names it (student_text), for tests that ran the student's code.
+        looked = mistakes.lookup(release.id, [t for t in tests if not t.passed and not t.not_started
+                                              and not set(t.exercises) & unrun], lang)
+        tests = [dataclasses.replace(t, diagnosis=looked.found[t.name]) if t.name in looked.found else t
+                 for t in tests]
+        notes = (looked.note,) if looked.note else ()
     _ = i18n.translations(lang).gettext
 
     def message(t: TestResult) -> str:
@@ -99,10 +111,11 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
 
     checked = tuple(CheckedTest(name=t.name, exercises=t.exercises, points=t.score, max_points=t.max_score,
                                 passed=t.passed, message=message(t), images=t.student_images(),
-                                not_started=t.not_started and not set(t.exercises) & unrun)
+                                not_started=t.not_started and not set(t.exercises) & unrun,
+                                diagnosis=t.diagnosis.said if t.diagnosis else "")
                     for t in tests)
     return CheckResult(assignment=release.id, exercise=name, tests=checked, protected=protect,
-                       origin=release.origin, lang=lang)
+                       origin=release.origin, lang=lang, notes=notes)
 
 
 def not_run_yet(missing: list[str], ns: dict[str, Any]) -> set[str]:

@@ -27,6 +27,7 @@ class CheckedTest:
     message: str = ""  # what differs and the hint; empty when it passed
     images: tuple[Picture, ...] = ()  # PNG pictures the test attached (feedback that shows)
     not_started: bool = False  # failed on a stub that still raises NotImplementedError
+    diagnosis: str = ""  # the known mistake its values match, as the message says it (mistakes.py)
 
     def student_text(self) -> str:
         return self.message
@@ -145,7 +146,7 @@ class CheckResult:
                 f"<td style='text-align:center;color:{tone};font-weight:bold'>{esc(mark)}</td></tr>")
         details = []
         for t in self._failures():
-            body = "".join(_html_line(line) for line in self._details(t).splitlines())
+            body = "".join(_html_line(line, t.diagnosis) for line in self._details(t).splitlines())
             pics = "".join(f"<img alt='{esc(p.alt)}' style='max-width:100%' "
                            f"src='data:image/png;base64,{p.png_base64}'/>" for p in t.images)
             details.append(
@@ -161,8 +162,10 @@ class CheckResult:
                 f"<p style='color:#57606a;font-size:smaller'>{origin}</p></div>")
 
 
-def _html_line(line: str) -> str:
-    """One escaped line of a message; from its hint on, bold."""
+def _html_line(line: str, diagnosis: str = "") -> str:
+    """One escaped line of a message; from its hint on, bold; the known mistake it names, bold."""
+    if diagnosis and line.strip() == diagnosis:
+        return f"<b>{html.escape(line)}</b>\n"
     for mark in ("Hint:", "힌트:"):
         if mark in line:
             before, after = line.split(mark, 1)

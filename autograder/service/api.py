@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from autograder import diagnosis, i18n
 from autograder.service import messages
 from autograder.service.auth import User
 from autograder.service.core import Service, ServiceError
-from autograder.service.forms import upload_form
+from autograder.service.forms import read_capped, upload_form
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
@@ -30,7 +31,8 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 
 async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
     # English, or for Accept-Language: ko a Korean headline before it (messages.py).
-    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"), exc.localized)
+    text = messages.api_error(exc.status, exc.message, request.headers.get("accept-language"), exc.localized,
+                              exc.headline)
     return _error(exc.status, text, exc.headers)
 
 
@@ -85,6 +87,14 @@ def routes(svc: Service) -> list[Route]:
         data, name = await threaded(svc.package_file, request.path_params["name"])
         return Response(data, media_type="application/octet-stream",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def diagnose(request: Request):
+        # check()'s look-up of known mistakes (diagnoses.py): JSON, capped before it is parsed.
+        u = await user(request)
+        body = await read_capped(request, diagnosis.LOOKUP_BYTES,
+                                 too_large="send at most the failed tests' observations, as check() does")
+        lang = i18n.negotiate(request.headers.get("accept-language"))
+        return JSONResponse(await threaded(svc.diagnose, u, request.path_params["aid"], body, lang))
 
     async def submissions(request: Request):
         u = await user(request)
@@ -158,6 +168,7 @@ def routes(svc: Service) -> list[Route]:
         Route("/api/v1/me", me),
         Route("/api/v1/assignments", assignments),
         Route("/api/v1/assignments/{aid}/release.zip", release),
+        Route("/api/v1/assignments/{aid}/diagnose", diagnose, methods=["POST"]),
         Route("/api/v1/submissions", submissions, methods=["GET", "POST"]),
         Route("/api/v1/submissions/{sid}", submission),
         Route("/api/v1/submissions/{sid}/file", submission_file),

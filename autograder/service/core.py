@@ -16,15 +16,16 @@ import io
 import math
 import secrets
 import sqlite3
+import time
 import unicodedata
 import zipfile
 from pathlib import PurePosixPath
 from typing import Callable
 
-from autograder import i18n, report, scoring, upload_check
-from autograder.config import ConfigError
-from autograder.service import (dispatch, messages, policies, previews, roster, similarity_runs, submission_queue,
-                                views, wheel)
+from autograder import i18n, mistake_counts, report, scoring, upload_check
+from autograder.config import ConfigError, assignment_paths
+from autograder.service import (diagnoses, dispatch, messages, policies, previews, roster, similarity_runs,
+                                submission_queue, views, wheel)
 from autograder.service.auth import Authenticator, User
 from autograder.service.config import ServiceConfig
 from autograder.service.db import Database, now, stamp, transaction
@@ -101,6 +102,7 @@ class Service:
         self.wakeup = submission_queue.Wakeup()
         self.pool = dispatch.Dispatcher(config, self.db, self.course, self.store, self.wakeup, log=log)
         self.similarity = similarity_runs.SimilarityRuns(config.data / "similarity", config.course)
+        self.lookups = diagnoses.Throttle()
 
     # ------------------------------------------------------------ who is asking
     def token_user(self, authorization: str | None) -> User | None:
@@ -255,6 +257,21 @@ class Service:
                 f": the package is /package/{found.name}" if found else
                 " (course staff: build it with `make wheel DATA=<the server's --data folder>`)"))
         return found.read_bytes(), found.name
+
+    def diagnose(self, u: User, aid: str, body: bytes, lang: str) -> dict:
+        """The known mistakes a check()'s failed public tests match (diagnoses.py), in ``lang``:
+        ``{"diagnoses": [{"test", "mistake", "exercise", "misconception", "said"}]}``."""
+        try:
+            failed = diagnoses.parse(body)
+        except diagnoses.Malformed as e:
+            raise ServiceError(422, str(e)) from None
+        self.assignment(aid)
+        wait = self.lookups.wait(u.id, time.monotonic())
+        if wait is not None:
+            raise ServiceError(429, f"too many look-ups of known mistakes: at most {self.lookups.limit} per "
+                                    f"{self.lookups.window:g} s; check() works without them, try again in "
+                                    f"{_human(wait)}", {"Retry-After": str(wait)}, headline=messages.TOO_MANY_LOOKUPS)
+        return {"diagnoses": diagnoses.diagnose(assignment_paths(aid, self.course.root), failed, lang)}
 
     # ------------------------------------------------------------ submissions
     def max_upload_bytes(self) -> int:
@@ -488,12 +505,15 @@ class Service:
 
     def staff_assignment(self, u: User, aid: str) -> dict:
         """One assignment for staff: as ``assignments`` lists it, with ``published``, the
-        ``counted`` submissions and the ``extensions``."""
+        ``counted`` submissions, the known ``mistakes`` they were diagnosed with (per exercise,
+        most common first, with the students: mistake_counts.py) and the ``extensions``."""
         self.require_staff(u)
         cfg, policy = self.assignment(aid)
         a = next(x for x in self.assignments(u) if x["id"] == aid)
         a["published"] = self.published(self.db.conn, aid)
         a["counted"] = self.counted(cfg, policy)
+        a["mistakes"] = mistake_counts.count(((c.student, c.result) for c in a["counted"] if c.result is not None),
+                                             cfg.exercises)
         a["extensions"] = [dict(r) for r in self.db.conn.execute(
             "SELECT * FROM extensions WHERE assignment=? ORDER BY student", (aid,)).fetchall()]
         return a

@@ -11,17 +11,20 @@ from autograder.service.core import ServiceError
 MULTIPART_SLACK = 1 << 20  # bytes of multipart framing and fields allowed above the file limit
 
 
-async def read_capped(request: Request, cap: int) -> bytes:
+UPLOAD_TOO_LARGE = "submit only your notebook (clear large outputs first)"
+
+
+async def read_capped(request: Request, cap: int, too_large: str = UPLOAD_TOO_LARGE) -> bytes:
+    """The body, refused with 413 (``too_large``: what to send instead) once it is over ``cap`` bytes."""
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > cap:
-        raise ServiceError(413, f"the upload is {int(length) / 2**20:.1f} MiB, over the limit: submit only your "
-                                "notebook (clear large outputs first)", {"Connection": "close"})
+        raise ServiceError(413, f"the upload is {int(length) / 2**20:.1f} MiB, over the limit: {too_large}",
+                           {"Connection": "close"})
     buf = bytearray()
     async for chunk in request.stream():
         buf += chunk
         if len(buf) > cap:
-            raise ServiceError(413, "the upload is over the limit: submit only your notebook (clear large "
-                                    "outputs first)", {"Connection": "close"})
+            raise ServiceError(413, f"the upload is over the limit: {too_large}", {"Connection": "close"})
     return bytes(buf)
 
 

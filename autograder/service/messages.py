@@ -26,6 +26,8 @@ HEADLINES = {
     422: N_("The form was incomplete."),
     429: N_("You have used all your submissions for now."),
 }
+#: The headline of a check()'s look-up of known mistakes over its rate (diagnoses.py).
+TOO_MANY_LOOKUPS = N_("Too many look-ups of known mistakes for now.")
 #: The headline of an upload refused by upload_check.py (a 422 whose form was complete).
 NOT_THIS_ASSIGNMENT = N_("This file cannot be this assignment's work.")
 
@@ -61,12 +63,14 @@ def upload_refused(reason: str, lang: str, **fields: str) -> str:
     return i18n.gettext(text, lang, "service").format(**fields)
 
 
-def api_error(status: int, message: str, accept_language: str | None, localized=None) -> str:
-    """An API error's text: the English sentence as is, or the translated headline before it
-    (or, for an error that can say itself in the reader's language, ``localized(lang)``)."""
+def api_error(status: int, message: str, accept_language: str | None, localized=None,
+              headline_text: str | None = None) -> str:
+    """An API error's text: the English sentence as is, or the translated headline (the
+    status code's, or ``headline_text``) before it (or, for an error that can say itself in
+    the reader's language, ``localized(lang)``)."""
     lang = i18n.negotiate(accept_language)
     if lang == i18n.DEFAULT:
         return message
     if localized is not None:
         return localized(lang)
-    return f"{headline(status, lang)} ({message})"
+    return f"{headline(status, lang, headline_text)} ({message})"

@@ -38,12 +38,17 @@ def result_view(result: GradeResult, *, title: str, show_hidden: bool, staff: bo
     for t in shown.tests:
         # What check() and the terminal say for the same test (feedback.explanation).
         text = t.student_text() if t.passed else explanation(t, gettext)
+        said = t.diagnosis.said if t.diagnosis and t.diagnosis.said else None
         if staff and t.visibility == "hidden":
-            text = t.message + (("\n\nOutput:\n" + t.output) if t.output.strip() else "")
+            text = t.message + (("\n\n" + said) if said and not t.passed else "") + (
+                ("\n\nOutput:\n" + t.output) if t.output.strip() else "")
+        # ``diagnosis`` and ``not_judged`` are also in ``output``: fields of their own let a
+        # client (submit_client.view_to_result) rebuild a hidden test's line as the grader says it.
         tests.append({"name": t.name, "number": t.number, "exercises": list(t.exercises), "score": t.score,
                       "max_score": t.max_score, "status": t.status, "visibility": t.visibility, "output": text,
                       "not_started": t.not_started,
-                      "author_message": t.author_message if t.visibility == "hidden" else ""})
+                      "author_message": t.author_message if t.visibility == "hidden" else "",
+                      "not_judged": t.not_judged, "diagnosis": said if not t.passed else None})
     # While hidden tests are pending, the score is the public tests' and there is no final.
     got = scoring.score(shown, late_days, per_day)
     final = None

@@ -1,8 +1,8 @@
 # exercise: standardize
 # bug: unbiased variance (torch.var's default divides by N-1)
 # breaks: values
-# misconception: You used the unbiased variance (torch.var divides by N - 1 by default) where the population variance, which divides by N, is asked for, so every result is slightly too small.
-# misconception-ko: 모분산(N으로 나눔)이 필요한 곳에 불편분산(torch.var는 기본적으로 N - 1로 나눕니다)을 써서 모든 결과가 조금씩 작습니다.
+# misconception: You probably used torch.var (or .var()) with its default settings: it divides by N-1 (the sample, unbiased variance), while standardize uses the population variance, which divides by N, so every result comes out a little too small in size.
+# misconception-ko: torch.var(또는 .var())를 기본 설정으로 쓴 것 같습니다. 기본값은 N-1로 나누는 표본(불편) 분산인데, standardize는 N으로 나누는 모집단 분산을 써야 하므로 결과의 크기가 모두 조금씩 작아집니다.
 # on-hidden: name
 import torch
 

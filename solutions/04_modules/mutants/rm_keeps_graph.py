@@ -1,5 +1,9 @@
 # exercise: RunningMean
 # bug: updates mean from x with its graph: the buffer joins autograd
+# breaks: requires_grad
+# misconception: You updated the running mean from x outside torch.no_grad() and without detaching it: the buffer becomes part of the autograd graph, requires grad, and links every batch's graph to the next.
+# misconception-ko: torch.no_grad() 밖에서 detach 없이 x로 누적 평균을 갱신한 것으로 보입니다. 버퍼가 autograd 그래프의 일부가 되어 grad를 요구하고, 배치마다 그래프가 다음 배치로 이어집니다.
+# on-hidden: name
 import torch
 from torch import nn
 

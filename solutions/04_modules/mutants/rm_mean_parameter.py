@@ -1,5 +1,9 @@
 # exercise: RunningMean
 # bug: keeps mean as an nn.Parameter (requires_grad=False): the optimizer sees it as a weight
+# breaks: state_dict
+# misconception: You stored mean as an nn.Parameter (even with requires_grad off): it appears in parameters(), so an optimizer or a parameter count treats a statistic as a weight.
+# misconception-ko: mean을 (requires_grad를 끄더라도) nn.Parameter로 둔 것으로 보입니다. parameters()에 나타나므로 옵티마이저나 파라미터 개수 세기가 통계를 가중치로 취급합니다.
+# on-hidden: name
 import torch
 from torch import nn
 

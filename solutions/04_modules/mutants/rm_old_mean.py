@@ -1,5 +1,9 @@
 # exercise: RunningMean
 # bug: returns x minus the mean from before this batch's update
+# breaks: values
+# misconception: You computed the output before updating the running mean: each training batch is centred with the mean from before it instead of the updated one.
+# misconception-ko: 누적 평균을 갱신하기 전에 출력을 계산한 것으로 보입니다. 학습 배치마다 갱신된 평균이 아니라 그 이전의 평균으로 중심화됩니다.
+# on-hidden: name
 import torch
 from torch import nn
 

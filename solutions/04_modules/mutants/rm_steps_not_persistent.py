@@ -1,5 +1,9 @@
 # exercise: RunningMean
 # bug: steps registered with persistent=False: missing from the state_dict
+# breaks: state_dict
+# misconception: You registered steps as a non-persistent buffer: it is a buffer, but state_dict does not save it, so a checkpoint loses the step count.
+# misconception-ko: steps를 persistent가 아닌 버퍼로 등록한 것으로 보입니다. 버퍼이긴 하지만 state_dict에 저장되지 않아 체크포인트에서 스텝 수가 사라집니다.
+# on-hidden: name
 import torch
 from torch import nn
 
