@@ -10,8 +10,8 @@ import pytest
 import torch
 
 # tr: each hint in English and Korean, the grading's language picks one
-from autograder.authoring import (NotDifferentiable, StudentException, assert_close, assert_loop_free, check_vjp,
-                                  expect_raises, tr)
+from autograder.authoring import (NotDifferentiable, StudentException, assert_close, assert_device_kept,
+                                  assert_loop_free, check_vjp, expect_raises, tr)
 
 LOOP_SIZES = (256, 1024)   # the batch-like dimension at the two counted calls
 
@@ -306,6 +306,10 @@ def test_masked_mean_basic(student):
                             "multiplication, not by writing through .data (autograd does not see that).",
                             ko="패딩 단계의 gradient는 0이어야 합니다: .data를 통해 쓰지 말고 (autograd가 보지 "
                                "못합니다) torch.where나 마스크 곱으로 빼세요."))
+    # Device kept, without a GPU: the call runs on the meta device in your process.
+    assert_device_kept(student, "masked_mean", (x, lengths), what="masked_mean(x[2, 4, 3], lengths=[4, 2])",
+                       hint=tr("make every new tensor on x's device: torch.arange(T, device=x.device).",
+                               ko="새 텐서는 모두 x의 device에 만드세요: torch.arange(T, device=x.device)."))
     # No Python loop over the batch: the work (Python lines run, torch operations dispatched)
     # must not grow with B. Counted, not timed, so a busy machine does not change the verdict.
     g = torch.Generator().manual_seed(7)

@@ -25,8 +25,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder.authoring import (StudentTimeout, assert_close, assert_loop_free, check_vjp, expect_raises, memo,
-                                  precondition, tolerances)
+from autograder.authoring import (StudentTimeout, assert_close, assert_device_kept, assert_loop_free, check_vjp,
+                                  expect_raises, memo, precondition, tolerances)
 
 DTYPES = (torch.float32, torch.float64)
 COUNT_SIZES = (1024, 4096)   # the batch-like dimension at the two counted calls
@@ -517,6 +517,9 @@ def test_masked_mean_lengths_dtype_and_device(student):
             for ldtype in (torch.int64, torch.int32):
                 _check_masked_mean(student, x, torch.tensor(lengths, dtype=ldtype), device, " [lengths on cpu]")
                 _check_masked_mean(student, x, torch.tensor(lengths, dtype=ldtype, device=device), device)
+    # On x's device whatever the machine: run on the meta device (fails only when provably lost).
+    assert_device_kept(student, "masked_mean", (_padded(3, 4, 2, lengths, seed=111, dtype=torch.float32),
+                                                torch.tensor(lengths)))
 
 
 @pytest.mark.exercise("masked_mean")
