@@ -8,6 +8,9 @@ import torch
 # Counts the Python lines and torch operations of one call (autograder.untrusted.counting):
 # the vectorisation tests compare them at two sizes of the batch-like dimension.
 from autograder.untrusted.counting import work_counts  # noqa: F401  (a probe)
+# Calls a function on its arguments moved to the meta device (autograder.untrusted.devices):
+# "device kept" judged without a GPU (assert_device_kept).
+from autograder.untrusted.devices import on_meta  # noqa: F401  (a probe)
 
 
 def call_with_grad_input(module, name, t):
