@@ -59,10 +59,25 @@ def observe(raw: list[tuple[str, Any]]) -> list[dict]:
 def _observation(kind: str, payload: Any) -> dict:
     if kind == "raised":
         name, message = payload
-        return {"t": "raised", "type": str(name), "msg": str(message)[:TEXT_CHARS]}
+        return {"t": "raised", "type": str(name), "msg": _text(str(message))}
     if kind == "stopped":
         return {"t": "stopped", "why": str(payload)}
     return {"t": "value", "v": [summary(p) for p in payload]}
+
+
+def _text(s: str) -> str:
+    """A string as a fingerprint keeps it. A traceback (a probe's report of an error) names the
+    student's files and line numbers, which differ from one student, and one machine, to the
+    next: only its last line, the error itself, is kept."""
+    if "Traceback (most recent call last)" in s or '\n  File "' in s:
+        lines = [line.strip() for line in s.splitlines() if line.strip()]
+        s = lines[-1] if lines else ""
+    return s[:TEXT_CHARS]
+
+
+def _num(v: float) -> float:
+    # Nine significant digits: finer than the matching slack of any dtype, and half the file.
+    return float(f"{v:.9g}")
 
 
 def summary(x: Any, depth: int = 0) -> dict:
@@ -78,11 +93,11 @@ def summary(x: Any, depth: int = 0) -> dict:
     if isinstance(x, (int, np.integer)):
         return {"t": "int", "v": int(x)}
     if isinstance(x, (float, np.floating)):
-        return {"t": "float", "v": float(x)}
+        return {"t": "float", "v": _num(float(x))}
     if isinstance(x, complex):
         return {"t": "float", "v": float(abs(x))}
     if isinstance(x, str):
-        return {"t": "str", "v": x[:TEXT_CHARS]}
+        return {"t": "str", "v": _text(x)}
     if isinstance(x, (torch.Tensor, np.ndarray)):
         kind = "tensor" if isinstance(x, torch.Tensor) else "array"
         t = x.detach().cpu() if isinstance(x, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(x))
@@ -94,9 +109,9 @@ def summary(x: Any, depth: int = 0) -> dict:
         if flat.numel():
             idx = torch.linspace(0, flat.numel() - 1, min(SAMPLES, flat.numel())).round().long()
             f64 = flat.to(torch.float64)
-            out["sample"] = [float(v) for v in f64[idx]]
+            out["sample"] = [_num(float(v)) for v in f64[idx]]
             finite = f64[torch.isfinite(f64)]
-            out["sum"], out["abs"] = float(finite.sum()), float(finite.abs().sum())
+            out["sum"], out["abs"] = _num(float(finite.sum())), _num(float(finite.abs().sum()))
         return out
     if depth >= 4:
         return {"t": "deep"}
@@ -194,13 +209,20 @@ class Fingerprints:
         return cls(str(raw.get("suite_digest", "")), str(raw.get("mutants_digest", "")), mistakes, tests)
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": FORMAT, "suite_digest": self.suite_digest, "mutants_digest": self.mutants_digest,
-            "mistakes": {n: {"exercise": m.exercise, "texts": m.texts, "on_hidden": m.on_hidden,
-                             **({"same_as": m.same_as} if m.same_as else {})}
-                         for n, m in sorted(self.mistakes.items())},
-            "tests": {t: dict(sorted(by.items())) for t, by in sorted(self.tests.items())},
-        }, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+        """One line per mistake and per (test, mutant): a diff shows which fingerprints changed."""
+        def compact(value) -> str:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+        mistakes = ",\n".join(f"  {compact(n)}: " + compact({"exercise": m.exercise, "texts": m.texts,
+                                                             "on_hidden": m.on_hidden,
+                                                             **({"same_as": m.same_as} if m.same_as else {})})
+                               for n, m in sorted(self.mistakes.items()))
+        tests = ",\n".join(f"  {compact(t)}: {{\n" + ",\n".join(f"   {compact(m)}: {compact(obs)}"
+                                                               for m, obs in sorted(by.items())) + "}"
+                            for t, by in sorted(self.tests.items()))
+        return (f'{{"format": {FORMAT}, "suite_digest": {compact(self.suite_digest)}, '
+                f'"mutants_digest": {compact(self.mutants_digest)},\n'
+                f' "mistakes": {{\n{mistakes}}},\n "tests": {{\n{tests}}}}}\n')
 
     def save(self, path: Path) -> None:
         tmp = path.with_name(path.name + ".tmp")
