@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from autograder.authoring import StudentError, assert_close, attach_image, loss_curves, tolerances
+from autograder.authoring import StudentError, assert_close, attach_image, loss_curves, precondition, tolerances
 
 # Must equal probes.CourseNet.TRAIN_SCALE: the course network's training-mode behaviour.
 TRAIN_SCALE = 0.5
@@ -42,6 +42,13 @@ def single_threaded(fn):
 def fail(what: str, problem: str, hint: str) -> None:
     """Fail the test with a message a student can act on (the same shape as assert_close's)."""
     raise StudentError(f"{what}: {problem}\nHint: {hint}")
+
+
+def needs(shown_by: str | None):
+    """The checks a property test only needs (values computed on the way): inside
+    ``precondition(shown_by)`` when the test names the test that shows such values, so a
+    value bug reads "not judged" there; as the test's own checks otherwise."""
+    return precondition(shown_by) if shown_by else contextlib.nullcontext()
 
 
 def check_error(fn_name: str, report: dict, hint: str) -> None:
@@ -325,6 +332,25 @@ def check_linear_regression(got, x, y, lr: float, epochs: int, device) -> None:
     assert_close(float(b), ref_b, what=f"{name}: b", dtype=torch.float32, rtol=rtol, atol=atol, hint=hint)
 
 
+def check_linear_regression_defaults(student, x, y) -> None:
+    """Called without lr and epochs, the run is the one with lr=0.01, epochs=1000 (a test calls
+    this once the values with those hyperparameters given are known to be right)."""
+    got = student.fit_linear_regression(x, y)
+    try:
+        check_linear_regression(got, x, y, 0.01, 1000, "cpu")
+    except AssertionError as e:
+        first = str(e).split("\n", 1)[0]
+        fail("fit_linear_regression(x, y) without lr and epochs", f"does not train as with lr=0.01, epochs=1000 "
+             f"({first})", "give the signature the contract's defaults: lr=0.01 and epochs=1000.")
+
+
+def check_inputs_unchanged(name: str, after, before) -> None:
+    """The arguments as the call left them (``CallResult.args``) equal the ones sent."""
+    if not all(torch.equal(a.cpu(), b.cpu()) for a, b in zip(after, before)):
+        fail(name, "changed x or y in place", "compute new tensors (or sort/shuffle copies); never write into "
+             "the inputs: the caller still uses them.")
+
+
 # ----------------------------------------------------------------------------- MLP
 def _check_layout(report, state: dict, what: str) -> None:
     keys = report.get("keys")
@@ -554,11 +580,22 @@ def _batch_losses(state: dict, opt: dict, data, loss: str) -> list[float]:
 # ----------------------------------------------------------------------------- evaluate
 @single_threaded
 def check_evaluate(student, state: dict, X, y, batch_size: int, loss: str, dtype, device,
-                   start_mode: str = "train") -> None:
+                   start_mode: str = "train", untouched: bool = True, values_shown_by: str | None = None) -> None:
+    """``untouched``: also check that no graph was built and the model was left as it was
+    (the tests named for that); ``values_shown_by``: the loss and accuracy are only a
+    precondition here, shown by that test."""
     name = "evaluate"
     X, y = _data(X, y, dtype)
     report = student.probe("evaluate_run", state, X, y, batch_size, loss, device,
                            str(dtype).removeprefix("torch."), start_mode)
+    with needs(values_shown_by):
+        _evaluate_values(report, state, X, y, batch_size, loss, dtype, device)
+    if untouched:
+        _evaluate_untouched(report)
+
+
+def _evaluate_values(report: dict, state: dict, X, y, batch_size: int, loss: str, dtype, device) -> None:
+    name = "evaluate"
     hint = ("model.eval(), then under torch.no_grad(): for each batch moved to device, add loss.item() * len(xb) "
             "and the number of correct argmax predictions.")
     if "moved to `device`" in str((report.get("error") or {}).get("message", "")):
@@ -596,6 +633,10 @@ def check_evaluate(student, state: dict, X, y, batch_size: int, loss: str, dtype
              f"{len(X)} samples correct)",
              "accuracy = (number of samples with out.argmax(dim=-1) == yb) / N, counted over all batches "
              "(not the mean of per-batch accuracies).")
+
+
+def _evaluate_untouched(report: dict) -> None:
+    name = "evaluate"
     if report.get("graph_built"):
         fail(name, "the model's forward passes built an autograd graph (their outputs required grad)",
              "run the loop inside `with torch.no_grad():` (or torch.inference_mode()). Calling .detach() on "
@@ -672,7 +713,9 @@ def _opt_state_as(opt_sd: dict, dtype) -> dict:
 
 @single_threaded
 def check_checkpoint(student, state: dict, X, y, batch_size: int, loss: str, opt: dict, epochs_before: int,
-                     epochs_after: int, dtype, device) -> None:
+                     epochs_after: int, dtype, device, values_shown_by: str | None = None) -> None:
+    """``values_shown_by``: only loading onto the model's device is this test's own check;
+    the restored values, the epoch and the resumed run are a precondition shown by that test."""
     X, y = _data(X, y, dtype)
     data = batches(X, y, batch_size)
     # The uninterrupted run, and the run up to the interruption (what is checkpointed).
@@ -689,32 +732,46 @@ def check_checkpoint(student, state: dict, X, y, batch_size: int, loss: str, opt
                            str(dtype).removeprefix("torch."), fresh)
     save_hint = ("save a dict of plain state: torch.save({'model': model.state_dict(), 'optimizer': "
                  "optimizer.state_dict(), 'epoch': epoch}, path).")
-    if report.get("stage") == "save":
-        check_error("save_checkpoint", report, save_hint)
-        if not report.get("file_written"):
-            fail("save_checkpoint", "wrote no file at `path`", save_hint)
-    if report.get("weights_only_error"):
-        fail("save_checkpoint", "the checkpoint does not load with torch.load(path, weights_only=True) "
-             f"({report['weights_only_error'][:300]})",
-             "save state dicts (model.state_dict(), optimizer.state_dict()), numbers and strings, not the "
-             "model or optimizer objects: weights_only loading refuses arbitrary pickled objects.")
+    with needs(values_shown_by):
+        if report.get("stage") == "save":
+            check_error("save_checkpoint", report, save_hint)
+            if not report.get("file_written"):
+                fail("save_checkpoint", "wrote no file at `path`", save_hint)
+        if report.get("weights_only_error"):
+            fail("save_checkpoint", "the checkpoint does not load with torch.load(path, weights_only=True) "
+                 f"({report['weights_only_error'][:300]})",
+                 "save state dicts (model.state_dict(), optimizer.state_dict()), numbers and strings, not the "
+                 "model or optimizer objects: weights_only loading refuses arbitrary pickled objects.")
     err = report.get("error") or {}
     load_hint = ("checkpoint = torch.load(path, map_location=<the model's device>); model.load_state_dict(...); "
                  "optimizer.load_state_dict(...); return the saved epoch.")
-    if "deserialize object on" in str(err.get("message", "")):
+    wrong_device = "deserialize object on" in str(err.get("message", ""))
+    if wrong_device:
         load_hint = (f"this checkpoint was written on a GPU machine ({report.get('saved_on')}), and that device "
                      "does not exist here. Load onto the model's device: torch.load(path, map_location="
                      "next(model.parameters()).device).")
-    check_error("load_checkpoint", report, load_hint)
-    value = report.get("value")
-    if not (isinstance(value, int) and not isinstance(value, bool)) or value != epochs_before:
-        fail("load_checkpoint", f"returned {value!r}; expected the epoch that was saved ({epochs_before}, an int)",
-             "store the epoch in the checkpoint and return it unchanged (the caller decides where to continue).")
+        check_error("load_checkpoint", report, load_hint)
+    with needs(values_shown_by):
+        check_error("load_checkpoint", report, load_hint)
+        _check_epoch(report.get("value"), epochs_before)
     want_device = torch.device(device).type
     devices = report.get("param_devices", [])
     if any(torch.device(d).type != want_device for d in devices):
         fail("load_checkpoint", f"left the model's parameters on {devices}; the model lives on {device}",
              "load state into the existing model with model.load_state_dict(...); do not replace the model.")
+    with needs(values_shown_by):
+        _check_restored(report, opt, mid_state, mid_opt_state, full, data, loss, epochs_after, dtype, device)
+
+
+def _check_epoch(value, epochs_before: int) -> None:
+    if not (isinstance(value, int) and not isinstance(value, bool)) or value != epochs_before:
+        fail("load_checkpoint", f"returned {value!r}; expected the epoch that was saved ({epochs_before}, an int)",
+             "store the epoch in the checkpoint and return it unchanged (the caller decides where to continue).")
+
+
+def _check_restored(report: dict, opt: dict, mid_state: dict, mid_opt_state: dict, full: nn.Module, data,
+                    loss: str, epochs_after: int, dtype, device) -> None:
+    """The model and optimizer state load_checkpoint restored, and training resumed from them."""
     rtol, atol = tolerances(dtype, device)
     assert_state_close(report.get("state"), mid_state, what="load_checkpoint: the model's parameters after loading",
                        dtype=dtype, device=device, rtol=rtol, atol=atol,
@@ -748,3 +805,58 @@ def check_checkpoint(student, state: dict, X, y, batch_size: int, loss: str, opt
     assert_state_close(resumed.state_dict(), full.state_dict(),
                        what=f"training resumed from the checkpoint ({epochs_after} more epochs) vs. uninterrupted",
                        dtype=torch.float64, device="cpu", rtol=r2, atol=a2, hint=opt_hint)
+
+
+# ============================================================================= the public cases
+# One small case per exercise: the public tests run them, and the end-to-end test runs them
+# first (a component that fails here makes it "not judged", naming that public test).
+def basic_fit_linear_regression(student) -> None:
+    x = torch.rand(12, generator=gen(1)) * 4
+    y = 0.7 * x - 0.3 + 0.1 * torch.randn(12, generator=gen(2))
+    lr, epochs = 0.05, 60
+    res = student.run("fit_linear_regression", x, y, lr=lr, epochs=epochs)
+    check_linear_regression(res.value, x, y, lr, epochs, device="cpu")
+    check_inputs_unchanged("fit_linear_regression", res.args, (x, y))
+    check_linear_regression_defaults(student, x, y)
+
+
+def basic_mlp(student) -> None:
+    sizes, p = (3, 5, 2), 0.5
+    state = init_state(*sizes, seed=10)
+    for dtype in (torch.float32, torch.float64):
+        x = randn(4, 3, seed=11, dtype=dtype)
+        check_mlp(student, sizes, p, state, x, seed=123, dtype=dtype, device="cpu")
+
+
+def basic_make_loader(student) -> None:
+    X = torch.stack([torch.arange(10.0, dtype=torch.float64), -torch.arange(10.0, dtype=torch.float64)], dim=1)
+    y = torch.arange(10)
+    check_loader(student, X, y, batch_size=4, shuffle=False, seed=0)
+    check_loader(student, X, y, batch_size=4, shuffle=True, seed=3)
+
+
+def basic_train_one_epoch(student) -> None:
+    state = init_state(3, 6, 3, seed=20)
+    X, y = classification_data(10, 3, 3, seed=21)
+    for dtype in (torch.float32, torch.float64):
+        check_train_epoch(student, state, X, y, batch_size=4, loss="cross_entropy", opt={"kind": "sgd", "lr": 0.5},
+                          dtype=dtype, device="cpu")
+
+
+def basic_evaluate(student) -> None:
+    state = init_state(3, 6, 3, seed=30)
+    X, y = classification_data(10, 3, 3, seed=31)
+    check_evaluate(student, state, X, y, batch_size=4, loss="cross_entropy", dtype=torch.float32, device="cpu")
+
+
+def basic_fit(student) -> None:
+    check_fit(student, train_script=[0.9, 0.7, 0.5], val_script=[[0.8, 0.5], [0.6, 0.75], [0.55, 0.875]],
+              device="cpu")
+
+
+def basic_checkpoint(student) -> None:
+    state = init_state(3, 5, 3, seed=40)
+    X, y = classification_data(12, 3, 3, seed=41)
+    check_checkpoint(student, state, X, y, batch_size=5, loss="cross_entropy",
+                     opt={"kind": "sgd", "lr": 0.2, "momentum": 0.9}, epochs_before=2, epochs_after=2,
+                     dtype=torch.float32, device="cpu")

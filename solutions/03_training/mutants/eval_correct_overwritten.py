@@ -1,5 +1,9 @@
 # exercise: evaluate
 # bug: `correct = ...` instead of `correct += ...`: only the last batch's correct predictions count
+# breaks: values
+# misconception: The count of correct predictions is replaced in every batch instead of added up, so only the last batch's correct predictions reach the accuracy.
+# misconception-ko: 맞힌 예측의 개수를 배치마다 더하지 않고 덮어써서, 마지막 배치에서 맞힌 개수만 정확도에 반영됩니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: evaluate
 # bug: copies the training loop's model.zero_grad(), wiping the gradients the caller still holds
+# breaks: in_place
+# misconception: evaluate zeroes the model's gradients as the training loop does, wiping the .grad the caller still holds; evaluation only reads the model.
+# misconception-ko: evaluate가 학습 루프처럼 모델의 그래디언트를 0으로 만들어서 호출한 쪽이 아직 가지고 있는 .grad를 지워 버립니다. 평가는 모델을 읽기만 해야 합니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: fit_linear_regression
 # bug: records the cost after the update (recomputed for logging) instead of the step's cost
+# breaks: values
+# misconception: Each step's cost is recomputed after the update for the log, so losses holds the cost after every step instead of the cost the step computed before changing w and b.
+# misconception-ko: 기록용 비용을 업데이트 후에 다시 계산해서, losses에 각 단계가 w와 b를 바꾸기 전에 계산한 비용이 아니라 업데이트 후의 비용이 들어갑니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: fit_linear_regression
 # bug: never zeroes the gradients, so every step uses the sum of all gradients so far
+# breaks: values, zero_grad
+# misconception: The gradients are never zeroed, so backward adds each step's gradient to all the earlier ones and every update uses their sum.
+# misconception-ko: 그래디언트를 0으로 초기화하지 않아서 backward가 매 단계의 그래디언트를 이전 것들에 더하고, 모든 업데이트가 그 합을 사용합니다.
+# on-hidden: name
 import torch
 
 

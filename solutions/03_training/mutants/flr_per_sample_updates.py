@@ -1,5 +1,9 @@
 # exercise: fit_linear_regression
 # bug: ports the TF1 loop literally: one update per (x, y) sample instead of full-batch steps
+# breaks: values
+# misconception: The TF1 loop is ported literally, with one update per (x, y) pair, instead of one full-batch step per epoch on all N points.
+# misconception-ko: TF1 루프를 그대로 옮겨서 에포크마다 N개 전체에 대해 한 번 업데이트하지 않고 (x, y) 쌍마다 한 번씩 업데이트합니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: fit_linear_regression
 # bug: returns w and b as tensors (and the losses as tensors) instead of Python floats
+# breaks: values
+# misconception: w, b and the logged costs are returned as tensors instead of Python floats; tensors in the list also keep every step's autograd graph alive.
+# misconception-ko: w, b와 기록한 비용을 파이썬 float가 아니라 텐서로 반환합니다. 리스트에 담긴 텐서는 각 단계의 자동 미분 그래프까지 붙잡고 있습니다.
+# on-hidden: name
 import torch
 
 

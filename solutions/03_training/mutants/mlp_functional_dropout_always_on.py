@@ -1,5 +1,9 @@
 # exercise: MLP
 # bug: F.dropout without training=self.training, so dropout stays on in eval mode
+# breaks: values, mode
+# misconception: The functional dropout is called without passing the module's training flag; it defaults to training, so dropout stays on in evaluation mode.
+# misconception-ko: 함수형 드롭아웃을 호출하면서 모듈의 학습 여부를 넘기지 않았습니다. 기본값이 학습 모드라서 평가 모드에서도 드롭아웃이 계속 적용됩니다.
+# on-hidden: name
 import torch
 from torch import nn
 from torch.nn import functional as F

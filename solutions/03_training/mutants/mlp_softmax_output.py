@@ -1,5 +1,9 @@
 # exercise: MLP
 # bug: returns softmax probabilities instead of logits (CrossEntropyLoss applies log-softmax again)
+# breaks: values
+# misconception: forward returns softmax probabilities instead of logits; CrossEntropyLoss applies log-softmax itself, so the softmax is applied twice during training.
+# misconception-ko: forward가 로짓이 아니라 소프트맥스 확률을 반환합니다. CrossEntropyLoss가 직접 로그 소프트맥스를 적용하므로 학습 중에 소프트맥스가 두 번 적용됩니다.
+# on-hidden: name
 import torch
 from torch import nn
 
