@@ -281,7 +281,7 @@ def test_tensor_construction_and_dtypes(student):
     for k, value in enumerate(values):
         P = Program()
         x = P.leaf(value, requires_grad=True)
-        c = P.leaf(value, requires_grad=False)
+        c = P.leaf(value, requires_grad=True)   # None grads are the backward rules' to judge
         out = (x * x + c * 2) * 1.5
         grad = random_array(np.shape(value), 50 + k)
         check_program(student, P.finish(out, grad=grad), what=f"Tensor({value!r:.40})",
