@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.authoring import StudentError, assert_close
+from autograder.authoring import StudentError, assert_close, tr
 
 BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@"}
 UNARY_METHODS = ("relu", "exp", "log", "tanh", "sigmoid", "transpose")
@@ -269,14 +269,29 @@ class ProgramFailure(StudentError):
     """A program replayed with the student's Tensor disagrees with PyTorch."""
 
 
-def _fail(problem: str, program, hint: str | None, upto=None, extra: str = "") -> None:
+def _fail(problem: str, program, hint: str | None, upto=None, extra: str = "", kind: str = "values") -> None:
     text = (f"Tensor: {problem}\n\nThe program (what the grader ran with your Tensor class):\n"
             f"{render(program, upto)}")
     if extra:
         text += "\n\n" + extra.rstrip()
     if hint:
-        text += f"\nHint: {hint}"
-    raise ProgramFailure(text)
+        text += "\n" + tr("Hint:", ko="힌트:") + f" {hint}"
+    raise ProgramFailure(text, kind)
+
+
+# Each check's own hint: the test's hint is about the values it exercises.
+def dtype_hint() -> str:
+    return tr("store .data (and every .grad) as float64 arrays: np.array(data, dtype=np.float64) converts "
+              "lists, numbers and arrays of any dtype.",
+              ko=".data(와 모든 .grad)를 float64 배열로 저장하세요. np.array(data, dtype=np.float64)는 리스트, "
+                 "숫자, 어떤 dtype의 배열이든 변환합니다.")
+
+
+def requires_grad_hint() -> str:
+    return tr("a result requires grad when any operand does; only leaves created with requires_grad=True "
+              "get a .grad, the others keep None.",
+              ko="피연산자 중 하나라도 기울기가 필요하면 결과도 기울기가 필요합니다. requires_grad=True로 만든 "
+                 "리프만 .grad를 받고, 나머지는 None을 유지합니다.")
 
 
 _REFLECTED = {"add": "__radd__", "sub": "__rsub__", "mul": "__rmul__", "div": "__rtruediv__",
@@ -287,10 +302,13 @@ def value_hint(steps, i, hint: str) -> str:
     """A hint for a wrong forward value at step ``i``: reflected operators get their own."""
     s = steps[i]
     if s[0] in BINARY and s[1][0] != "n" and s[2][0] == "n":
-        return (f"`{describe_step(steps, i).split(' = ', 1)[1]}` calls n{s[2][1]}.{_REFLECTED[s[0]]}(other) "
-                f"with the number or array as the LEFT operand: compute other {BINARY[s[0]]} self, not "
-                f"self {BINARY[s[0]]} other.")
-    return f"the forward value of this step is wrong; check how your Tensor computes `{s[0]}`. ({hint})"
+        expr, method, op = describe_step(steps, i).split(' = ', 1)[1], f"n{s[2][1]}.{_REFLECTED[s[0]]}", BINARY[s[0]]
+        return tr(f"`{expr}` calls {method}(other) with the number or array as the LEFT operand: compute "
+                  f"other {op} self, not self {op} other.",
+                  ko=f"`{expr}`는 숫자나 배열을 왼쪽 피연산자로 두고 {method}(other)를 호출합니다: "
+                     f"self {op} other가 아니라 other {op} self를 계산하세요.")
+    return tr(f"the forward value of this step is wrong; check how your Tensor computes `{s[0]}`. ({hint})",
+              ko=f"이 단계의 forward 값이 틀렸습니다. Tensor가 `{s[0]}`를 어떻게 계산하는지 확인하세요. ({hint})")
 
 
 def _tol(expected: torch.Tensor) -> tuple[float, float]:
@@ -303,14 +321,16 @@ def _tol(expected: torch.Tensor) -> tuple[float, float]:
 def _check_array(got, expected: torch.Tensor, label: str, program, hint, upto=None) -> None:
     if isinstance(got, dict):
         _fail(f"{label} is a {got.get('bad_type')}; it must be a float64 NumPy array (np.ndarray).",
-              program, hint, upto)
+              program, dtype_hint(), upto, kind="type")
     if not isinstance(got, np.ndarray):
-        _fail(f"{label} is {type(got).__name__}; it must be a float64 NumPy array.", program, hint, upto)
+        _fail(f"{label} is {type(got).__name__}; it must be a float64 NumPy array.", program, dtype_hint(), upto,
+              kind="type")
     if got.dtype != np.float64:
         _fail(f"{label} has dtype {got.dtype}; it must be float64 (np.array(..., dtype=np.float64)).",
-              program, hint, upto)
+              program, dtype_hint(), upto, kind="dtype")
     if tuple(got.shape) != tuple(expected.shape):
-        _fail(f"{label} has shape {tuple(got.shape)}; expected {tuple(expected.shape)}.", program, hint, upto)
+        _fail(f"{label} has shape {tuple(got.shape)}; expected {tuple(expected.shape)}.", program, hint, upto,
+              kind="shape")
     rtol, atol = _tol(expected)
     try:
         assert_close(got, expected, what=label, dtype=np.float64, rtol=rtol, atol=atol)
@@ -328,11 +348,11 @@ def check_program(student, program, *, hint: str, what: str = "", timeout: float
     if ref["error"] == "ValueError":
         if err is None:
             _fail(f"{prefix}backward() without `grad` on a tensor with more than one element returned "
-                  "normally; it must raise ValueError.", program, hint)
+                  "normally; it must raise ValueError.", program, hint, kind="raises")
         if "ValueError" not in err.get("mro", []):
             _fail(f"{prefix}backward() without `grad` on a tensor with more than one element raised "
                   f"{err.get('type')} ({err.get('message')}); it must raise ValueError.", program, hint,
-                  extra=err.get("traceback", ""))
+                  extra=err.get("traceback", ""), kind="raises")
         return got
     if err is not None:
         where = err.get("where")
@@ -343,7 +363,7 @@ def check_program(student, program, *, hint: str, what: str = "", timeout: float
         stub = ("\n(It is still a stub: replace `raise NotImplementedError()` with your code.)"
                 if err.get("type") == "NotImplementedError" else "")
         _fail(f"{prefix}your code raised {err.get('type')} {at}: {err.get('message')}{stub}", program, hint,
-              where if isinstance(where, int) else None, extra=err.get("traceback", ""))
+              where if isinstance(where, int) else None, extra=err.get("traceback", ""), kind="raised")
     record = program.get("record", "all")
     node_ids = (range(len(steps)) if record == "all" else ref["leaves"] if record == "leaves"
                 else [program["output"]])
@@ -359,19 +379,20 @@ def check_program(student, program, *, hint: str, what: str = "", timeout: float
         _check_array(rep["data"], exp, f"{label}.data", program, value_hint(steps, i, hint), i)
         if ref["requires_grad"][i] and not rep.get("requires_grad"):
             _fail(f"{label}.requires_grad is False, but an operand of this step requires grad "
-                  "(a result requires grad when any operand does).", program, hint, i)
+                  "(a result requires grad when any operand does).", program, requires_grad_hint(), i,
+                  kind="requires_grad")
     for leaf, exp_g, got_g in zip(ref["leaves"], ref["grads"], got["grads"]):
         label = f"{prefix}n{leaf}.grad"
         if steps[leaf][2] and exp_g is None:   # not reached by this backward pass
             if got_g is not None and not (isinstance(got_g, np.ndarray) and not got_g.any()):
                 _fail(f"{label} should stay None (or zeros): no path leads from the output to this leaf.",
-                      program, hint)
+                      program, hint, kind="gradient")
         elif steps[leaf][2]:
             if got_g is None:
                 _fail(f"{label} is None after backward(); the gradient should have reached this leaf.",
-                      program, hint)
+                      program, hint, kind="gradient")
             _check_array(got_g, exp_g, label, program, hint)
         elif got_g is not None:
             _fail(f"{label} should stay None: the leaf was created without requires_grad=True.",
-                  program, hint)
+                  program, requires_grad_hint(), kind="requires_grad")
     return got

@@ -1,5 +1,9 @@
 # exercise: LayerNormFn
 # bug: eps added outside the square root: (x - mean) / (sqrt(var) + eps)
+# breaks: values, eps
+# misconception: You add eps after taking the square root of the variance; eps belongs inside the square root, next to the variance, which gives different values for small variances.
+# misconception-ko: 분산의 제곱근을 구한 뒤에 eps를 더하고 있습니다. eps는 제곱근 안에서 분산에 더해야 하며, 분산이 작을 때 값이 달라집니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: LayerNormFn
 # bug: backward returns one gradient, so LayerNormFn.apply(x, eps) fails (one per forward input is needed)
+# breaks: values
+# misconception: Your backward returns a single gradient, but forward takes two inputs (x and eps), so calling it with eps fails; backward returns one value per input, None for eps.
+# misconception-ko: forward는 x와 eps 두 입력을 받는데 backward가 기울기를 하나만 반환해서 eps를 넘기면 실패합니다. backward는 입력마다 하나씩, eps에는 None을 반환해야 합니다.
+# on-hidden: name
 import torch
 
 

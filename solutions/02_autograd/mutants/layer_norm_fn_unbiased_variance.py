@@ -1,5 +1,9 @@
 # exercise: LayerNormFn
 # bug: unbiased variance (divides by D - 1), as torch.var does by default
+# breaks: values
+# misconception: You used the unbiased variance (dividing by D - 1, the default of torch.var); layer norm uses the population variance, dividing by D.
+# misconception-ko: 불편 분산(D - 1로 나눔, torch.var의 기본값)을 사용했습니다. 레이어 정규화는 D로 나누는 모분산을 사용합니다.
+# on-hidden: name
 import torch
 
 

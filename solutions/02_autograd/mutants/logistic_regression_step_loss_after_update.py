@@ -1,5 +1,9 @@
 # exercise: logistic_regression_step
 # bug: returns the loss after the update instead of before it
+# breaks: values
+# misconception: You return the loss of the updated parameters; the contract asks for the loss before the step, computed from the parameters you were given.
+# misconception-ko: 업데이트한 뒤의 파라미터로 계산한 손실을 반환합니다. 계약은 주어진 파라미터로 계산한, 업데이트 전의 손실을 요구합니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: mlp_backward
 # bug: bias gradients returned per sample ([N, H], [N, C]) instead of summed over the batch
+# breaks: values
+# misconception: Your bias gradients keep one row per sample; a bias is shared by all samples, so its gradient is summed over the batch and has the bias's own shape.
+# misconception-ko: 편향 기울기가 샘플마다 한 행씩 남아 있습니다. 편향은 모든 샘플이 공유하므로 기울기를 배치에 대해 합해 편향과 같은 모양으로 만들어야 합니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: mlp_backward
 # bug: ReLU backward multiplies by the activation h instead of the mask (a > 0)
+# breaks: values
+# misconception: Your ReLU backward multiplies by the activation h itself; the derivative of ReLU is 1 where the pre-activation is positive and 0 elsewhere, a mask, not the values.
+# misconception-ko: ReLU의 역전파에서 활성값 h 자체를 곱하고 있습니다. ReLU의 도함수는 활성화 전 값이 양수인 곳에서 1, 나머지에서 0인 마스크입니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: mlp_backward
 # bug: weight gradients computed as h.T @ d_logits and X.T @ d_a (transposed)
+# breaks: values
+# misconception: Your weight gradients are transposed (activations transposed times the error), so they have the shape [in, out]; each must have its weight's own shape [out, in].
+# misconception-ko: 가중치 기울기가 전치되어 있어(활성값의 전치와 오차의 곱) 모양이 [in, out]입니다. 각 기울기는 해당 가중치와 같은 [out, in] 모양이어야 합니다.
+# on-hidden: name
 import torch
 
 

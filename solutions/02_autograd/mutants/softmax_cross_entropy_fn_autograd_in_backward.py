@@ -1,5 +1,9 @@
 # exercise: SoftmaxCrossEntropyFn
 # bug: backward differentiates F.cross_entropy with Tensor.backward() instead of the formula
+# breaks: by_hand
+# misconception: Your backward runs autograd on F.cross_entropy instead of writing the gradient by hand, which this exercise forbids even though the values come out right.
+# misconception-ko: backward에서 기울기를 직접 쓰지 않고 F.cross_entropy에 autograd를 돌리고 있습니다. 값은 맞더라도 이 과제에서는 허용되지 않습니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: SoftmaxCrossEntropyFn
 # bug: no max subtraction: exp overflows for logits of magnitude 1e4 (inf / inf = nan)
+# breaks: stability
+# misconception: You exponentiate the logits without first subtracting each row's maximum, so logits around 1e4 overflow to inf and the loss becomes nan.
+# misconception-ko: 각 행의 최댓값을 빼지 않고 로짓에 바로 exp를 적용해서, 1e4 정도의 로짓이 inf로 넘치고 손실이 nan이 됩니다.
+# on-hidden: name
 import torch
 
 

@@ -1,5 +1,9 @@
 # exercise: Tensor
 # bug: a node used twice keeps only the last contribution to its gradient (diamonds not summed)
+# breaks: values
+# misconception: Your backward pass stores a node's gradient instead of adding to it, so when a node feeds two later operations only the last contribution survives and the earlier ones are lost.
+# misconception-ko: 역전파에서 노드의 기울기를 더하지 않고 덮어쓰고 있습니다. 그래서 한 노드가 뒤의 연산 두 곳에 쓰이면 마지막 경로의 기여만 남고 앞선 기여는 사라집니다.
+# on-hidden: name
 import numpy as np
 
 

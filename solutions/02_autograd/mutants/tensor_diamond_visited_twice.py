@@ -1,5 +1,9 @@
 # exercise: Tensor
 # bug: topological sort without a visited set: a node reached along two paths is processed twice
+# breaks: values
+# misconception: Your topological sort has no record of visited nodes, so a node reached along two paths is processed twice and passes its gradient on twice (and deep chains of diamonds take exponential time).
+# misconception-ko: 위상 정렬에서 방문한 노드를 기록하지 않아, 두 경로로 도달하는 노드를 두 번 처리하고 기울기도 두 번 전달합니다. 다이아몬드가 깊게 이어진 그래프에서는 시간이 지수적으로 늘어납니다.
+# on-hidden: name
 import numpy as np
 
 

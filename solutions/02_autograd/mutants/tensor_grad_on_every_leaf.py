@@ -1,5 +1,9 @@
 # exercise: Tensor
 # bug: every leaf gets a .grad, also leaves (and constants) created without requires_grad=True
+# breaks: requires_grad
+# misconception: Your backward pass gives a gradient to every leaf, including tensors created without requires_grad, which should keep None as their grad.
+# misconception-ko: 역전파가 모든 리프에 기울기를 저장합니다. requires_grad 없이 만든 텐서는 grad가 None으로 남아야 합니다.
+# on-hidden: name
 import numpy as np
 
 

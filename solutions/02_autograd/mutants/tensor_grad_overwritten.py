@@ -1,5 +1,9 @@
 # exercise: Tensor
 # bug: a leaf's .grad is overwritten by each backward pass instead of accumulated
+# breaks: accumulation
+# misconception: Your backward pass replaces a leaf's grad instead of adding to it, so a second backward forgets the first one; in PyTorch gradients accumulate until they are reset.
+# misconception-ko: 역전파가 리프의 grad에 더하지 않고 새 값으로 바꿉니다. 그래서 두 번째 backward가 첫 번째 결과를 지워 버립니다. PyTorch에서는 초기화하기 전까지 기울기가 누적됩니다.
+# on-hidden: name
 import numpy as np
 
 
