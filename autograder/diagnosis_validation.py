@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from autograder import diagnosis
+from autograder import diagnosis, i18n
 from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.i18n import t as _
 from autograder.results import GradeResult
@@ -86,7 +86,9 @@ def judge_statements(mutants: list[MutantInfo], cfg: AssignmentConfig) -> list[O
     judged = {j for spec in cfg.tests.values() for j in spec.judges}
     out = []
     for m in mutants:
-        problems = statement_problems(m, cfg.languages, names)
+        # Every language the platform speaks, not only those the suite's hints are written in:
+        # the misconception is what a student reads in their own language.
+        problems = statement_problems(m, tuple(dict.fromkeys((*i18n.LANGUAGES, *cfg.languages))), names)
         unknown = [b for b in m.breaks if b not in judged]
         if unknown:
             problems.append(_("it breaks {props}, which no test judges (judges = [...] in assignment.toml)").format(
