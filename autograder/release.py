@@ -263,4 +263,21 @@ def release_all(course: Path | None, ids: list[str], console: Console, check_onl
                 shutil.rmtree(target)
             shutil.copytree(fresh, target)
         console.print(_("released {assignment} -> {folder}").format(assignment=aid, folder=target.relative_to(course)))
+        _say_if_fingerprints_stale(course, aid, console)
     return 1 if stale else 0
+
+
+def _say_if_fingerprints_stale(course: Path, aid: str, console: Console) -> None:
+    """Known mistakes are named only while their fingerprints match the tests: after a release
+    that changed a test, say how to record them again."""
+    from autograder.config import assignment_paths
+    from autograder.diagnosis import FINGERPRINTS, for_assignment
+
+    paths = assignment_paths(aid, course)
+    has_mutants = paths.mutants is not None and paths.mutants.is_dir() and any(paths.mutants.glob("*.py"))
+    if paths.hidden_tests is None or not has_mutants:
+        return
+    if for_assignment(paths) is None:
+        console.print(Text(_("{assignment}: {file} was recorded against other tests (or is missing), so no known "
+                             "mistake is named: run `autograder validate {assignment}` and commit it").format(
+            assignment=aid, file=paths.hidden_tests / FINGERPRINTS), "yellow"), highlight=False)

@@ -147,3 +147,19 @@ def test_graded_mutants_are_named_where_students_read(validation, aid):
         gradescope = result.to_gradescope()["tests"]
         assert sum("This looks like a known mistake:" in t["output"] for t in gradescope) == len(said)
     assert "known mistake" not in render_markdown(graded["solution"])
+
+
+def test_release_says_when_the_fingerprints_no_longer_match_the_tests(tmp_path):
+    from rich.console import Console
+
+    from autograder.release import release_all
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / "04_modules", course / "solutions" / "04_modules")
+    out = Console(file=__import__("io").StringIO(), width=300)
+    release_all(course, ["04_modules"], out)
+    assert "no known mistake is named" not in out.file.getvalue()
+    hidden = course / "solutions/04_modules/tests/hidden/test_hidden.py"
+    hidden.write_text(hidden.read_text() + "\n# a changed test\n")
+    release_all(course, ["04_modules"], out)
+    assert "run `autograder validate 04_modules`" in out.file.getvalue()
