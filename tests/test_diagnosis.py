@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import numpy as np
@@ -156,7 +157,7 @@ def test_release_says_when_the_fingerprints_no_longer_match_the_tests(tmp_path):
 
     course = tmp_path / "course"
     shutil.copytree(ROOT / "solutions" / "04_modules", course / "solutions" / "04_modules")
-    out = Console(file=__import__("io").StringIO(), width=300)
+    out = Console(file=io.StringIO(), width=300)
     release_all(course, ["04_modules"], out)
     assert "no known mistake is named" not in out.file.getvalue()
     hidden = course / "solutions/04_modules/tests/hidden/test_hidden.py"
