@@ -55,7 +55,7 @@ browser:
 # not run twice or at once (the Docker tests, the session's validations, the Ray clusters).
 TEST_JOBS ?= 2
 test: setup browser
-	$(BIN)/pytest -q --durations=15 $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadgroup)
+	$(BIN)/pytest -q --durations=15 $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 release: setup
 	$(AG) release

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,11 +66,14 @@ def _observation(kind: str, payload: Any) -> dict:
     return {"t": "value", "v": [summary(p) for p in payload]}
 
 
+_FRAME = re.compile(r'^\s*File "', re.M)  # a traceback's frame line, with or without its header
+
+
 def _text(s: str) -> str:
     """A string as a fingerprint keeps it. A traceback (a probe's report of an error) names the
     student's files and line numbers, which differ from one student, and one machine, to the
     next: only its last line, the error itself, is kept."""
-    if "Traceback (most recent call last)" in s or '\n  File "' in s:
+    if "Traceback (most recent call last)" in s or _FRAME.search(s):
         lines = [line.strip() for line in s.splitlines() if line.strip()]
         s = lines[-1] if lines else ""
     return s[:TEXT_CHARS]

@@ -103,11 +103,16 @@ def precondition(shown_by: str) -> Iterator[None]:
     (the values a loop-counting, in-place or default-argument test leans on). A failure here
     fails the test as ``not_judged``: the student reads that the property was not judged
     because the values were already wrong, and which test (``shown_by``) shows them, not that
-    the property failed. Timeouts and crashes pass through: they are the test's own."""
+    the property failed. Timeouts and crashes pass through: they are the test's own; so do a
+    stub's NotImplementedError and a missing name, which say what they are."""
     try:
         yield
-    except NotJudged:
+    except (NotJudged, MissingName):  # a function not defined is said as such, not as wrong values
         raise
+    except StudentException as e:
+        if e.type_names[:1] == ["NotImplementedError"]:
+            raise  # a stub: "not started yet", once per exercise, not "not judged"
+        raise NotJudged(shown_by, e) from None
     except AssertionError as e:  # StudentError (values, dtype, an exception...) and plain asserts
         raise NotJudged(shown_by, e) from None
 

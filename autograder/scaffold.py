@@ -146,6 +146,10 @@ def call_on_leaf(module, name, t):
 
 _MUTANT = '''# exercise: {name}
 # bug: TODO one line on the bug (the example: adds instead of doubling)
+# breaks: values
+# misconception: You probably added 2 instead of multiplying by 2: doubling scales every value, so only an input of 2 comes out right.
+# misconception-ko: 2를 곱하는 대신 2를 더한 것 같습니다. 두 배는 모든 값을 같은 비율로 키우므로 입력이 2일 때만 맞게 나옵니다.
+# on-hidden: name
 import torch
 
 

@@ -10,9 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 IS_ROOT = os.geteuid() == 0
 
-# `make test` runs two pytest-xdist workers (--dist loadgroup): each group below runs whole, in
-# one worker, in order. A module is its own group (its module-scoped servers and gradings are
-# made once), except where modules share what must not be made twice or at once:
+# `make test` runs two pytest-xdist workers. Each group below runs whole, in one worker, in order
+# (GroupScheduling). A module is its own group (its module-scoped servers and gradings are made
+# once), except where modules share what must not be made twice or at once:
 GROUPS = {
     # the Docker engine: one image, and test_faults restarts the daemon under the others' feet
     "docker": ("test_attacks", "test_docker", "test_docker_gradescope", "test_faults", "test_stress",
@@ -26,12 +26,25 @@ _GROUP_OF = {module: group for group, modules in GROUPS.items() for module in mo
 _FIRST = ("docker", "validation")  # the longest groups start first, so no worker waits at the end
 
 
+def _group(module: str) -> str:
+    return _GROUP_OF.get(module, module)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's own scheduler by scope, with the scope of a test being its module's group
+    (xdist's `loadgroup` marks no longer reach the test ids under pytest 9)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid.split("::", 1)[0].rpartition("/")[2].removesuffix(".py"))
+
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.module.__name__.rpartition(".")[2] if item.module else ""
-        item.add_marker(pytest.mark.xdist_group(_GROUP_OF.get(module, module)))
     rank = {g: i for i, g in enumerate(_FIRST)}
-    items.sort(key=lambda i: rank.get(_GROUP_OF.get(i.module.__name__.rpartition(".")[2], ""), len(rank)))
+    items.sort(key=lambda i: rank.get(_group(i.module.__name__.rpartition(".")[2]), len(rank)))
 
 
 @pytest.fixture(scope="session")

@@ -164,3 +164,12 @@ def test_release_says_when_the_fingerprints_no_longer_match_the_tests(tmp_path):
     hidden.write_text(hidden.read_text() + "\n# a changed test\n")
     release_all(course, ["04_modules"], out)
     assert "run `autograder validate 04_modules`" in out.file.getvalue()
+
+
+def test_a_traceback_keeps_its_error_only():
+    """A probe's report quotes the student's traceback: its file names and line numbers differ
+    between students (and between how validate graded the mutant), its last line does not."""
+    one = 'Traceback (most recent call last):\n  File "<cell 12>", line 3, in f\nValueError: bad\n'
+    two = '  File "<mutant m>", line 20, in f\n    raise ValueError("bad")\nValueError: bad\n'
+    assert summary(one) == summary(two) == {"t": "str", "v": "ValueError: bad"}
+    assert summary("a plain message")["v"] == "a plain message"

@@ -33,11 +33,13 @@ def test_new_writes_what_validate_passes(scaffolded, grader):
         f"{AID}.ipynb", "assignment.toml", "probes.py", "tests/public/test_public.py", "tests/hidden/test_hidden.py",
         "mutants/double_example_bug.py", "alternatives/double_add.py", "alternatives/double_library.py",
         "alternatives/double_float64.py"}
-    checks = validate_assignment(grader, scaffolded, AID)
+    checks = validate_assignment(grader, scaffolded, AID, record=True)  # as `autograder validate` does
     assert [c for c in checks if not c.ok] == []
     whats = " | ".join(c.what for c in checks)
     for part in ("solution scores full marks", "released stub scores zero", "released copy is up to date",
-                 "mutant double_example_bug", "alternative double_float64", "its hint in ko"):
+                 "mutant double_example_bug", "alternative double_float64", "its hint in ko",
+                 "mutant double_example_bug states its misconception", "mutant double_example_bug is diagnosed as itself",
+                 "fingerprints are recorded"):
         assert part in whats
     readme = (scaffolded / "assignments" / AID / "README.md").read_text()
     assert 'check("double")' in readme and "softmax" not in readme
@@ -80,8 +82,10 @@ def test_authoring_mistakes_are_rows_of_validates_table(scaffolded, tmp_path, gr
     public.write_text(public.read_text() + "\n# edited after the release\n")
     checks = {c.what: c for c in validate_assignment(grader, course, AID)}
     bad = {what: c.detail for what, c in checks.items() if not c.ok}
+    # The typo mutant states no misconception either, and the edited tests make the fingerprints stale.
     assert bad.keys() == {"mutant no_header is well formed", "alternative no_approach is well formed",
-                          "mutant typo (dobule: typo)", "released copy is up to date"}
+                          "mutant typo (dobule: typo)", "released copy is up to date",
+                          "mutant typo states its misconception", "fingerprints are recorded"}
     assert bad["mutant no_header is well formed"].startswith(f"{sol / 'mutants' / 'no_header.py'}, line 1:")
     assert "'# approach: ...'" in bad["alternative no_approach is well formed"]
     assert bad["mutant typo (dobule: typo)"].endswith("are: double")  # the known ones, once
