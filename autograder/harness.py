@@ -506,12 +506,13 @@ class HarnessPlugin:
         """Keep (validate) or diagnose what a failed test's calls sent back. A stub's failure
         is never diagnosed: it is "not started", not a mistake."""
         ctx = self.ctx
-        if outcome.not_started or not (ctx.record or ctx.fingerprints is not None):
-            return
+        known = ctx.fingerprints is not None and outcome.name in ctx.fingerprints.tests
+        if outcome.not_started or not (ctx.record or known):
+            return  # nothing to keep, and no mistake is known on this test: no summary is made
         observed = diagnosis.observe(ctx.observed)
         if ctx.record:
             outcome.observations = observed
-        if ctx.fingerprints is not None:
+        if known:
             outcome.diagnosis = ctx.fingerprints.diagnose(outcome.name, observed, outcome.visibility == "hidden")
 
 
