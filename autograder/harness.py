@@ -486,7 +486,6 @@ class HarnessPlugin:
             outcome.output = self.ctx.session.output.take()
         return report
 
-
     def pytest_sessionfinish(self, session):
         """A not-judged test says why, once every test has run: the test that shows the wrong
         values when it failed here, else only that they were wrong on this test's inputs."""
