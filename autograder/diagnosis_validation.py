@@ -19,8 +19,6 @@ from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.i18n import t as _
 from autograder.results import GradeResult
 
-# What text in a language looks like (a "Korean" misconception in English words is untranslated).
-_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]")}
 ON_HIDDEN = ("name", "silent")
 
 
@@ -67,7 +65,7 @@ def statement_problems(m: MutantInfo, languages: tuple[str, ...], names: set[str
         if not text:
             problems.append(_("add a '# {key}: ...' line: what the student probably did and why it gives wrong "
                               "values, in one or two sentences").format(key=key))
-        elif lang in _SCRIPT and not _SCRIPT[lang].search(text):
+        elif lang in i18n.SCRIPTS and not i18n.SCRIPTS[lang].search(text):
             problems.append(_("'# {key}:' is not written in that language").format(key=key))
         elif "`" in text or re.search(r"\w\s*[-+*/]?=\s*\w", text):
             problems.append(_("'# {key}:' must explain the mistake, never give the fix as code").format(key=key))

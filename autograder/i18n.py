@@ -17,6 +17,7 @@ import contextlib
 import contextvars
 import io
 import os
+import re
 from functools import lru_cache
 from typing import Iterator
 from pathlib import Path
@@ -32,6 +33,8 @@ LANGUAGES = ("en", "ko")
 DOMAINS = ("autograder", "service")
 # What a person may type for a language: `--lang ko`, `AUTOGRADER_LANG=ko_KR.UTF-8`, ...
 NAMES = {"en": "English", "ko": "한국어"}
+# What text in a language looks like: a "Korean" hint or misconception in English words is untranslated.
+SCRIPTS = {"ko": re.compile(r"[\uac00-\ud7a3]")}
 
 
 def normalise(tag: str | None) -> str | None:

@@ -350,9 +350,6 @@ def _false_accusations(m: Mutant, failed, cfg: AssignmentConfig) -> list[str]:
     return out
 
 
-# What text in a language looks like: a hint "in Korean" that is English words after "힌트:"
-# is an untranslated hint.
-_SCRIPT = {"ko": re.compile(r"[\uac00-\ud7a3]")}
 
 
 def _judge_hint(m: Mutant, res: GradeResult, lang: str) -> Check:
@@ -380,7 +377,7 @@ def teaches(message: str, exercise: str, lang: str = "en") -> bool:
     if lang == "en":
         return "hint" in text
     marker = i18n.gettext("Hint:", lang).lower()
-    script = _SCRIPT.get(lang)
+    script = i18n.SCRIPTS.get(lang)
     return any(marker in line and (script is None or script.search(line.split(marker, 1)[1]))
                for line in text.splitlines())
 

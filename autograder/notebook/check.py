@@ -21,7 +21,7 @@ import nbformat
 from autograder import i18n
 from autograder.config import AssignmentConfig, AssignmentPaths
 from autograder.notebook.kernel_worker import CAN_FORK, InProcessSession, KernelForker
-from autograder.notebook import mistakes
+from autograder.notebook.mistakes import lookup, wanted
 from autograder.notebook.locate import Release, find_release, notebook_path
 from autograder.notebook.result import CheckedTest, CheckResult
 from autograder.results import TestResult
@@ -81,7 +81,7 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
                                 probes=probes, import_budget=cfg.import_budget_s)
     else:
         session = InProcessSession(ns, probes)
-    ask = mistakes.wanted()  # the values of failed tests are kept only for a service to match
+    ask = wanted()  # the values of failed tests are kept only for a service to match
     try:
         # The CPU only: a fork of a kernel that has used CUDA cannot use it (GPU cases run when graded).
         with i18n.using(lang):
@@ -93,7 +93,7 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
     notes: tuple[str, ...] = ()
     if ask:
         # A known mistake named as the grader names it (student_text), for tests that ran the student's code.
-        looked = mistakes.lookup(release.id, [t for t in tests if not t.passed and not t.not_started
+        looked = lookup(release.id, [t for t in tests if not t.passed and not t.not_started
                                               and not set(t.exercises) & unrun], lang)
         tests = [dataclasses.replace(t, diagnosis=looked.found[t.name]) if t.name in looked.found else t
                  for t in tests]
