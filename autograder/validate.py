@@ -170,13 +170,16 @@ def variants(course: Path, aid: str) -> tuple[list[Variant], list[Mutant], list[
 def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "cpu",
                         graded: dict[str, GradeResult] | None = None, jobs: int = JOBS,
                         backend_options: dict | None = None, record: bool = False,
-                        diagnoses: list[DiagnosisRow] | None = None) -> list[Check]:
+                        diagnoses: list[DiagnosisRow] | None = None, hints: bool = True) -> list[Check]:
     """Grade and judge every variant (and the released stub). ``graded``, when given, receives
     each variant's result by label (tests reuse them instead of grading again). ``jobs``: the
     gradings run in this process with ``grader`` and in ``jobs - 1`` grading processes on
     its backend (started with ``backend_options``). The mutants' fingerprints are recorded
     from these gradings: ``record`` writes them to the hidden tests' folder when the stored
-    ones differ (else that difference is a failed check); ``diagnoses`` receives the table."""
+    ones differ (else that difference is a failed check); ``diagnoses`` receives the table.
+    ``hints=False`` skips the hint checks in the suite's other languages: the tests write
+    those texts on the trusted side, so only the suite changes them, never a backend (the
+    Docker tests compare backends)."""
     paths = assignment_paths(aid, course)
     cfg = AssignmentConfig.load(paths.config)
     opts = GradeOptions(device=device, course=course, record=True)
@@ -185,7 +188,7 @@ def validate_assignment(grader: Grader, course: Path, aid: str, device: str = "c
     by_label = {v.label: v for v in found}
     # The hint students read, in every other language the suite provides (the public tests
     # only: they are what a student checking locally reads).
-    hint_langs = [x for x in cfg.languages if x != "en"]
+    hint_langs = [x for x in cfg.languages if x != "en"] if hints else []
     tasks = [Task(v.label, paths.notebook, opts, v.submission, v.cell) for v in found]
     tasks += [Task("stub", stub_path, opts)] if stub_path.exists() else []
     tasks += [Task(f"{lang} mutant {m.name}", paths.notebook,

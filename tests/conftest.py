@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import fcntl
+import json
 import os
 from pathlib import Path
 
@@ -23,28 +27,34 @@ GROUPS = {
     "ray": ("test_ray", "test_service_ray"),
 }
 _GROUP_OF = {module: group for group, modules in GROUPS.items() for module in modules}
-_FIRST = ("docker", "validation")  # the longest groups start first, so no worker waits at the end
+# The attack corpus on the local backend needs no Docker engine: its own group, beside the Docker one.
+_SPLIT = {("test_attacks", "[local"): "attacks-local"}
+_FIRST = ("docker", "validation", "attacks-local")  # the longest start first, so no worker waits at the end
 
 
-def _group(module: str) -> str:
+def _group(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0].rpartition("/")[2].removesuffix(".py")
+    for (mod, part), group in _SPLIT.items():
+        if module == mod and part in nodeid:
+            return group
     return _GROUP_OF.get(module, module)
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """xdist's own scheduler by scope, with the scope of a test being its module's group
-    (xdist's `loadgroup` marks no longer reach the test ids under pytest 9)."""
+    """xdist's own scheduler by scope, with the scope of a test being its group (xdist's
+    `loadgroup` marks no longer reach the test ids under pytest 9)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return _group(nodeid.split("::", 1)[0].rpartition("/")[2].removesuffix(".py"))
+            return _group(nodeid)
 
     return GroupScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
     rank = {g: i for i, g in enumerate(_FIRST)}
-    items.sort(key=lambda i: rank.get(_group(i.module.__name__.rpartition(".")[2]), len(rank)))
+    items.sort(key=lambda i: rank.get(_group(i.nodeid), len(rank)))
 
 
 @pytest.fixture(scope="session")
@@ -62,21 +72,27 @@ def grader():
 
 class Validations:
     """``validation(aid) -> (checks, results by variant label)``: `autograder validate` run once
-    per session and assignment. test_course judges the checks; the load and Docker tests compare
+    per test run and assignment. test_course judges the checks; the load and Docker tests compare
     their verdicts with these unloaded local ones instead of grading everything a second time.
     ``validation.variant(aid, label)``: one variant's result, the validation's when it ran
-    already (test_course runs first), else graded alone."""
+    already (test_course runs first), else graded alone.
 
-    def __init__(self, grader):
+    Under pytest-xdist (``shared``: a folder all workers of the run see) the first worker to
+    ask validates while holding a lock and leaves the results there; another worker asking
+    waits for them instead of grading the same hundred variants again."""
+
+    def __init__(self, grader, shared: Path | None = None):
         self.grader = grader
+        self.shared = shared
         self.done: dict = {}
 
     def __call__(self, aid: str):
-        from autograder.validate import validate_assignment
-
         if aid not in self.done:
-            graded: dict = {}
-            self.done[aid] = (validate_assignment(self.grader, ROOT, aid, device="cpu", graded=graded), graded)
+            if self.shared is None:
+                self.done[aid] = self._validate(aid)
+            else:
+                with self._locked(aid):
+                    self.done[aid] = self._stored(aid) or self._store(aid, self._validate(aid))
         return self.done[aid]
 
     def variant(self, aid: str, label: str):
@@ -84,16 +100,51 @@ class Validations:
         from autograder.grader import GradeOptions
         from autograder.validate import variants
 
+        if aid not in self.done and self.shared is not None and (stored := self._stored(aid)):
+            self.done[aid] = stored
         if aid in self.done:
             return self.done[aid][1][label]
         found = next(v for v in variants(ROOT, aid)[0] if v.label == label)
         return self.grader.grade(assignment_paths(aid, ROOT).notebook, aid, GradeOptions(device="cpu", course=ROOT),
                                  submission=found.submission)
 
+    def _validate(self, aid: str):
+        from autograder.validate import validate_assignment
+
+        graded: dict = {}
+        return validate_assignment(self.grader, ROOT, aid, device="cpu", graded=graded), graded
+
+    @contextlib.contextmanager
+    def _locked(self, aid: str):
+        with open(self.shared / f"validation-{aid}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            yield
+
+    def _stored(self, aid: str):
+        from autograder.results import result_from_dict
+        from autograder.validate import Check
+
+        path = self.shared / f"validation-{aid}.json"
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ([Check(**c) for c in data["checks"]],
+                {label: result_from_dict(r) for label, r in data["graded"].items()})
+
+    def _store(self, aid: str, done):
+        checks, graded = done
+        path = self.shared / f"validation-{aid}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"checks": [dataclasses.asdict(c) for c in checks],
+                                   "graded": {label: r.to_dict() for label, r in graded.items()}}), encoding="utf-8")
+        tmp.replace(path)  # a reader without the lock (variant) never sees half a file
+        return done
+
 
 @pytest.fixture(scope="session")
-def validation(grader) -> Validations:
-    return Validations(grader)
+def validation(grader, tmp_path_factory, worker_id) -> Validations:
+    # xdist's workers' temporary folders are siblings under one root for the run.
+    return Validations(grader, None if worker_id == "master" else tmp_path_factory.getbasetemp().parent)
 
 
 @pytest.fixture(scope="session")

@@ -149,12 +149,13 @@ def _grade(docker_grader, path: Path, aid: str = "01_tensors"):
 @pytest.fixture(scope="module")
 def docker_validation(docker_grader, docker_image):
     """01_tensors validated in containers: (checks, results by variant label), in two jobs (this
-    process and one grading process on the docker backend)."""
+    process and one grading process on the docker backend). Not its hints in Korean: the tests
+    write those on the trusted side, so no backend changes them (test_course judges them)."""
     from autograder.validate import validate_assignment
 
     graded: dict = {}
     checks = validate_assignment(docker_grader, ROOT, "01_tensors", device="cpu", graded=graded,
-                                 backend_options={"image": docker_image})
+                                 backend_options={"image": docker_image}, hints=False)
     return checks, graded
 
 
