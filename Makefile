@@ -51,11 +51,10 @@ browser:
 	  { [ "$$(id -u)" = 0 ] || { echo "make browser: run as root, or install chromium yourself"; exit 1; }; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; }
 
-# TEST_JOBS=2: two pytest-xdist workers; tests/conftest.py keeps together what must not run twice
-# or at once (the Docker tests, the session's validations, the Ray clusters). One process by
-# default: where workers get no pids cgroup of their own, the attack corpus's fork bomb in one
-# worker would spend the sandbox uid's process limit under the other's gradings.
-TEST_JOBS ?= 1
+# Two pytest-xdist workers where that is safe (tests/parallel_jobs.py says where not), else one;
+# TEST_JOBS=N chooses. tests/conftest.py keeps together what must not run twice or at once (the
+# Docker tests, the Ray clusters) and shares the validations between the workers.
+TEST_JOBS ?= $(shell $(BIN)/python tests/parallel_jobs.py 2>/dev/null || echo 1)
 test: setup browser
 	$(BIN)/pytest -q --durations=15 $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 

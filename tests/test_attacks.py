@@ -196,6 +196,13 @@ def worker_cgroups() -> dict[str, int]:
     return out
 
 
+def _uid(pid: int) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
 def _descends_from(pid: int, ancestor: int) -> bool | None:
     """Whether ``pid`` is a descendant of ``ancestor`` (None: it is gone, nobody can tell)."""
     seen = 0
@@ -240,6 +247,9 @@ class Ownership:
     def __init__(self, interval: float = 0.1):
         self.pids: set[int] = set()
         self.cgroups: dict[str, bool | None] = {}  # path -> ours (None: gone before we could tell)
+        # Whether a sandboxed worker of this run ran on the host (the local backend's). Only those
+        # make worker cgroups here: a container's workers have the container's.
+        self.local_workers = False
         self._stop = threading.Event()
         self._interval = interval
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -255,10 +265,14 @@ class Ownership:
         self._look()
 
     def _look(self) -> None:
-        self.pids |= descendants(os.getpid())  # this process's descendants now
+        now = descendants(os.getpid())  # this process's descendants now
+        self.pids |= now
+        self.local_workers = self.local_workers or any(_uid(p) in SANDBOX_UIDS for p in now)
         me = os.getpid()
         for path, pid in worker_cgroups().items():
-            if path not in self._before and not self.cgroups.get(path):
+            # Placed once: a worker's ancestry is settled when it makes its cgroup, and one placed
+            # as another grading's must not turn unknown when that worker ends.
+            if path not in self._before and path not in self.cgroups:
                 self.cgroups[path] = True if pid in self.pids else _descends_from(pid, me)
 
     def _watch(self) -> None:
@@ -290,10 +304,12 @@ class Ownership:
 
     def left_cgroups(self) -> list[str]:
         """Worker cgroups of this run still there. One whose worker was gone before it could
-        be placed counts as ours: a check that cannot tell must not pass quietly."""
+        be placed counts as ours where this run's own workers ran on the host: a check that
+        cannot tell must not pass quietly. A run whose workers all ran in containers made none
+        (another grading on the host, such as a second test worker's, may have)."""
         now = worker_cgroups()
-        return sorted(p for p, pid in now.items()
-                      if p not in self._before and self.cgroups.get(p, True) is not False)
+        return sorted(p for p in now if p not in self._before
+                      and (self.cgroups.get(p) or (self.cgroups.get(p) is None and self.local_workers)))
 
 
 def planted_markers() -> list[str]:
@@ -536,7 +552,8 @@ def test_corpus_leaves_the_host_unchanged(corpus: CorpusRun):
 def test_host_checks_judge_only_what_this_run_made():
     """Another grading on the same host (a sibling process tree, as another batch's zygote
     would be) leaves a cgroup and a worker-like process while this run's checks watch:
-    they are not this run's. A cgroup this run's own child leaves behind is."""
+    they are not this run's, even once that process has ended. A cgroup this run's own child
+    leaves behind is."""
     import subprocess
 
     parent = worker_cgroup_parents()[-1]
@@ -547,11 +564,13 @@ def test_host_checks_judge_only_what_this_run_made():
     made = []
     try:
         with Ownership() as own:
-            mine = subprocess.Popen(["sleep", "30"])
+            mine = subprocess.Popen(["sleep", "30"], user=min(SANDBOX_UIDS))  # as this run's own workers run
             time.sleep(0.5)  # the watcher sees both
             for pid in (foreign, mine.pid):
                 made.append(parent / f"ag-worker-{pid}")
                 made[-1].mkdir()
+            time.sleep(0.5)
+            os.kill(foreign, 9)  # the other grading's worker ends while the watcher still looks
             time.sleep(0.5)
         assert own.left_cgroups() == [str(parent / f"ag-worker-{mine.pid}")]
         assert mine.pid in own.pids and foreign not in own.pids
@@ -564,6 +583,36 @@ def test_host_checks_judge_only_what_this_run_made():
             with contextlib.suppress(OSError):
                 os.kill(pid, 9)
         mine.wait()
+
+
+def test_a_cgroup_nobody_can_place_counts_where_this_run_had_workers_on_the_host():
+    """A worker cgroup whose worker is gone before the watcher could place it: ours where this
+    run's own sandboxed workers ran on the host (the local backend), not where they all ran in
+    containers (the docker backend makes none here: another grading on the host did)."""
+    import subprocess
+
+    if not IS_ROOT:
+        pytest.skip("worker cgroups and the sandbox's uid need root, as CI runs")
+    parent = worker_cgroup_parents()[-1]
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    made = parent / f"ag-worker-{gone.pid}"
+    try:
+        with Ownership() as own:
+            made.mkdir()
+            time.sleep(0.5)
+        assert not own.local_workers and own.left_cgroups() == []
+        made.rmdir()
+        with Ownership() as own:
+            made.mkdir()
+            worker = subprocess.Popen(["sleep", "30"], user=min(SANDBOX_UIDS))
+            time.sleep(0.5)  # the watcher sees this run's sandboxed worker
+            worker.kill()
+            worker.wait()
+        assert own.local_workers and own.left_cgroups() == [str(made)]
+    finally:
+        with contextlib.suppress(OSError):
+            made.rmdir()
 
 
 SECRETS = secret_lines()
