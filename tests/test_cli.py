@@ -252,20 +252,24 @@ def test_an_unloadable_upload_is_refused_before_any_zygote_starts(tmp_path):
     assert len(_zygotes(started)) == 1, started
 
 
+def zygote_children(before: set[int]) -> list[int]:
+    """Zygote processes below this one that were not in ``before``."""
+    from autograder.processes import descendants
+
+    found = []
+    for pid in set(descendants(os.getpid())) - before:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"autograder.untrusted.zygote" in cmdline:
+            found.append(pid)
+    return found
+
+
 def test_the_local_backend_starts_its_zygote_on_first_use_only():
     from autograder.backends.local import LocalBackend
     from autograder.processes import descendants
-
-    def zygote_children(before: set[int]) -> list[int]:
-        found = []
-        for pid in set(descendants(os.getpid())) - before:
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"autograder.untrusted.zygote" in cmdline:
-                found.append(pid)
-        return found
 
     before = set(descendants(os.getpid()))
     backend = LocalBackend()
@@ -280,3 +284,35 @@ def test_the_local_backend_starts_its_zygote_on_first_use_only():
     backend = LocalBackend()
     backend.close()  # closing one that never started starts nothing either
     assert zygote_children(before | {first}) == []  # the first may still be on its way out
+
+
+def test_threads_asking_a_fresh_local_backend_at_once_share_one_zygote():
+    """A grading acquires the zygote while another thread asks for it (a test watching the
+    worker, a warm-up): the first use starts one zygote, not one per thread."""
+    import threading
+
+    from autograder.backends.local import LocalBackend
+    from autograder.processes import descendants
+
+    for _ in range(3):  # the race is in the first microseconds: try it a few times
+        before = set(descendants(os.getpid()))
+        backend = LocalBackend()
+        go = threading.Barrier(4)
+        got: list = []
+
+        def ask(how):
+            go.wait()
+            got.append(how())
+
+        threads = [threading.Thread(target=ask, args=(how,))
+                   for how in (backend.acquire, lambda: backend.zygote, backend.acquire, backend.start)]
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            zygotes = {id(z) for z in got if z is not None}
+            assert len(zygotes) == 1 and backend.acquire() is backend.zygote, zygotes
+            assert zygote_children(before) == [backend.zygote.pid]  # none started and lost
+        finally:
+            backend.close()

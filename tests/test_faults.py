@@ -123,7 +123,9 @@ def _kill_mid_call(grader, course: Path, sub: Path, roots) -> tuple:
 
     t = threading.Thread(target=grade, daemon=True)
     t.start()
-    pid = _wait_for(lambda: _find(roots, "ag-blocked-call"), 60, "the worker to block in add()")
+    pid = _wait_for(lambda: _find(roots, "ag-blocked-call") or (not t.is_alive() and -1), 60,
+                    "the worker to block in add()")
+    assert pid != -1, f"the grading ended before its worker blocked in add(): {out}"
     os.kill(pid, signal.SIGKILL)  # as the OOM killer or an operator would
     t.join(120)
     assert not t.is_alive(), "grading did not finish after the worker was killed"

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 from autograder.backends.contract import ZYGOTE_START_S, Backend, SandboxConfig, ZygoteHandle
 from autograder.backends.channel import ZygoteChannel
@@ -85,11 +86,15 @@ class LocalBackend(Backend):
     def __init__(self, zygote: LocalZygote | None = None):
         # Started on first use, not here: an upload that cannot be loaded never starts one.
         self._zygote: LocalZygote | None = zygote
+        # One zygote however many threads ask at once (a grading, and whoever watches or warms
+        # it up): without it each would start its own and all but one would be lost.
+        self._lock = threading.RLock()
 
     def _running(self) -> LocalZygote:
-        if self._zygote is None:
-            self._zygote = LocalZygote()
-        return self._zygote
+        with self._lock:
+            if self._zygote is None:
+                self._zygote = LocalZygote()
+            return self._zygote
 
     @property
     def zygote(self) -> LocalZygote:
@@ -101,11 +106,12 @@ class LocalBackend(Backend):
         self._running()  # it imports torch now, in parallel with the caller
 
     def acquire(self) -> LocalZygote:
-        zygote = self._running()
-        if not zygote.alive:  # died (killed by a student?) or hung up: start another
-            zygote.close()
-            self._zygote = zygote = LocalZygote()
-        return zygote
+        with self._lock:
+            zygote = self._running()
+            if not zygote.alive:  # died (killed by a student?) or hung up: start another
+                zygote.close()
+                self._zygote = zygote = LocalZygote()
+            return zygote
 
     def release(self, zygote: ZygoteHandle) -> None:
         pass  # kept warm for the next submission
@@ -114,5 +120,6 @@ class LocalBackend(Backend):
         return {"backend": self.name}
 
     def close(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
+        with self._lock:
+            if self._zygote is not None:
+                self._zygote.close()
