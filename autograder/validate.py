@@ -353,8 +353,6 @@ def _false_accusations(m: Mutant, failed, cfg: AssignmentConfig) -> list[str]:
     return out
 
 
-
-
 def _judge_hint(m: Mutant, res: GradeResult, lang: str) -> Check:
     what = _("mutant {name} ({exercise}): its hint in {lang}").format(name=m.name, exercise=m.exercise, lang=lang)
     public = [t for t in res.tests if not t.passed and m.exercise in t.exercises]

@@ -357,7 +357,7 @@ def sandbox_processes() -> set[int]:
         if d.isdigit():
             try:
                 stat = Path(f"/proc/{d}/stat").read_text()
-                if os.stat(f"/proc/{d}").st_uid in SANDBOX_UIDS and stat[stat.rindex(")") + 2] != "Z":
+                if _uid(int(d)) in SANDBOX_UIDS and stat[stat.rindex(")") + 2] != "Z":
                     out.add(int(d))
             except (OSError, ValueError):
                 pass

@@ -94,7 +94,7 @@ def _run(release: Release, cfg: AssignmentConfig, ns: dict[str, Any], name: str 
     if ask:
         # A known mistake named as the grader names it (student_text), for tests that ran the student's code.
         looked = lookup(release.id, [t for t in tests if not t.passed and not t.not_started
-                                              and not set(t.exercises) & unrun], lang)
+                                     and not set(t.exercises) & unrun], lang)
         tests = [dataclasses.replace(t, diagnosis=looked.found[t.name]) if t.name in looked.found else t
                  for t in tests]
         notes = (looked.note,) if looked.note else ()
